@@ -1,0 +1,139 @@
+# ipmp for Linux: one Makefile for the whole tree (no recursion).
+#   make            build everything into build/
+#   make check      install dependencies, build, run every test
+#   make demo       install dependencies, build, run the sandbox demo
+#   make bench      run the benchmarks (prints ratios; not a test)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make V=1        show the commands
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+CC       ?= gcc
+CLANG    ?= clang
+BPFTOOL  ?= bpftool
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    := build
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-5s %s\n' $(1) $(2);
+endif
+
+MULTIARCH := $(shell $(CC) -dumpmachine)
+PKGS      := libbpf libevent libmnl inih
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS   ?= -O2 -g
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Iinclude -Ilib -Iagent -I$(BUILD) $(PKG_CFLAGS) $(SANITIZE_FLAGS)
+LDLIBS   := $(PKG_LIBS) -lelf -lz
+BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -Iinclude -Ibpf \
+	-idirafter /usr/include/$(MULTIARCH)
+
+ifneq ($(SANITIZE),)
+SANITIZE_FLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+override LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+MAKEFILES := Makefile
+
+# --- eBPF programs and skeletons -------------------------------------------
+BPF_PROGS := group_egress member_ingress
+BPF_OBJS  := $(BPF_PROGS:%=$(BUILD)/bpf/%.bpf.o)
+BPF_SKELS := $(BPF_PROGS:%=$(BUILD)/%.skel.h)
+BPF_HDRS  := $(wildcard bpf/*.h) $(wildcard include/ipmp/*.h)
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(MAKEFILES)
+	$(call msg,BPF,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(call msg,GEN,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
+
+# --- user space ---------------------------------------------------------------
+LIB_SRCS   := $(wildcard lib/*.c)
+AGENT_CORE := agent/config.c agent/log.c agent/clock.c agent/group.c agent/binding.c \
+	agent/link.c
+AGENT_SYS  := agent/netlink.c agent/dataplane.c agent/announce.c agent/sysctl.c \
+	agent/agent.c agent/main.c
+AGENT_SRCS := $(AGENT_CORE) $(AGENT_SYS)
+
+objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+$(BUILD)/obj/%.o: %.c $(MAKEFILES) | $(BPF_SKELS)
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+$(BUILD)/ipmp-agent: $(call objs,$(AGENT_SRCS) $(LIB_SRCS))
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+BINS := $(BUILD)/ipmp-agent
+
+# --- tests --------------------------------------------------------------------
+UNIT_TESTS := $(patsubst selftests/unit/%.c,$(BUILD)/selftests/%,$(wildcard selftests/unit/test_*.c))
+BPF_TESTS  := $(patsubst selftests/bpf/%.c,$(BUILD)/selftests/%,$(wildcard selftests/bpf/test_*.c))
+TEST_LIBS  := $(LDLIBS) -lcmocka
+
+$(BUILD)/selftests/test_%: selftests/unit/test_%.c $(call objs,$(AGENT_CORE) $(LIB_SRCS)) $(MAKEFILES)
+	$(call msg,TEST,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(call objs,$(AGENT_CORE) $(LIB_SRCS)) $(TEST_LIBS) -o $@
+
+$(BUILD)/selftests/test_bpf_%: selftests/bpf/test_bpf_%.c $(BPF_SKELS) $(MAKEFILES)
+	$(call msg,TEST,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(TEST_LIBS) -o $@
+
+$(BUILD)/bench/%: bench/%.c $(MAKEFILES)
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LDLIBS) -o $@
+
+BENCH_TOOLS := $(BUILD)/bench/udpseq $(BUILD)/bench/prog_ns
+
+# --- top-level targets --------------------------------------------------------
+.PHONY: all deps check check-unit check-root demo bench install clean
+
+all: $(BINS) $(UNIT_TESTS) $(BPF_TESTS) $(BENCH_TOOLS)
+
+deps:
+	$(Q)scripts/install-deps.sh
+
+# The README's test command: unit tests (no root), then BPF and netns tests (root).
+check: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/run-tests.sh
+
+check-unit: $(UNIT_TESTS)
+	$(Q)scripts/run-tests.sh unit
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/demo.sh
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)bench/run.sh
+
+install: $(BINS)
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/doc/ipmp
+	install -m 0755 $(BUILD)/ipmp-agent $(DESTDIR)$(PREFIX)/sbin/ipmp-agent
+	install -m 0644 man/ipmp-agent.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 man/ipmp.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 0644 etc/ipmp.conf.example $(DESTDIR)$(PREFIX)/share/doc/ipmp/
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Bringing groups up on the system, following link events, and cleanup.
+ *
+ * Setup order for a group, chosen so no half-made group carries traffic:
+ * group interface (veth pair), data plane loaded and attached, members
+ * read and attached, first state pushed into the maps, and only then the
+ * data addresses on the group interface. Any failure stops the agent
+ * before it enters its loop (main() exits); --cleanup removes the rest.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/rtnetlink.h>
+
+#include "agent.h"
+#include "log.h"
+#include "sysctl.h"
+
+static void ops_push(struct ipmp_group *g, void *ctx)
+{
+	struct agent_group *ag = ctx;
+
+	dataplane_push(&ag->dp, g);
+}
+
+static void ops_announce(struct ipmp_group *g, struct ipmp_addr *addr, void *ctx)
+{
+	struct agent_group *ag = ctx;
+	char buf[IP_PREFIX_STRLEN];
+
+	if (!addr->bound)
+		return;
+	pr_info("%s is now bound to %s in group %s",
+		ip_prefix_str(&addr->prefix, false, buf, sizeof(buf)), addr->bound->ifname, g->name);
+	announcer_start(ag->agent->announcer, addr->bound->ifindex, addr->bound->mac,
+			&addr->prefix);
+}
+
+static void link_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	link_timer(arg);
+}
+
+static void ops_timer_arm(struct ipmp_member *m, uint64_t deadline_ms, void *ctx)
+{
+	struct agent_group *ag = ctx;
+	uint64_t now = clock_now_ms(ag->agent->clock);
+	uint64_t delay = deadline_ms > now ? deadline_ms - now : 0;
+	struct timeval tv = { .tv_sec = delay / 1000, .tv_usec = (delay % 1000) * 1000 };
+	struct event **ev = &ag->link_timers[m->slot];
+
+	if (!*ev)
+		*ev = evtimer_new(ag->agent->base, link_timer_cb, m);
+	if (*ev)
+		evtimer_add(*ev, &tv);
+}
+
+static const struct group_ops agent_group_ops = {
+	.push = ops_push,
+	.announce = ops_announce,
+	.timer_arm = ops_timer_arm,
+};
+
+static void sysctl_or_warn(const char *family, const char *ifname, const char *key,
+			   const char *value)
+{
+	int ret = sysctl_if_set(family, ifname, key, value);
+
+	if (ret)
+		pr_warn("cannot set net.%s.conf.%s.%s=%s: %s", family, ifname, key, value,
+			strerror(-ret));
+}
+
+/* The group interface: our veth pair, made or found. */
+static int group_iface_setup(struct agent *a, struct agent_group *ag)
+{
+	struct ipmp_group *g = &ag->group;
+	struct nl_link l;
+	int ret;
+
+	ret = nl_link_get(&a->nl, g->ifname, &l);
+	if (ret == -ENODEV) {
+		ret = nl_veth_create(&a->nl, g->ifname, ag->peer_ifname);
+		if (ret) {
+			pr_err("cannot create group interface %s (veth peer %s): %s", g->ifname,
+			       ag->peer_ifname, strerror(-ret));
+			return ret;
+		}
+		pr_info("created group interface %s", g->ifname);
+		ret = nl_link_get(&a->nl, g->ifname, &l);
+	}
+	if (ret) {
+		pr_err("cannot read interface %s: %s", g->ifname, strerror(-ret));
+		return ret;
+	}
+	if (strcmp(l.kind, "veth")) {
+		pr_err("%s exists and is not a group interface (kind '%s', not veth)", g->ifname,
+		       l.kind);
+		return -EEXIST;
+	}
+	g->ifindex = l.ifindex;
+	memcpy(g->mac, l.mac, sizeof(g->mac));
+	/* IPv6 on the group comes with its own ND handling; until then none */
+	sysctl_or_warn("ipv6", g->ifname, "disable_ipv6", "1");
+	sysctl_or_warn("ipv6", ag->peer_ifname, "disable_ipv6", "1");
+	sysctl_or_warn("ipv4", g->ifname, "rp_filter", "2");
+	return 0;
+}
+
+static unsigned group_min_mtu(const struct ipmp_group *g)
+{
+	unsigned mtu = 0;
+
+	for (unsigned i = 0; i < g->nmembers; i++)
+		if (g->members[i].ifindex && (!mtu || g->members[i].mtu < mtu))
+			mtu = g->members[i].mtu;
+	return mtu;
+}
+
+static void group_mtu_sync(struct agent *a, struct agent_group *ag)
+{
+	struct nl_link peer;
+	unsigned mtu = group_min_mtu(&ag->group);
+	int ret;
+
+	if (!mtu)
+		return;
+	/* the far end first: a veth refuses an MTU above its peer's max */
+	if (!nl_link_get(&a->nl, ag->peer_ifname, &peer))
+		nl_link_set(&a->nl, peer.ifindex, true, mtu);
+	ret = nl_link_set(&a->nl, ag->group.ifindex, true, mtu);
+	if (ret)
+		pr_err("cannot set %s up with MTU %u: %s", ag->group.ifname, mtu, strerror(-ret));
+}
+
+/* A member netdev exists: take it over (up, no ARP of its own, our filter). */
+static int member_adopt(struct agent *a, struct agent_group *ag, struct ipmp_member *m,
+			const struct nl_link *l)
+{
+	const struct config_member *cm = &ag->cfg->members[m->slot];
+	struct nl_link now;
+	char buf[IP_PREFIX_STRLEN];
+	int ret;
+
+	/* a member never answers ARP for addresses it does not hold itself */
+	sysctl_or_warn("ipv4", m->ifname, "arp_ignore", "1");
+	sysctl_or_warn("ipv4", m->ifname, "arp_announce", "2");
+	if (!(l->flags & IFF_UP)) {
+		ret = nl_link_set(&a->nl, l->ifindex, true, 0);
+		if (ret)
+			pr_warn("cannot set %s up: %s", m->ifname, strerror(-ret));
+	}
+	if (nl_link_get(&a->nl, m->ifname, &now))
+		now = *l;
+	ret = dataplane_attach_member(&ag->dp, m->slot, now.ifindex);
+	if (ret)
+		return ret;
+	if (cm->has_test_address) {
+		ret = nl_addr_add(&a->nl, now.ifindex, &cm->test_address, true);
+		if (ret)
+			pr_warn("cannot add test address %s to %s: %s",
+				ip_prefix_str(&cm->test_address, true, buf, sizeof(buf)), m->ifname,
+				strerror(-ret));
+	}
+	m->ifindex = now.ifindex;
+	memcpy(m->mac, now.mac, sizeof(m->mac));
+	m->mtu = now.mtu;
+	return 0;
+}
+
+static int group_addrs_add(struct agent *a, struct agent_group *ag)
+{
+	char buf[IP_PREFIX_STRLEN];
+	int ret;
+
+	for (unsigned i = 0; i < ag->group.naddrs; i++) {
+		ret = nl_addr_add(&a->nl, ag->group.ifindex, &ag->group.addrs[i].prefix, false);
+		if (ret) {
+			pr_err("cannot add %s to %s: %s",
+			       ip_prefix_str(&ag->group.addrs[i].prefix, true, buf, sizeof(buf)),
+			       ag->group.ifname, strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static int group_setup(struct agent *a, struct agent_group *ag)
+{
+	struct ipmp_group *g = &ag->group;
+	struct nl_link l;
+	int ret;
+
+	ret = group_iface_setup(a, ag);
+	if (!ret)
+		ret = dataplane_open(&ag->dp, a->bpffs, g->name, g->naddrs);
+	if (!ret)
+		ret = dataplane_attach_group(&ag->dp, g->ifindex);
+	if (ret)
+		return ret;
+	for (unsigned i = 0; i < g->nmembers; i++) {
+		struct ipmp_member *m = &g->members[i];
+
+		if (nl_link_get(&a->nl, m->ifname, &l))
+			continue;	/* missing: group_start() says so */
+		ret = member_adopt(a, ag, m, &l);
+		if (ret)
+			return ret;
+		nl_link_get(&a->nl, m->ifname, &l);
+		m->link_up = nl_link_is_up(&l);
+	}
+	group_mtu_sync(a, ag);
+	group_start(g);
+	return group_addrs_add(a, ag);
+}
+
+/* A link changed: adopt a member that appeared, follow one that left. */
+static void group_link_event(struct agent *a, struct agent_group *ag, const struct nl_link *l)
+{
+	struct ipmp_group *g = &ag->group;
+	struct ipmp_member *m = group_member_by_ifindex(g, l->ifindex);
+
+	if (!m && !l->deleted) {
+		m = group_member_by_name(g, l->ifname);
+		if (!m || m->ifindex)
+			return;
+		pr_info("IP interface %s of group %s appeared", m->ifname, g->name);
+		if (member_adopt(a, ag, m, l))
+			return;
+		group_mtu_sync(a, ag);
+	}
+	if (!m)
+		return;
+	if (l->deleted) {
+		pr_err("IP interface %s of group %s has been removed", m->ifname, g->name);
+		ag->dp.attached[m->slot] = 0;	/* the kernel dropped the filter with it */
+		m->ifindex = 0;
+		link_update(m, false);
+		return;
+	}
+	if (l->mtu && l->mtu != m->mtu) {
+		m->mtu = l->mtu;
+		group_mtu_sync(a, ag);
+	}
+	if (l->has_mac && memcmp(l->mac, m->mac, sizeof(m->mac))) {
+		memcpy(m->mac, l->mac, sizeof(m->mac));
+		group_member_relearn(m);
+	}
+	link_update(m, nl_link_is_up(l));
+}
+
+static void link_event(const struct nl_link *l, void *ctx)
+{
+	struct agent *a = ctx;
+
+	for (unsigned i = 0; i < a->ngroups; i++)
+		group_link_event(a, &a->groups[i], l);
+}
+
+/* Read every member again: after lost events, and once after setup. */
+static void agent_resync(struct agent *a)
+{
+	struct nl_link l;
+
+	for (unsigned i = 0; i < a->ngroups; i++) {
+		struct ipmp_group *g = &a->groups[i].group;
+
+		for (unsigned j = 0; j < g->nmembers; j++) {
+			struct ipmp_member *m = &g->members[j];
+
+			if (nl_link_get(&a->nl, m->ifname, &l)) {
+				if (m->ifindex) {
+					struct nl_link gone = { .ifindex = m->ifindex, .deleted = true };
+
+					group_link_event(a, &a->groups[i], &gone);
+				}
+				continue;
+			}
+			group_link_event(a, &a->groups[i], &l);
+		}
+	}
+}
+
+static void events_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent *a = arg;
+
+	if (nl_events_read(&a->events, link_event, a) == -ENOBUFS) {
+		pr_warn("netlink events were lost; re-reading every member");
+		agent_resync(a);
+	}
+}
+
+static void discard_event(const struct nl_link *l, void *ctx)
+{
+}
+
+int agent_start(struct agent *a)
+{
+	int ret;
+
+	ret = nl_open(&a->nl, 0);
+	if (!ret)
+		ret = nl_open(&a->events, RTMGRP_LINK);
+	if (ret) {
+		pr_err("cannot open rtnetlink: %s", strerror(-ret));
+		return ret;
+	}
+	ret = dataplane_bpffs_prepare(a->bpffs);
+	if (ret)
+		return ret;
+	a->announcer = announcer_new(a->base, a->cfg.garp_count, a->cfg.garp_interval_ms);
+	if (!a->announcer)
+		return -errno ? -errno : -ENOMEM;
+	a->groups = calloc(a->cfg.ngroups, sizeof(*a->groups));
+	if (!a->groups)
+		return -ENOMEM;
+	/* listen before reading state, so no change falls between the two */
+	a->events_ev = event_new(a->base, nl_fd(&a->events), EV_READ | EV_PERSIST, events_cb, a);
+	if (!a->events_ev || event_add(a->events_ev, NULL))
+		return -ENOMEM;
+	for (unsigned i = 0; i < a->cfg.ngroups; i++) {
+		struct agent_group *ag = &a->groups[i];
+
+		ag->agent = a;
+		ag->cfg = &a->cfg.groups[i];
+		snprintf(ag->peer_ifname, sizeof(ag->peer_ifname), "%s", ag->cfg->peer_ifname);
+		ret = group_init(&ag->group, ag->cfg, &a->cfg, a->clock, &agent_group_ops, ag);
+		a->ngroups++;
+		if (!ret)
+			ret = group_setup(a, ag);
+		if (ret) {
+			pr_err("cannot set up group %s", ag->cfg->name);
+			return ret;
+		}
+		pr_info("group %s (%s) is %s", ag->group.name, ag->group.ifname,
+			group_state_names[ag->group.state]);
+	}
+	/*
+	 * Setup itself made events (members set up, the veth created); they
+	 * are history by now. Drop them and read the present once: what
+	 * happens from here on arrives as events.
+	 */
+	nl_events_read(&a->events, discard_event, NULL);
+	agent_resync(a);
+	return 0;
+}
+
+void agent_stop(struct agent *a)
+{
+	for (unsigned i = 0; i < a->ngroups; i++) {
+		struct agent_group *ag = &a->groups[i];
+
+		for (unsigned j = 0; j < IPMP_MAX_MEMBERS; j++)
+			if (ag->link_timers[j])
+				event_free(ag->link_timers[j]);
+		dataplane_close(&ag->dp);
+		group_free(&ag->group);
+	}
+	free(a->groups);
+	a->groups = NULL;
+	a->ngroups = 0;
+	if (a->events_ev)
+		event_free(a->events_ev);
+	announcer_free(a->announcer);
+	nl_close(&a->events);
+	nl_close(&a->nl);
+}
+
+int agent_cleanup(const struct ipmp_config *cfg, const char *bpffs)
+{
+	struct nl nl;
+	struct nl_link l;
+	int ret = nl_open(&nl, 0);
+
+	if (ret) {
+		pr_err("cannot open rtnetlink: %s", strerror(-ret));
+		return ret;
+	}
+	for (unsigned i = 0; i < cfg->ngroups; i++) {
+		const struct config_group *cg = &cfg->groups[i];
+
+		for (unsigned j = 0; j < cg->nmembers; j++) {
+			const struct config_member *cm = &cg->members[j];
+
+			if (nl_link_get(&nl, cm->ifname, &l))
+				continue;
+			dataplane_detach_ifindex(l.ifindex, false);
+			if (cm->has_test_address)
+				nl_addr_del(&nl, l.ifindex, &cm->test_address);
+		}
+		if (!nl_link_get(&nl, cg->ifname, &l)) {
+			if (strcmp(l.kind, "veth")) {
+				pr_err("%s is not a group interface (kind '%s'); left alone", cg->ifname,
+				       l.kind);
+				ret = -EEXIST;
+			} else {
+				nl_link_del(&nl, l.ifindex);
+				pr_info("removed group interface %s", cg->ifname);
+			}
+		}
+		if (dataplane_unpin(bpffs, cg->name))
+			pr_warn("cannot remove %s/%s", bpffs, cg->name);
+	}
+	nl_close(&nl);
+	return ret;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The agent context: every group with its data plane, the netlink
+ * sockets, the announcer and the event loop that owns every fd and timer.
+ * Passed explicitly; there is no other agent state.
+ */
+#ifndef IPMP_AGENT_H
+#define IPMP_AGENT_H
+
+#include <event2/event.h>
+
+#include "announce.h"
+#include "clock.h"
+#include "config.h"
+#include "dataplane.h"
+#include "group.h"
+#include "netlink.h"
+
+struct agent;
+
+struct agent_group {
+	struct ipmp_group group;
+	struct dataplane dp;
+	const struct config_group *cfg;
+	struct agent *agent;
+	struct event *link_timers[IPMP_MAX_MEMBERS];
+	char peer_ifname[IFNAMSIZ];
+};
+
+struct agent {
+	struct ipmp_config cfg;
+	const char *bpffs;
+	const struct ipmp_clock *clock;
+	struct event_base *base;
+	struct nl nl;		/* requests */
+	struct nl events;	/* RTMGRP_LINK */
+	struct event *events_ev;
+	struct announcer *announcer;
+	struct agent_group *groups;
+	unsigned ngroups;
+};
+
+int agent_start(struct agent *a);
+/* Stop the agent; the data plane keeps forwarding. */
+void agent_stop(struct agent *a);
+/* Remove every group interface, filter, address and pin the config made. */
+int agent_cleanup(const struct ipmp_config *cfg, const char *bpffs);
+
+#endif

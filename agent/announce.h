@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Announcing where a data address now lives: gratuitous ARP (request form,
+ * sender = target = the address) from its bound member's MAC, the first at
+ * once and the rest every interval, so peers and switches move at once.
+ * A new announcement of the same address replaces a pending one.
+ */
+#ifndef IPMP_ANNOUNCE_H
+#define IPMP_ANNOUNCE_H
+
+#include <event2/event.h>
+#include <stdint.h>
+
+#include "ipaddr.h"
+
+struct announcer;
+
+struct announcer *announcer_new(struct event_base *base, unsigned count, unsigned interval_ms);
+void announcer_free(struct announcer *an);
+int announcer_start(struct announcer *an, int ifindex, const uint8_t mac[6],
+		    const struct ip_prefix *addr);
+/* Frames sent so far (for tests and metrics). */
+uint64_t announcer_sent(const struct announcer *an);
+
+#endif

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The configuration file (ipmp.conf(5)), parsed with inih.
+ *
+ *   [global]            failure_detection_time, failback, garp_count, garp_interval
+ *   [group IFNAME]      name, interfaces, standby, addresses
+ *   [interface IFNAME]  test_address
+ *
+ * Every error names file, line and what is wrong; a file with any error is
+ * rejected whole and the agent changes nothing on the system. Values that
+ * in.mpathd corrects rather than rejects (a too small failure detection
+ * time, a bad failback value) are corrected the same way, with its message.
+ */
+#ifndef IPMP_CONFIG_H
+#define IPMP_CONFIG_H
+
+#include <net/if.h>
+#include <stdbool.h>
+
+#include <ipmp/maps.h>
+#include "ipaddr.h"
+
+#define IPMP_GROUP_NAME_MAX	32	/* illumos LIFGRNAMSIZ, with the NUL */
+#define IPMP_FDT_DEFAULT_MS	10000	/* spec 3.1 */
+#define IPMP_FDT_MIN_MS		100
+#define IPMP_GARP_COUNT_DEFAULT	3
+#define IPMP_GARP_INTERVAL_DEFAULT_MS 100
+
+struct config_member {
+	char ifname[IFNAMSIZ];
+	bool standby;
+	bool has_test_address;
+	struct ip_prefix test_address;
+	int line;		/* where it was named in interfaces = */
+};
+
+struct config_group {
+	char ifname[IFNAMSIZ];		/* the group interface */
+	char peer_ifname[IFNAMSIZ];	/* far end of its veth pair */
+	char name[IPMP_GROUP_NAME_MAX];
+	struct config_member members[IPMP_MAX_MEMBERS];
+	unsigned nmembers;
+	struct ip_prefix *addrs;
+	unsigned naddrs;
+	int line;
+	int standby_line;
+};
+
+struct ipmp_config {
+	const char *path;
+	unsigned fdt_ms;
+	bool failback;
+	unsigned garp_count;
+	unsigned garp_interval_ms;
+	struct config_group *groups;
+	unsigned ngroups;
+};
+
+/* 0, or -EINVAL after logging every error found; -errno if unreadable. */
+int config_load(const char *path, struct ipmp_config *cfg);
+/* The same from a string; name is what error messages call it. */
+int config_load_string(const char *text, const char *name, struct ipmp_config *cfg);
+void config_free(struct ipmp_config *cfg);
+
+/* The far end's name: "<ifname>-p", the interface name cut to fit. */
+void config_peer_ifname(const char *ifname, char out[IFNAMSIZ]);
+
+#endif

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Load, pin, attach and feed the eBPF programs of a group.
+ *
+ * Both programs declare the same maps with LIBBPF_PIN_BY_NAME and share
+ * one pin directory, so libbpf creates each map once and the second
+ * program (and a restarted agent) reuses it. tc attachments are netlink
+ * filters owned by the interfaces, not by this process: they stay when
+ * the agent exits, and a new agent replaces them in place
+ * (BPF_TC_F_REPLACE on our handle), so forwarding never stops.
+ */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "dataplane.h"
+#include "group.h"
+#include "log.h"
+#include "group_egress.skel.h"
+#include "member_ingress.skel.h"
+
+static const char *const pinned_maps[] = {
+	"group_cfg", "members", "tx_set", "addr_binding", "flows", "stats", "drops",
+};
+static const char *const pinned_progs[] = { "group_egress", "member_ingress" };
+
+static int mkdir_p(const char *path)
+{
+	char buf[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0700) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static bool is_bpffs(const char *path)
+{
+	struct statfs st;
+
+	return !statfs(path, &st) && st.f_type == BPF_FS_MAGIC;
+}
+
+int dataplane_bpffs_prepare(const char *root)
+{
+	const char *mnt = root;
+	int ret = mkdir_p(root);
+
+	if (ret) {
+		pr_err("cannot create %s: %s", root, strerror(-ret));
+		return ret;
+	}
+	if (is_bpffs(root))
+		return 0;
+	/* /sys/fs/bpf is where bpftool users look; mount it there if asked for below it */
+	if (!strncmp(root, "/sys/fs/bpf/", 12) && !is_bpffs("/sys/fs/bpf"))
+		mnt = "/sys/fs/bpf";
+	if (mount("bpf", mnt, "bpf", 0, "mode=0700")) {
+		ret = -errno;
+		pr_err("%s is not on a bpffs and mounting one at %s failed: %s", root, mnt,
+		       strerror(-ret));
+		return ret;
+	}
+	pr_info("mounted bpffs at %s", mnt);
+	return mkdir_p(root);
+}
+
+static int pin_program(struct bpf_program *prog, const char *dir)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, bpf_program__name(prog));
+	unlink(path);	/* a previous agent's: its filter is replaced below */
+	ret = bpf_program__pin(prog, path);
+	if (ret)
+		pr_err("cannot pin %s: %s", path, strerror(-ret));
+	return ret;
+}
+
+int dataplane_open(struct dataplane *dp, const char *root, const char *group_name,
+		   unsigned naddrs)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts);
+	int ret;
+
+	memset(dp, 0, sizeof(*dp));
+	snprintf(dp->pin_dir, sizeof(dp->pin_dir), "%s/%s", root, group_name);
+	ret = mkdir_p(dp->pin_dir);
+	if (ret) {
+		pr_err("cannot create %s: %s", dp->pin_dir, strerror(-ret));
+		return ret;
+	}
+	opts.pin_root_path = dp->pin_dir;
+	dp->pushed_binding = calloc(naddrs ? naddrs : 1, sizeof(*dp->pushed_binding));
+	if (!dp->pushed_binding)
+		return -ENOMEM;
+	dp->naddrs = naddrs;
+
+	dp->egress = group_egress__open_opts(&opts);
+	dp->ingress = member_ingress__open_opts(&opts);
+	if (!dp->egress || !dp->ingress) {
+		ret = -errno;
+		pr_err("cannot open the eBPF programs: %s", strerror(-ret));
+		goto err;
+	}
+	ret = group_egress__load(dp->egress);
+	if (!ret)
+		ret = member_ingress__load(dp->ingress);
+	if (ret) {
+		pr_err("cannot load the eBPF programs of group %s (pinned maps in %s from another "
+		       "version? see ipmp-agent --cleanup): %s", group_name, dp->pin_dir,
+		       strerror(-ret));
+		goto err;
+	}
+	ret = pin_program(dp->egress->progs.group_egress, dp->pin_dir);
+	if (!ret)
+		ret = pin_program(dp->ingress->progs.member_ingress, dp->pin_dir);
+	if (ret)
+		goto err;
+	return 0;
+err:
+	dataplane_close(dp);
+	return ret;
+}
+
+void dataplane_close(struct dataplane *dp)
+{
+	group_egress__destroy(dp->egress);
+	member_ingress__destroy(dp->ingress);
+	free(dp->pushed_binding);
+	dp->egress = NULL;
+	dp->ingress = NULL;
+	dp->pushed_binding = NULL;
+}
+
+static int tc_attach(int ifindex, enum bpf_tc_attach_point point, int prog_fd)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = point);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = IPMP_TC_HANDLE, .priority = IPMP_TC_PRIORITY,
+		    .prog_fd = prog_fd, .flags = BPF_TC_F_REPLACE);
+	int ret;
+
+	ret = bpf_tc_hook_create(&hook);
+	if (ret && ret != -EEXIST)
+		return ret;
+	return bpf_tc_attach(&hook, &opts);
+}
+
+void dataplane_detach_ifindex(int ifindex, bool egress)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+		    .attach_point = egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = IPMP_TC_HANDLE, .priority = IPMP_TC_PRIORITY);
+
+	bpf_tc_detach(&hook, &opts);
+}
+
+int dataplane_attach_group(struct dataplane *dp, int ifindex)
+{
+	int ret = tc_attach(ifindex, BPF_TC_EGRESS,
+			    bpf_program__fd(dp->egress->progs.group_egress));
+
+	if (ret)
+		pr_err("cannot attach group_egress to ifindex %d: %s", ifindex, strerror(-ret));
+	else
+		dp->group_ifindex = ifindex;
+	return ret;
+}
+
+int dataplane_attach_member(struct dataplane *dp, unsigned slot, int ifindex)
+{
+	int ret;
+
+	if (dp->attached[slot] == ifindex)
+		return 0;
+	ret = tc_attach(ifindex, BPF_TC_INGRESS,
+			bpf_program__fd(dp->ingress->progs.member_ingress));
+	if (ret) {
+		pr_err("cannot attach member_ingress to ifindex %d: %s", ifindex, strerror(-ret));
+		return ret;
+	}
+	dp->attached[slot] = ifindex;
+	return 0;
+}
+
+void dataplane_detach_member(struct dataplane *dp, unsigned slot)
+{
+	if (!dp->attached[slot])
+		return;
+	dataplane_detach_ifindex(dp->attached[slot], false);
+	dp->attached[slot] = 0;
+}
+
+int dataplane_unpin(const char *root, const char *group_name)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 32];
+	unsigned i;
+
+	snprintf(dir, sizeof(dir), "%s/%s", root, group_name);
+	for (i = 0; i < sizeof(pinned_maps) / sizeof(pinned_maps[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, pinned_maps[i]);
+		unlink(path);
+	}
+	for (i = 0; i < sizeof(pinned_progs) / sizeof(pinned_progs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, pinned_progs[i]);
+		unlink(path);
+	}
+	if (rmdir(dir) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+static int map_fd(const struct dataplane *dp, const char *name)
+{
+	return bpf_map__fd(bpf_object__find_map_by_name(dp->egress->obj, name));
+}
+
+static void addr_key(const struct ipmp_addr *a, struct ipmp_addr_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->family = a->prefix.family == AF_INET ? IPMP_AF_INET : IPMP_AF_INET6;
+	memcpy(key->addr, a->prefix.addr, ip_addr_len(a->prefix.family));
+}
+
+static int push_members(struct dataplane *dp, const struct ipmp_group *g)
+{
+	int fd = map_fd(dp, "members");
+
+	for (unsigned i = 0; i < g->nmembers; i++) {
+		const struct ipmp_member *m = &g->members[i];
+		struct ipmp_member_info info = { .slot = m->slot };
+		__u32 key;
+
+		if (dp->pushed[i] && dp->pushed[i] != m->ifindex) {
+			key = dp->pushed[i];
+			bpf_map_delete_elem(fd, &key);
+			dp->pushed[i] = 0;
+		}
+		if (!m->ifindex)
+			continue;
+		key = m->ifindex;
+		info.flags = member_active(m) ? IPMP_MEMBER_ACTIVE : 0;
+		memcpy(info.mac, m->mac, sizeof(info.mac));
+		if (bpf_map_update_elem(fd, &key, &info, BPF_ANY))
+			return -errno;
+		dp->pushed[i] = m->ifindex;
+	}
+	return 0;
+}
+
+static int push_tx_set(struct dataplane *dp, const struct ipmp_group *g)
+{
+	struct ipmp_tx_set tx = {};
+	__u32 zero = 0;
+
+	for (unsigned i = 0; i < g->nmembers; i++)
+		if (member_active(&g->members[i]) && g->members[i].ifindex)
+			tx.ifindex[tx.count++] = g->members[i].ifindex;
+	return bpf_map_update_elem(map_fd(dp, "tx_set"), &zero, &tx, BPF_ANY) ? -errno : 0;
+}
+
+static int push_group_cfg(struct dataplane *dp, const struct ipmp_group *g)
+{
+	struct ipmp_group_cfg cfg = {
+		.group_ifindex = g->ifindex,
+		.bcast_ifindex = g->nominated ? g->nominated->ifindex : 0,
+		.abi_version = IPMP_ABI_VERSION,
+	};
+	__u32 zero = 0;
+
+	memcpy(cfg.group_mac, g->mac, sizeof(cfg.group_mac));
+	return bpf_map_update_elem(map_fd(dp, "group_cfg"), &zero, &cfg, BPF_ANY) ? -errno : 0;
+}
+
+static int push_bindings(struct dataplane *dp, const struct ipmp_group *g)
+{
+	int fd = map_fd(dp, "addr_binding");
+
+	for (unsigned i = 0; i < g->naddrs && i < dp->naddrs; i++) {
+		const struct ipmp_addr *a = &g->addrs[i];
+		struct ipmp_binding b = { .ifindex = a->bound ? a->bound->ifindex : 0 };
+		struct ipmp_addr_key key;
+
+		if (b.ifindex == dp->pushed_binding[i])
+			continue;
+		addr_key(a, &key);
+		if (b.ifindex) {
+			if (bpf_map_update_elem(fd, &key, &b, BPF_ANY))
+				return -errno;
+		} else if (bpf_map_delete_elem(fd, &key) && errno != ENOENT) {
+			return -errno;
+		}
+		dp->pushed_binding[i] = b.ifindex;
+	}
+	return 0;
+}
+
+/*
+ * Write the group's state into the maps in the order include/ipmp/maps.h
+ * gives: members, tx_set, group_cfg, addr_binding. Unchanged bindings are
+ * not rewritten, so a failover costs one update per moved address.
+ */
+int dataplane_push(struct dataplane *dp, const struct ipmp_group *g)
+{
+	int ret;
+
+	ret = push_members(dp, g);
+	if (!ret)
+		ret = push_tx_set(dp, g);
+	if (!ret)
+		ret = push_group_cfg(dp, g);
+	if (!ret)
+		ret = push_bindings(dp, g);
+	if (ret)
+		pr_err("group %s: cannot update the data plane maps: %s", g->name, strerror(-ret));
+	return ret;
+}

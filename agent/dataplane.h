@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The data plane of one group: its eBPF programs and maps (pinned under
+ * <bpffs>/<group name>/), their tc attachments, and the projection of the
+ * group's state into the maps. The only code that writes BPF maps.
+ */
+#ifndef IPMP_DATAPLANE_H
+#define IPMP_DATAPLANE_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include <ipmp/maps.h>
+
+struct ipmp_group;
+struct group_egress;
+struct member_ingress;
+
+/* Our tc filters, so a restart replaces them and cleanup finds them. */
+#define IPMP_TC_HANDLE		0x49504d50	/* "IPMP" */
+#define IPMP_TC_PRIORITY	1
+
+struct dataplane {
+	char pin_dir[PATH_MAX];
+	struct group_egress *egress;
+	struct member_ingress *ingress;
+	int group_ifindex;
+	int attached[IPMP_MAX_MEMBERS];		/* ifindex ingress is attached to, by slot */
+	int pushed[IPMP_MAX_MEMBERS];		/* ifindex last written to members, by slot */
+	uint32_t *pushed_binding;		/* ifindex last written per address */
+	unsigned naddrs;
+};
+
+/* Make sure root is on a bpffs (mounting one if needed) and exists. */
+int dataplane_bpffs_prepare(const char *root);
+int dataplane_open(struct dataplane *dp, const char *root, const char *group_name,
+		   unsigned naddrs);
+void dataplane_close(struct dataplane *dp);
+int dataplane_attach_group(struct dataplane *dp, int ifindex);
+int dataplane_attach_member(struct dataplane *dp, unsigned slot, int ifindex);
+void dataplane_detach_member(struct dataplane *dp, unsigned slot);
+int dataplane_push(struct dataplane *dp, const struct ipmp_group *g);
+
+/* Remove our tc filters from these interfaces and the group's pins. */
+void dataplane_detach_ifindex(int ifindex, bool egress);
+int dataplane_unpin(const char *root, const char *group_name);
+
+#endif

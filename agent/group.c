@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Groups and members: creation, the activation policy (spec 3.14), the
+ * failure and repair actions (spec 3.13) and the group state (spec 3.15).
+ * The only writers of state are member_chstate() and group_chstate().
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "group.h"
+#include "log.h"
+
+const char *const member_state_names[MEMBER_STATE__MAX] = {
+	[MEMBER_INIT] = "init",
+	[MEMBER_RUNNING] = "running",
+	[MEMBER_FAILED] = "failed",
+	[MEMBER_OFFLINE] = "offline",
+};
+
+const char *const group_state_names[GROUP_STATE__MAX] = {
+	[GROUP_OK] = "ok",
+	[GROUP_DEGRADED] = "degraded",
+	[GROUP_FAILED] = "failed",
+};
+
+enum run_reason {
+	RUN_INITIAL,	/* the agent starts */
+	RUN_REPAIR,	/* failure repaired */
+	RUN_ONLINE,	/* offline undone */
+};
+
+int group_init(struct ipmp_group *g, const struct config_group *cg, const struct ipmp_config *cfg,
+	       const struct ipmp_clock *clock, const struct group_ops *ops, void *ops_ctx)
+{
+	memset(g, 0, sizeof(*g));
+	snprintf(g->ifname, sizeof(g->ifname), "%s", cg->ifname);
+	snprintf(g->name, sizeof(g->name), "%s", cg->name);
+	g->failback = cfg->failback;
+	g->state = GROUP_FAILED;	/* spec 3.3: a new named group starts failed */
+	g->clock = clock;
+	g->ops = ops;
+	g->ops_ctx = ops_ctx;
+	g->nmembers = cg->nmembers;
+	for (unsigned i = 0; i < cg->nmembers; i++) {
+		struct ipmp_member *m = &g->members[i];
+
+		snprintf(m->ifname, sizeof(m->ifname), "%s", cg->members[i].ifname);
+		m->slot = i;
+		m->group = g;
+		m->flags = cg->members[i].standby ? MEMBER_F_STANDBY : 0;
+	}
+	g->addrs = calloc(cg->naddrs ? cg->naddrs : 1, sizeof(*g->addrs));
+	if (!g->addrs)
+		return -ENOMEM;
+	g->naddrs = cg->naddrs;
+	for (unsigned i = 0; i < cg->naddrs; i++)
+		g->addrs[i].prefix = cg->addrs[i];
+	return 0;
+}
+
+void group_free(struct ipmp_group *g)
+{
+	free(g->addrs);
+	g->addrs = NULL;
+	g->naddrs = 0;
+}
+
+struct ipmp_member *group_member_by_ifindex(struct ipmp_group *g, int ifindex)
+{
+	for (unsigned i = 0; i < g->nmembers; i++)
+		if (ifindex && g->members[i].ifindex == ifindex)
+			return &g->members[i];
+	return NULL;
+}
+
+struct ipmp_member *group_member_by_name(struct ipmp_group *g, const char *ifname)
+{
+	for (unsigned i = 0; i < g->nmembers; i++)
+		if (!strcmp(g->members[i].ifname, ifname))
+			return &g->members[i];
+	return NULL;
+}
+
+bool member_functioning(const struct ipmp_member *m)
+{
+	return m->state == MEMBER_RUNNING;
+}
+
+bool member_active(const struct ipmp_member *m)
+{
+	return member_functioning(m) &&
+	       !(m->flags & (MEMBER_F_INACTIVE | MEMBER_F_FAILED | MEMBER_F_OFFLINE));
+}
+
+static const struct ipmp_member *group_first_functioning(const struct ipmp_group *g)
+{
+	for (unsigned i = 0; i < g->nmembers; i++)
+		if (member_functioning(&g->members[i]))
+			return &g->members[i];
+	return NULL;
+}
+
+/*
+ * The one writer of the group state (spec 3.15). Logs in.mpathd's
+ * unusable/usable pair; "usable" only after "unusable" was printed, so
+ * start-up says nothing.
+ */
+static void group_chstate(struct ipmp_group *g, enum group_state state)
+{
+	const struct ipmp_member *m;
+
+	if (g->state == state)
+		return;
+	pr_info("group %s: %s -> %s", g->name, group_state_names[g->state],
+		group_state_names[state]);
+	if (state == GROUP_FAILED && g->started) {
+		pr_err("All IP interfaces in group %s are now unusable", g->name);
+		g->failure_logged = true;
+	} else if (g->state == GROUP_FAILED && g->failure_logged) {
+		m = group_first_functioning(g);
+		pr_err("At least 1 IP interface (%s) in group %s is now usable",
+		       m ? m->ifname : "?", g->name);
+		g->failure_logged = false;
+	}
+	g->state = state;
+	g->generation++;
+}
+
+static void group_refresh_state(struct ipmp_group *g)
+{
+	unsigned nusable = 0;
+
+	for (unsigned i = 0; i < g->nmembers; i++)
+		nusable += member_functioning(&g->members[i]);
+	if (nusable == 0)
+		group_chstate(g, GROUP_FAILED);
+	else if (nusable == g->nmembers)
+		group_chstate(g, GROUP_OK);
+	else
+		group_chstate(g, GROUP_DEGRADED);
+}
+
+/*
+ * Make the system match the model: rebind addresses, pick the nominated
+ * member, push everything into the data plane, and only then announce
+ * the addresses that moved (their ARP replies must already come from the
+ * new member).
+ */
+static void group_commit(struct ipmp_group *g)
+{
+	if (!g->started)
+		return;
+	binding_rebalance(g);
+	binding_nominate(g);
+	group_refresh_state(g);
+	g->ops->push(g, g->ops_ctx);
+	for (unsigned i = 0; i < g->naddrs; i++) {
+		if (!g->addrs[i].moved)
+			continue;
+		g->addrs[i].moved = false;
+		g->ops->announce(g, &g->addrs[i], g->ops_ctx);
+	}
+}
+
+static void flags_str(unsigned flags, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s", flags & MEMBER_F_STANDBY ? " standby" : "",
+		 flags & MEMBER_F_INACTIVE ? " inactive" : "", flags & MEMBER_F_FAILED ? " failed" : "",
+		 flags & MEMBER_F_OFFLINE ? " offline" : "");
+}
+
+/*
+ * The one writer of a member's state and flags. Returns early when nothing
+ * changes; otherwise logs the transition, bumps the generation and commits
+ * the group (bindings, data plane, announcements, group state).
+ */
+void member_chstate(struct ipmp_member *m, enum member_state state, unsigned flags)
+{
+	struct ipmp_group *g = m->group;
+	char before[64], after[64];
+
+	if (m->state == state && m->flags == flags)
+		return;
+	flags_str(m->flags, before, sizeof(before));
+	flags_str(flags, after, sizeof(after));
+	pr_debug("%s: %s%s -> %s%s", m->ifname, member_state_names[m->state], before,
+		 member_state_names[state], after);
+	m->state = state;
+	m->flags = flags;
+	g->generation++;
+	group_commit(g);
+}
+
+/*
+ * spec 3.14 "activate another": after an active member stops carrying
+ * data, the first functioning inactive standby takes over, else the last
+ * functioning inactive member.
+ */
+static void group_activate_another(struct ipmp_group *g, const struct ipmp_member *except)
+{
+	struct ipmp_member *pick = NULL;
+
+	for (unsigned i = 0; i < g->nmembers; i++) {
+		struct ipmp_member *m = &g->members[i];
+
+		if (m == except || !member_functioning(m) || !(m->flags & MEMBER_F_INACTIVE))
+			continue;
+		if (m->flags & MEMBER_F_STANDBY) {
+			pick = m;
+			break;
+		}
+		pick = m;
+	}
+	if (pick)
+		member_chstate(pick, pick->state, pick->flags & ~MEMBER_F_INACTIVE);
+}
+
+/*
+ * spec 3.14 "transition to running" (start, repair, online). Counts the
+ * members that are not standby and the functioning ones that carry data
+ * (not counting m), then decides whether m is active or inactive and
+ * whether an active standby goes back to idle (failback).
+ */
+static void member_run(struct ipmp_member *m, enum run_reason why)
+{
+	struct ipmp_group *g = m->group;
+	struct ipmp_member *active_standby = NULL;
+	unsigned nnonstandby = 0, nactive = 0;
+	unsigned flags;
+
+	for (unsigned i = 0; i < g->nmembers; i++) {
+		struct ipmp_member *o = &g->members[i];
+
+		if (!(o->flags & MEMBER_F_STANDBY))
+			nnonstandby++;
+		if (o == m || !member_functioning(o) || (o->flags & MEMBER_F_INACTIVE))
+			continue;
+		nactive++;
+		if ((o->flags & MEMBER_F_STANDBY) && !active_standby)
+			active_standby = o;
+	}
+	flags = m->flags & ~(why == RUN_ONLINE ? MEMBER_F_OFFLINE : MEMBER_F_FAILED);
+	if (flags & MEMBER_F_STANDBY) {
+		if (nactive >= nnonstandby)
+			flags |= MEMBER_F_INACTIVE;
+		else
+			flags &= ~MEMBER_F_INACTIVE;
+		active_standby = NULL;
+	} else if (why == RUN_ONLINE || g->failback) {
+		flags &= ~MEMBER_F_INACTIVE;
+		if (nactive < nnonstandby)
+			active_standby = NULL;
+	} else {
+		if (why != RUN_INITIAL && g->state != GROUP_FAILED)
+			flags |= MEMBER_F_INACTIVE;
+		else
+			flags &= ~MEMBER_F_INACTIVE;
+		active_standby = NULL;
+	}
+	member_chstate(m, MEMBER_RUNNING, flags);
+	if (active_standby)
+		member_chstate(active_standby, active_standby->state,
+			       active_standby->flags | MEMBER_F_INACTIVE);
+}
+
+/*
+ * spec 3.13, interface failure action. A member that carried data is
+ * replaced first (so its addresses move once, to the replacement), then
+ * marked failed.
+ */
+void member_fail(struct ipmp_member *m)
+{
+	struct ipmp_group *g = m->group;
+	unsigned flags = (m->flags | MEMBER_F_FAILED) & ~MEMBER_F_INACTIVE;
+
+	pr_err("IP interface failure detected on %s of group %s", m->ifname, g->name);
+	if (member_active(m))
+		group_activate_another(g, m);
+	member_chstate(m, m->state == MEMBER_OFFLINE ? MEMBER_OFFLINE : MEMBER_FAILED, flags);
+}
+
+/* spec 3.13, group failure action: every member fails, no per-member message. */
+void group_fail(struct ipmp_group *g)
+{
+	for (unsigned i = 0; i < g->nmembers; i++) {
+		struct ipmp_member *m = &g->members[i];
+		unsigned flags = (m->flags | MEMBER_F_FAILED) & ~MEMBER_F_INACTIVE;
+
+		if (m->state == MEMBER_OFFLINE)
+			continue;
+		member_chstate(m, m->state == MEMBER_RUNNING || m->state == MEMBER_INIT ?
+					  MEMBER_FAILED : m->state, flags);
+	}
+}
+
+/*
+ * spec 3.13 classification for a link-down on m: an interface failure when
+ * another member is running with its link up and the group is not failed;
+ * otherwise the whole group has failed.
+ */
+bool group_link_failure_is_group(const struct ipmp_group *g, const struct ipmp_member *m)
+{
+	if (g->state == GROUP_FAILED)
+		return true;
+	for (unsigned i = 0; i < g->nmembers; i++) {
+		const struct ipmp_member *o = &g->members[i];
+
+		if (o != m && o->state == MEMBER_RUNNING && o->link_up)
+			return false;
+	}
+	return true;
+}
+
+/* A member's MAC changed: the maps and the peers must learn the new one. */
+void group_member_relearn(struct ipmp_member *m)
+{
+	struct ipmp_group *g = m->group;
+
+	for (unsigned i = 0; i < g->naddrs; i++)
+		if (g->addrs[i].bound == m)
+			g->addrs[i].moved = true;
+	g->generation++;
+	group_commit(g);
+}
+
+/* spec 3.13, repair action. */
+void member_repair(struct ipmp_member *m)
+{
+	pr_err("IP interface repair detected on %s of group %s", m->ifname, m->group->name);
+	if (m->state == MEMBER_OFFLINE)
+		member_chstate(m, MEMBER_OFFLINE, m->flags & ~MEMBER_F_FAILED);
+	else
+		member_run(m, RUN_REPAIR);
+}
+
+/*
+ * First transitions: members whose link is up start running (standby ones
+ * inactive), the others start failed, as if their link had just gone down
+ * (in.mpathd initialises link state to up for that reason, spec 3.4).
+ * Nothing reaches the data plane until the single commit at the end.
+ */
+void group_start(struct ipmp_group *g)
+{
+	for (unsigned i = 0; i < g->nmembers; i++) {
+		struct ipmp_member *m = &g->members[i];
+
+		if (m->ifindex && m->link_up) {
+			member_run(m, RUN_INITIAL);
+			continue;
+		}
+		if (!m->ifindex)
+			pr_err("IP interface %s of group %s does not exist; treating it as failed",
+			       m->ifname, g->name);
+		else
+			pr_err("The link has gone down on %s", m->ifname);
+		member_chstate(m, MEMBER_FAILED, (m->flags | MEMBER_F_FAILED) & ~MEMBER_F_INACTIVE);
+	}
+	g->started = true;
+	for (unsigned i = 0; i < g->naddrs; i++)
+		g->addrs[i].moved = false;
+	binding_rebalance(g);
+	group_commit(g);
+}

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The data model: groups, their members and data addresses, and the state
+ * machine that moves them (in.mpathd's, spec 3.3, 3.13-3.15).
+ *
+ * Terminology
+ *   group         several NICs on one IP link acting as one IP interface,
+ *                 the group interface (e.g. ipmp0), which holds the data
+ *                 addresses. Its name (e.g. "a") is what ipmpstat shows.
+ *   member        one NIC of a group ("underlying interface" in illumos).
+ *   data address  an address applications use; lives on the group
+ *                 interface and is bound to one active member, whose MAC
+ *                 answers ARP for it.
+ *   test address  an address on a member, used only for probing.
+ *   target        a host probed from a member's test address.
+ *   active        a member that carries data: functioning (running, not
+ *                 failed or offline) and not inactive.
+ *   standby       a member kept idle (inactive) while enough others work.
+ *   inactive      functioning but not used for data (standby, or a repaired
+ *                 member with failback=no).
+ *   nominated     the member that hands broadcast/multicast to the group.
+ *
+ * This file decides; it does no I/O. What the decisions mean for the
+ * system goes through struct group_ops: the data plane projection
+ * (push), announcements of rebound addresses, and timers. So the whole
+ * state machine runs under a fake clock in selftests/unit/test_group.c.
+ */
+#ifndef IPMP_GROUP_H
+#define IPMP_GROUP_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ipmp/maps.h>
+#include "clock.h"
+#include "config.h"
+#include "ipaddr.h"
+
+enum member_state {
+	MEMBER_INIT = 0,	/* not yet seen running (PI_INIT) */
+	MEMBER_RUNNING,		/* PI_RUNNING */
+	MEMBER_FAILED,		/* PI_FAILED */
+	MEMBER_OFFLINE,		/* PI_OFFLINE */
+	MEMBER_STATE__MAX,
+};
+
+/* Member flags, after the kernel IFF_* flags in.mpathd manages. */
+#define MEMBER_F_STANDBY	0x1
+#define MEMBER_F_INACTIVE	0x2
+#define MEMBER_F_FAILED		0x4
+#define MEMBER_F_OFFLINE	0x8
+
+enum group_state {
+	GROUP_OK = 0,
+	GROUP_DEGRADED,
+	GROUP_FAILED,
+	GROUP_STATE__MAX,
+};
+
+extern const char *const member_state_names[MEMBER_STATE__MAX];
+extern const char *const group_state_names[GROUP_STATE__MAX];
+
+#define LINK_UP_PERMIN		2	/* spec 3.3 */
+#define LINK_FLAP_WINDOW_MS	60000
+
+struct ipmp_group;
+
+struct ipmp_member {
+	char ifname[IFNAMSIZ];
+	unsigned slot;			/* index in group->members and the stats map */
+	struct ipmp_group *group;
+	int ifindex;			/* 0 while the netdev does not exist */
+	uint8_t mac[IPMP_ETH_ALEN];
+	unsigned mtu;
+	bool link_up;
+	enum member_state state;
+	unsigned flags;			/* MEMBER_F_* */
+	unsigned nbound;		/* data addresses bound to it */
+	/* link-ups within the flap window, newest first (spec 3.5) */
+	uint64_t linkup_ms[LINK_UP_PERMIN + 1];
+	bool flap_logged;
+	bool repair_deferred;
+};
+
+struct ipmp_addr {
+	struct ip_prefix prefix;
+	struct ipmp_member *bound;	/* NULL: no active member */
+	bool moved;			/* rebound since the last push */
+};
+
+struct group_ops {
+	/* Project the group into the data plane (agent/dataplane.c). */
+	void (*push)(struct ipmp_group *g, void *ctx);
+	/* Announce an address from its (new) bound member: gratuitous ARP. */
+	void (*announce)(struct ipmp_group *g, struct ipmp_addr *a, void *ctx);
+	/* Call link_timer(m) at deadline_ms (replacing any earlier one). */
+	void (*timer_arm)(struct ipmp_member *m, uint64_t deadline_ms, void *ctx);
+};
+
+struct ipmp_group {
+	char ifname[IFNAMSIZ];
+	char name[IPMP_GROUP_NAME_MAX];
+	int ifindex;
+	uint8_t mac[IPMP_ETH_ALEN];
+	struct ipmp_member members[IPMP_MAX_MEMBERS];
+	unsigned nmembers;
+	struct ipmp_addr *addrs;
+	unsigned naddrs;
+	struct ipmp_member *nominated;	/* IPv4 broadcast/multicast */
+	enum group_state state;
+	bool failback;
+	bool started;			/* past the initial transitions */
+	bool failure_logged;		/* "All IP interfaces ... unusable" printed */
+	uint64_t generation;		/* bumped on every state change */
+	const struct ipmp_clock *clock;
+	const struct group_ops *ops;
+	void *ops_ctx;
+};
+
+int group_init(struct ipmp_group *g, const struct config_group *cg, const struct ipmp_config *cfg,
+	       const struct ipmp_clock *clock, const struct group_ops *ops, void *ops_ctx);
+void group_free(struct ipmp_group *g);
+/* Initial transitions once every present member's link state is known. */
+void group_start(struct ipmp_group *g);
+struct ipmp_member *group_member_by_ifindex(struct ipmp_group *g, int ifindex);
+struct ipmp_member *group_member_by_name(struct ipmp_group *g, const char *ifname);
+
+/* The one writer of a member's state and flags (see the .c file). */
+void member_chstate(struct ipmp_member *m, enum member_state state, unsigned flags);
+bool member_functioning(const struct ipmp_member *m);
+void group_member_relearn(struct ipmp_member *m);
+bool member_active(const struct ipmp_member *m);
+
+/* Decisions, called by detection (agent/link.c). */
+void member_fail(struct ipmp_member *m);
+void member_repair(struct ipmp_member *m);
+bool group_link_failure_is_group(const struct ipmp_group *g, const struct ipmp_member *m);
+void group_fail(struct ipmp_group *g);
+
+/* agent/binding.c: bind data addresses to active members (spec 3.14). */
+unsigned binding_rebalance(struct ipmp_group *g);
+void binding_nominate(struct ipmp_group *g);
+
+/* agent/link.c: link-based detection (spec 3.5). */
+void link_update(struct ipmp_member *m, bool up);
+void link_timer(struct ipmp_member *m);
+
+#endif

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * ipmp-agent: options, startup, the event loop and signals. Wiring only;
+ * the only place that exits.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent.h"
+#include "log.h"
+
+#define DEFAULT_CONFIG	"/etc/ipmp/ipmp.conf"
+#define DEFAULT_BPFFS	"/sys/fs/bpf/ipmp"
+
+#ifndef IPMP_VERSION
+#define IPMP_VERSION	"0.1"
+#endif
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: ipmp-agent [OPTIONS]\n"
+		"IP multipathing agent: keeps a group's addresses reachable over its working NICs.\n"
+		"\n"
+		"  -c, --config FILE   configuration file (default " DEFAULT_CONFIG ")\n"
+		"      --check         validate the configuration and exit (0 valid, 1 not)\n"
+		"      --cleanup       remove the group interfaces, filters and pins the\n"
+		"                      configuration names, and exit\n"
+		"      --bpffs DIR     where maps and programs are pinned (default " DEFAULT_BPFFS ");\n"
+		"                      a bpffs is mounted there if none is\n"
+		"      --syslog        log to syslog (ident ipmp-agent, facility daemon)\n"
+		"  -d, --debug         log debug messages too\n"
+		"  -V, --version       print the version and exit\n"
+		"  -h, --help          print this help and exit\n"
+		"\n"
+		"The agent runs in the foreground. SIGTERM or SIGINT stop it and leave the\n"
+		"data plane forwarding; a new agent takes over where it left off.\n");
+}
+
+struct options {
+	const char *config;
+	const char *bpffs;
+	bool check;
+	bool cleanup;
+	bool syslog;
+	bool debug;
+};
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	enum { OPT_CHECK = 256, OPT_CLEANUP, OPT_BPFFS, OPT_SYSLOG };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
+		{ "bpffs", required_argument, NULL, OPT_BPFFS },
+		{ "syslog", no_argument, NULL, OPT_SYSLOG },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	int c;
+
+	*o = (struct options){ .config = DEFAULT_CONFIG, .bpffs = DEFAULT_BPFFS };
+	while ((c = getopt_long(argc, argv, "c:dVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': o->config = optarg; break;
+		case OPT_CHECK: o->check = true; break;
+		case OPT_CLEANUP: o->cleanup = true; break;
+		case OPT_BPFFS: o->bpffs = optarg; break;
+		case OPT_SYSLOG: o->syslog = true; break;
+		case 'd': o->debug = true; break;
+		case 'V': printf("ipmp-agent %s\n", IPMP_VERSION); exit(0);
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "ipmp-agent: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return -EINVAL;
+	}
+	if (o->check && o->cleanup) {
+		fprintf(stderr, "ipmp-agent: --check and --cleanup exclude each other\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct event_base *base = arg;
+
+	pr_info("signal %d: stopping; the data plane keeps forwarding", (int)sig);
+	event_base_loopbreak(base);
+}
+
+int main(int argc, char **argv)
+{
+	struct agent a = { .clock = &clock_monotonic };
+	struct event *sigterm = NULL, *sigint = NULL;
+	struct options o;
+	int ret;
+
+	if (parse_options(argc, argv, &o))
+		return 2;
+	log_init(o.syslog, o.debug ? LOG_DEBUG : LOG_INFO);
+	ret = config_load(o.config, &a.cfg);
+	if (o.check) {
+		if (!ret)
+			printf("%s: ok (%u group%s)\n", o.config, a.cfg.ngroups,
+			       a.cfg.ngroups == 1 ? "" : "s");
+		config_free(&a.cfg);
+		return ret ? 1 : 0;
+	}
+	if (ret)
+		return 1;
+	if (o.cleanup) {
+		ret = agent_cleanup(&a.cfg, o.bpffs);
+		config_free(&a.cfg);
+		return ret ? 1 : 0;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	a.bpffs = o.bpffs;
+	a.base = event_base_new();
+	if (!a.base) {
+		pr_err("cannot create the event loop");
+		return 1;
+	}
+	sigterm = evsignal_new(a.base, SIGTERM, on_signal, a.base);
+	sigint = evsignal_new(a.base, SIGINT, on_signal, a.base);
+	if (!sigterm || !sigint || evsignal_add(sigterm, NULL) || evsignal_add(sigint, NULL)) {
+		pr_err("cannot set up signal handling");
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = agent_start(&a);
+	if (ret)
+		goto out;
+	pr_info("ipmp-agent %s running", IPMP_VERSION);
+	event_base_dispatch(a.base);
+out:
+	agent_stop(&a);
+	if (sigterm)
+		event_free(sigterm);
+	if (sigint)
+		event_free(sigint);
+	event_base_free(a.base);
+	config_free(&a.cfg);
+	return ret ? 1 : 0;
+}

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* rtnetlink requests and link events (agent/netlink.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "netlink.h"
+
+int nl_open(struct nl *nl, unsigned groups)
+{
+	memset(nl, 0, sizeof(*nl));
+	nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | (groups ? SOCK_NONBLOCK : 0));
+	if (!nl->sock)
+		return -errno;
+	if (mnl_socket_bind(nl->sock, groups, MNL_SOCKET_AUTOPID) < 0) {
+		int err = -errno;
+
+		mnl_socket_close(nl->sock);
+		nl->sock = NULL;
+		return err;
+	}
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->seq = time(NULL);
+	return 0;
+}
+
+void nl_close(struct nl *nl)
+{
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	nl->sock = NULL;
+}
+
+int nl_fd(const struct nl *nl)
+{
+	return mnl_socket_get_fd(nl->sock);
+}
+
+/* Send one request and read until its ACK (or error); cb sees the data. */
+static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	unsigned seq = ++nl->seq;
+	int ret;
+
+	nlh->nlmsg_seq = seq;
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	do {
+		ret = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		if (ret < 0)
+			return -errno;
+		ret = mnl_cb_run(buf, ret, seq, nl->portid, cb, data);
+	} while (ret == MNL_CB_OK);
+	return ret < 0 ? -errno : 0;
+}
+
+static int link_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(attr);
+
+	if (mnl_attr_type_valid(attr, IFLA_MAX) < 0)
+		return MNL_CB_OK;
+	tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static int linkinfo_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_type_valid(attr, IFLA_INFO_MAX) < 0)
+		return MNL_CB_OK;
+	tb[mnl_attr_get_type(attr)] = attr;
+	return MNL_CB_OK;
+}
+
+static int link_parse(const struct nlmsghdr *nlh, struct nl_link *l)
+{
+	const struct nlattr *tb[IFLA_MAX + 1] = {}, *info[IFLA_INFO_MAX + 1] = {};
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+
+	memset(l, 0, sizeof(*l));
+	l->ifindex = ifi->ifi_index;
+	l->flags = ifi->ifi_flags;
+	l->deleted = nlh->nlmsg_type == RTM_DELLINK;
+	mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, tb);
+	if (tb[IFLA_IFNAME])
+		snprintf(l->ifname, sizeof(l->ifname), "%s", mnl_attr_get_str(tb[IFLA_IFNAME]));
+	if (tb[IFLA_MTU])
+		l->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
+	if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == 6) {
+		memcpy(l->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), 6);
+		l->has_mac = true;
+	}
+	if (tb[IFLA_LINKINFO]) {
+		mnl_attr_parse_nested(tb[IFLA_LINKINFO], linkinfo_attr_cb, info);
+		if (info[IFLA_INFO_KIND])
+			snprintf(l->kind, sizeof(l->kind), "%s",
+				 mnl_attr_get_str(info[IFLA_INFO_KIND]));
+	}
+	return 0;
+}
+
+static int link_get_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (nlh->nlmsg_type == RTM_NEWLINK)
+		link_parse(nlh, data);
+	return MNL_CB_OK;
+}
+
+int nl_link_get(struct nl *nl, const char *ifname, struct nl_link *out)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+	int ret;
+
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+	memset(out, 0, sizeof(*out));
+	ret = nl_talk(nl, nlh, link_get_cb, out);
+	if (ret == -ENODEV || (!ret && !out->ifindex))
+		return -ENODEV;
+	return ret;
+}
+
+int nl_veth_create(struct nl *nl, const char *ifname, const char *peer)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlattr *linkinfo, *data, *peer_info;
+	struct ifinfomsg *ifi, *peer_ifi;
+
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	peer_info = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+	peer_ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*peer_ifi));
+	peer_ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
+	mnl_attr_nest_end(nlh, peer_info);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, linkinfo);
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+int nl_link_set(struct nl *nl, int ifindex, bool up, unsigned mtu)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	ifi->ifi_change = IFF_UP;
+	ifi->ifi_flags = up ? IFF_UP : 0;
+	if (mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+int nl_link_del(struct nl *nl, int ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+
+	nlh->nlmsg_type = RTM_DELLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+static int nl_addr(struct nl *nl, int type, unsigned flags, int ifindex, const struct ip_prefix *p,
+		   bool noprefixroute)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	unsigned alen = ip_addr_len(p->family);
+	struct ifaddrmsg *ifa;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = p->family;
+	ifa->ifa_prefixlen = p->plen;
+	ifa->ifa_index = ifindex;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	mnl_attr_put(nlh, IFA_LOCAL, alen, p->addr);
+	mnl_attr_put(nlh, IFA_ADDRESS, alen, p->addr);
+	if (noprefixroute)
+		mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NOPREFIXROUTE);
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+int nl_addr_add(struct nl *nl, int ifindex, const struct ip_prefix *p, bool noprefixroute)
+{
+	return nl_addr(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, ifindex, p, noprefixroute);
+}
+
+int nl_addr_del(struct nl *nl, int ifindex, const struct ip_prefix *p)
+{
+	return nl_addr(nl, RTM_DELADDR, 0, ifindex, p, false);
+}
+
+struct events_ctx {
+	void (*fn)(const struct nl_link *l, void *ctx);
+	void *ctx;
+};
+
+static int events_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct events_ctx *ec = data;
+	struct nl_link l;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
+		return MNL_CB_OK;
+	link_parse(nlh, &l);
+	ec->fn(&l, ec->ctx);
+	return MNL_CB_OK;
+}
+
+int nl_events_read(struct nl *nl, void (*fn)(const struct nl_link *l, void *ctx), void *ctx)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct events_ctx ec = { .fn = fn, .ctx = ctx };
+	int ret;
+
+	for (;;) {
+		ret = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		if (ret < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+		mnl_cb_run(buf, ret, 0, 0, events_cb, &ec);
+	}
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * rtnetlink through libmnl: the links and addresses the agent reads and
+ * changes, and the link events it listens to. No text from ip(8) is parsed.
+ */
+#ifndef IPMP_NETLINK_H
+#define IPMP_NETLINK_H
+
+#include <libmnl/libmnl.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ipaddr.h"
+
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP	0x10000	/* linux/if.h; glibc net/if.h lacks it */
+#endif
+
+struct nl_link {
+	int ifindex;
+	char ifname[IFNAMSIZ];
+	unsigned flags;		/* IFF_* */
+	unsigned mtu;
+	uint8_t mac[6];
+	bool has_mac;
+	char kind[16];		/* IFLA_INFO_KIND, "" if none */
+	bool deleted;		/* RTM_DELLINK */
+};
+
+struct nl {
+	struct mnl_socket *sock;
+	unsigned seq;
+	unsigned portid;
+};
+
+int nl_open(struct nl *nl, unsigned groups);
+void nl_close(struct nl *nl);
+int nl_fd(const struct nl *nl);
+
+/* -ENODEV when there is no such link. */
+int nl_link_get(struct nl *nl, const char *ifname, struct nl_link *out);
+int nl_veth_create(struct nl *nl, const char *ifname, const char *peer);
+int nl_link_set(struct nl *nl, int ifindex, bool up, unsigned mtu);
+int nl_link_del(struct nl *nl, int ifindex);
+int nl_addr_add(struct nl *nl, int ifindex, const struct ip_prefix *p, bool noprefixroute);
+int nl_addr_del(struct nl *nl, int ifindex, const struct ip_prefix *p);
+
+/* Link state as the agent sees it: carrier and operationally up. */
+static inline bool nl_link_is_up(const struct nl_link *l)
+{
+	return (l->flags & IFF_UP) && (l->flags & IFF_RUNNING) && (l->flags & IFF_LOWER_UP);
+}
+
+/*
+ * Read what is waiting on an event socket; fn runs for every link message.
+ * -ENOBUFS means events were lost: the caller must re-read the state.
+ */
+int nl_events_read(struct nl *nl, void (*fn)(const struct nl_link *l, void *ctx), void *ctx);
+
+#endif

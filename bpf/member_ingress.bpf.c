@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * member_ingress: tc ingress on every member. Decides which frames belong
+ * to the group interface and hands them over; the rest (test-address
+ * traffic) stays on the member.
+ *
+ *  - unicast IPv4 or ARP for a data address, sent to this member's MAC:
+ *    destination MAC rewritten to the group's, redirected to its ingress;
+ *  - broadcast/multicast IPv4, and broadcast ARP asking for a data
+ *    address: handed to the group only by the nominated member, dropped
+ *    (counted) on the others, so the group sees each such frame once and
+ *    no member answers ARP for a data address with its own MAC;
+ *  - other broadcast ARP (peers announcing themselves, requests for test
+ *    addresses): the member keeps it, and the nominated member also gives
+ *    the group a copy so the group's neighbour cache hears it;
+ *  - ARP sent from a data address, and broadcast/multicast IPv4 from one:
+ *    the group's own frames, flooded back by the switch to the other
+ *    members; dropped (counted), never handed to anyone.
+ * Without a configured group (agent not started yet) every frame passes.
+ */
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <stddef.h>
+#include "parse.h"
+#include "maps.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+static __always_inline int to_group(struct __sk_buff *skb, struct ipmp_group_cfg *cfg,
+				    struct ipmp_member_info *me, int unicast)
+{
+	if (unicast)
+		bpf_skb_store_bytes(skb, offsetof(struct ethhdr, h_dest), cfg->group_mac, ETH_ALEN,
+				    0);
+	count_member(me->slot, skb->len, 1);
+	return bpf_redirect(cfg->group_ifindex, BPF_F_INGRESS);
+}
+
+static __always_inline int copy_to_group(struct __sk_buff *skb, struct ipmp_group_cfg *cfg)
+{
+	if (bpf_clone_redirect(skb, cfg->group_ifindex, BPF_F_INGRESS))
+		count_drop(IPMP_DROP_REDIRECT);
+	return TC_ACT_OK;
+}
+
+SEC("tc")
+int member_ingress(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	struct ipmp_member_info *me;
+	struct ipmp_group_cfg *cfg;
+	struct arp_eth_ipv4 *body;
+	__u32 ifindex = skb->ifindex;
+	int multicast, nominated;
+	struct cursor c;
+	struct ethhdr *eth;
+	struct iphdr *ip;
+
+	cfg = group_cfg_get();
+	if (!cfg)
+		return TC_ACT_OK;
+	me = bpf_map_lookup_elem(&members, &ifindex);
+	if (!me)
+		return TC_ACT_OK;
+	cursor_init(&c, data, data_end);
+	eth = parse_eth(&c);
+	if (!eth)
+		return TC_ACT_OK;
+	multicast = mac_is_multicast(eth->h_dest);
+	if (!multicast && !mac_equal(eth->h_dest, me->mac))
+		return TC_ACT_OK;	/* flooded copy for another NIC */
+	nominated = ifindex == cfg->bcast_ifindex;
+
+	if (eth->h_proto == bpf_htons(ETH_P_ARP)) {
+		if (!parse_arp(&c, &body))
+			return TC_ACT_OK;
+		if (binding_ipv4(body->spa)) {
+			count_drop(IPMP_DROP_LOOPED);
+			return TC_ACT_SHOT;
+		}
+		if (!binding_ipv4(body->tpa))
+			return multicast && nominated ? copy_to_group(skb, cfg) : TC_ACT_OK;
+		if (multicast && !nominated) {
+			count_drop(IPMP_DROP_NOT_NOMINATED);
+			return TC_ACT_SHOT;
+		}
+		return to_group(skb, cfg, me, !multicast);
+	}
+	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
+		ip = parse_ipv4(&c);
+		if (!ip)
+			return TC_ACT_OK;
+		if (multicast) {
+			if (binding_ipv4((__u8 *)&ip->saddr)) {
+				count_drop(IPMP_DROP_LOOPED);
+				return TC_ACT_SHOT;
+			}
+			if (!nominated) {
+				count_drop(IPMP_DROP_NOT_NOMINATED);
+				return TC_ACT_SHOT;
+			}
+			return to_group(skb, cfg, me, 0);
+		}
+		if (binding_ipv4((__u8 *)&ip->daddr))
+			return to_group(skb, cfg, me, 1);
+	}
+	return TC_ACT_OK;
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The records the agent and the eBPF data plane exchange: every map key
+ * and value, defined once, with fixed-width types and explicit padding.
+ * Included by bpf/ (clang -target bpf) and by user space.
+ *
+ * Every map is per group and pinned by name under <bpffs>/<group>/.
+ *
+ *   map            type          key -> value                   written by   read by
+ *   group_cfg      array[1]      0 -> ipmp_group_cfg             agent        both programs
+ *   members        hash          ifindex -> ipmp_member_info     agent        both programs
+ *   tx_set         array[1]      0 -> ipmp_tx_set                agent        group_egress
+ *   addr_binding   hash          ipmp_addr_key -> ipmp_binding   agent        both programs
+ *   flows          lru hash      flow hash -> ipmp_flow          group_egress group_egress
+ *   stats          percpu array  member slot -> ipmp_member_stats programs  agent
+ *   drops          percpu array  enum ipmp_drop -> __u64         programs     agent
+ *
+ * Update order during a failover (agent/dataplane.c, dataplane_push()):
+ *   1. members:      the failed member loses IPMP_MEMBER_ACTIVE; flows latched
+ *                    to it are re-picked on their next packet;
+ *   2. tx_set:       rewritten in one update, without the member;
+ *   3. group_cfg:    the nominated broadcast member, if it moved;
+ *   4. addr_binding: each rebound address, one update each; only then are
+ *                    gratuitous ARPs sent from the new member.
+ * Each step leaves a consistent data plane: a packet that sees step 1 but
+ * not 2 finds no latch and picks from a tx_set that may still hold the
+ * failed member for a few microseconds; that is no worse than the link.
+ *
+ * Without the agent (stopped, restarting) the programs keep forwarding with
+ * the maps as last written: nothing in a program waits for the agent.
+ */
+#ifndef IPMP_MAPS_H
+#define IPMP_MAPS_H
+
+#include <linux/types.h>
+
+#define IPMP_MAX_MEMBERS	32
+#define IPMP_MAX_ADDRS		4096
+#define IPMP_MAX_FLOWS		65536
+#define IPMP_ETH_ALEN		6
+
+/* Bumped whenever a map layout or a program's contract changes. */
+#define IPMP_ABI_VERSION	1
+
+/* ipmp_member_info.flags */
+#define IPMP_MEMBER_ACTIVE	0x1	/* usable for data: functioning, not inactive */
+
+struct ipmp_group_cfg {
+	__u32 group_ifindex;	/* the group interface (0: not configured yet) */
+	__u32 bcast_ifindex;	/* member nominated for IPv4 broadcast/multicast */
+	__u8 group_mac[IPMP_ETH_ALEN];
+	__u8 pad[2];
+	__u32 abi_version;	/* IPMP_ABI_VERSION of the agent that wrote it */
+};
+
+struct ipmp_member_info {
+	__u32 slot;		/* index into stats */
+	__u32 flags;		/* IPMP_MEMBER_* */
+	__u8 mac[IPMP_ETH_ALEN];
+	__u8 pad[2];
+};
+
+struct ipmp_tx_set {
+	__u32 count;		/* entries of ifindex[] in use */
+	__u32 ifindex[IPMP_MAX_MEMBERS];
+};
+
+#define IPMP_AF_INET	4
+#define IPMP_AF_INET6	6
+
+struct ipmp_addr_key {
+	__u8 family;		/* IPMP_AF_INET or IPMP_AF_INET6 */
+	__u8 pad[3];
+	__u8 addr[16];		/* IPv4 in the first 4 bytes, rest zero */
+};
+
+struct ipmp_binding {
+	__u32 ifindex;		/* the member whose MAC answers for this address */
+};
+
+struct ipmp_flow {
+	__u32 ifindex;		/* the member this flow is latched to */
+	__u32 pad;
+};
+
+struct ipmp_member_stats {
+	__u64 tx_packets;
+	__u64 tx_bytes;
+	__u64 rx_packets;
+	__u64 rx_bytes;
+};
+
+enum ipmp_drop {
+	IPMP_DROP_NO_MEMBER = 0,	/* egress: no usable active member */
+	IPMP_DROP_MALFORMED,		/* egress: truncated or unparsable frame */
+	IPMP_DROP_UNSUPPORTED,		/* egress: protocol the group does not carry yet */
+	IPMP_DROP_NOT_NOMINATED,	/* ingress: group bcast/mcast on a non-nominated member */
+	IPMP_DROP_REDIRECT,		/* redirect into the group interface failed */
+	IPMP_DROP_LOOPED,		/* ingress: the group's own ARP/broadcast, back from the switch */
+	IPMP_DROP__MAX,
+};
+
+#endif /* IPMP_MAPS_H */

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* IP addresses and prefixes as the agent and the commands read and print them. */
+#ifndef IPMP_IPADDR_H
+#define IPMP_IPADDR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+struct ip_prefix {
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t addr[16];	/* network byte order; IPv4 uses the first 4 bytes */
+	unsigned plen;
+};
+
+#define IP_PREFIX_STRLEN	(46 + 4)
+
+/* Parse "ADDR/PLEN" (or a bare ADDR when plen_required is false: host
+ * prefix). Returns 0, or -EINVAL with *why set to a static explanation. */
+int ip_prefix_parse(const char *s, bool plen_required, struct ip_prefix *out, const char **why);
+bool ip_prefix_same_addr(const struct ip_prefix *a, const struct ip_prefix *b);
+/* "192.0.2.10/24", or the address alone when with_plen is false. */
+const char *ip_prefix_str(const struct ip_prefix *p, bool with_plen, char *buf, size_t len);
+unsigned ip_addr_len(int family);
+
+#endif

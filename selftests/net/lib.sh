@@ -1,0 +1,219 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# Shared library for the netns tests: topology, the agent, waiting with
+# deadlines, TAP assertions and cleanup. Sourced by each scenario script.
+#
+# Topology (every namespace name carries a random suffix):
+#
+#   host (agent) m0..mN-1 ----- s0..sN-1 [br0 in "sw"] sp ----- p0  peer
+#                                                       sr ----- r0  router
+#   The group interface ipmp0 lives in host; data addresses on it.
+#   Router: 192.0.2.1 on the link, 198.51.100.1 behind it.
+
+set -u
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+AGENT=${AGENT:-$ROOT/build/ipmp-agent}
+TRAFFIC=${TRAFFIC:-$ROOT/build/tools/ipmp-traffic}
+
+SUFFIX=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
+NS_H=ipmp-h-$SUFFIX
+NS_SW=ipmp-sw-$SUFFIX
+NS_P=ipmp-p-$SUFFIX
+NS_R=ipmp-r-$SUFFIX
+
+# Addresses, named once. Documentation ranges only.
+DATA1=192.0.2.10
+DATA2=192.0.2.11
+DATA3=192.0.2.12
+PEER=192.0.2.100
+ROUTER=192.0.2.1
+FAR=198.51.100.1
+
+TMP=$(mktemp -d /tmp/ipmp-test.XXXXXX)
+BPFFS=$TMP/bpffs
+AGENT_PID=
+NMEMBERS=0
+TAP_N=0
+TAP_FAILED=0
+PIDS=()
+
+tap_plan() { echo "1..$1"; }
+
+ok() {
+	TAP_N=$((TAP_N + 1))
+	echo "ok $TAP_N - $1"
+}
+
+not_ok() {
+	TAP_N=$((TAP_N + 1))
+	TAP_FAILED=$((TAP_FAILED + 1))
+	echo "not ok $TAP_N - $1"
+	shift
+	for line in "$@"; do echo "#   $line"; done
+}
+
+# ASSERT "name" command...: ok when the command succeeds.
+ASSERT() {
+	local name=$1
+	shift
+	local out
+	if out=$("$@" 2>&1); then
+		ok "$name"
+	else
+		not_ok "$name" "command: $*" "output: ${out:0:600}"
+	fi
+}
+
+# ASSERT_EQ "name" expected seen
+ASSERT_EQ() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "expected: $2" "seen:     $3"
+	fi
+}
+
+# wait_until MS command...: run command until it succeeds or MS elapse.
+wait_until() {
+	local ms=$1
+	shift
+	local deadline=$(($(date +%s%3N) + ms))
+	while :; do
+		"$@" >/dev/null 2>&1 && return 0
+		[ "$(date +%s%3N)" -ge "$deadline" ] && return 1
+		sleep 0.02
+	done
+}
+
+nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+bg() {
+	# bg NS command...: start a background process in a namespace
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@" &
+	PIDS+=($!)
+}
+
+cleanup() {
+	local rc=$?
+	[ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	[ -n "$AGENT_PID" ] && wait "$AGENT_PID" 2>/dev/null
+	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	if [ "$TAP_FAILED" -gt 0 ] && [ -f "$TMP/agent.log" ]; then
+		echo "# agent log:"
+		sed 's/^/#   /' "$TMP/agent.log"
+	fi
+	for ns in "$NS_H" "$NS_SW" "$NS_P" "$NS_R"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	mountpoint -q "$BPFFS" && umount "$BPFFS"
+	rm -rf "$TMP"
+	[ "$TAP_FAILED" -gt 0 ] && exit 1
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+require_root() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "1..0 # SKIP needs root (network namespaces)"
+		trap - EXIT
+		rm -rf "$TMP"
+		exit 0
+	fi
+}
+
+# topo_create N: host with members m0..m(N-1) on a bridge with a peer and a router.
+topo_create() {
+	NMEMBERS=$1
+	local i
+	for ns in "$NS_H" "$NS_SW" "$NS_P" "$NS_R"; do
+		ip netns add "$ns"
+		nsx "$ns" ip link set lo up
+	done
+	nsx "$NS_SW" ip link add br0 type bridge
+	nsx "$NS_SW" ip link set br0 up
+	for ((i = 0; i < NMEMBERS; i++)); do
+		ip -n "$NS_H" link add "m$i" type veth peer name "s$i" netns "$NS_SW"
+		nsx "$NS_SW" ip link set "s$i" master br0 up
+	done
+	ip -n "$NS_P" link add p0 type veth peer name sp netns "$NS_SW"
+	nsx "$NS_SW" ip link set sp master br0 up
+	nsx "$NS_P" ip addr add "$PEER/24" dev p0
+	nsx "$NS_P" ip link set p0 up
+	ip -n "$NS_R" link add r0 type veth peer name sr netns "$NS_SW"
+	nsx "$NS_SW" ip link set sr master br0 up
+	nsx "$NS_R" ip addr add "$ROUTER/24" dev r0
+	nsx "$NS_R" ip addr add "$FAR/32" dev lo
+	nsx "$NS_R" ip link set r0 up
+	nsx "$NS_R" sysctl -qw net.ipv4.ip_forward=1
+	mkdir -p "$BPFFS"
+	mount -t bpf bpf "$BPFFS"
+}
+
+# write_config FILE: a group ipmp0 over every member; extra lines follow.
+write_config() {
+	local f=$1
+	shift
+	local members=""
+	for ((i = 0; i < NMEMBERS; i++)); do members="$members m$i"; done
+	{
+		echo "[global]"
+		echo "failure_detection_time = 1000"
+		for line in "$@"; do echo "$line"; done
+		echo "[group ipmp0]"
+		echo "name = g0"
+		echo "interfaces =$members"
+		echo "addresses = ${GROUP_ADDRS:-$DATA1/24 $DATA2/24}"
+		[ -n "${STANDBY:-}" ] && echo "standby = $STANDBY"
+	} >"$f"
+}
+
+group_up() {
+	ip -n "$NS_H" -4 addr show dev ipmp0 2>/dev/null | grep -q "inet $DATA1/"
+}
+
+# agent_start CONF [args]: run the agent in the host namespace.
+agent_start() {
+	local conf=$1
+	shift
+	ip netns exec "$NS_H" "$AGENT" -c "$conf" --bpffs "$BPFFS" -d "$@" \
+		>>"$TMP/agent.log" 2>&1 &
+	AGENT_PID=$!
+	if ! wait_until 5000 group_up; then
+		not_ok "agent starts" "the group interface did not get $DATA1 within 5 s"
+		exit 1
+	fi
+	nsx "$NS_H" ip route replace default via "$ROUTER" dev ipmp0
+}
+
+agent_stop() {
+	[ -n "$AGENT_PID" ] || return 0
+	kill "$AGENT_PID" 2>/dev/null
+	wait "$AGENT_PID" 2>/dev/null
+	AGENT_PID=
+}
+
+agent_log_has() { grep -qF -- "$1" "$TMP/agent.log"; }
+
+mac_of() { ip -n "$1" -o link show "$2" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'; }
+
+# The MAC the peer has for an address (empty if none usable).
+peer_neigh_mac() {
+	ip -n "$NS_P" neigh show "$1" | awk '/lladdr/ && !/FAILED|INCOMPLETE/ {print $3}'
+}
+
+peer_ping() { nsx "$NS_P" ping -c1 -W1 -q "$1" >/dev/null 2>&1; }
+
+# member_link IFINDEX up|down: cut or restore a member's cable (its switch end).
+member_link() { nsx "$NS_SW" ip link set "s$1" "$2"; }
+
+member_of_mac() {
+	local i
+	for ((i = 0; i < NMEMBERS; i++)); do
+		[ "$(mac_of "$NS_H" "m$i")" = "$1" ] && { echo "m$i"; return 0; }
+	done
+	echo "?"
+}
