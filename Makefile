@@ -96,17 +96,32 @@ $(BUILD)/selftests/test_bpf_%: selftests/bpf/test_bpf_%.c $(BPF_SKELS) $(MAKEFIL
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(TEST_LIBS) -o $@
 
-$(BUILD)/bench/%: bench/%.c $(MAKEFILES)
+$(BUILD)/tools/ipmp-traffic: selftests/tools/ipmp-traffic.c $(MAKEFILES)
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
+
+$(BUILD)/bench/prog_ns: bench/prog_ns.c $(BPF_SKELS) $(BUILD)/bench/baseline.skel.h $(MAKEFILES)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LDLIBS) -o $@
 
-BENCH_TOOLS := $(BUILD)/bench/udpseq $(BUILD)/bench/prog_ns
+$(BUILD)/bench/baseline.bpf.o: bench/baseline.bpf.c $(MAKEFILES)
+	$(call msg,BPF,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/baseline.skel.h: $(BUILD)/bench/baseline.bpf.o
+	$(call msg,GEN,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name baseline > $@
+
+TOOLS       := $(BUILD)/tools/ipmp-traffic
+BENCH_TOOLS := $(BUILD)/bench/prog_ns
 
 # --- top-level targets --------------------------------------------------------
 .PHONY: all deps check check-unit check-root demo bench install clean
 
-all: $(BINS) $(UNIT_TESTS) $(BPF_TESTS) $(BENCH_TOOLS)
+all: $(BINS) $(UNIT_TESTS) $(BPF_TESTS) $(TOOLS) $(BENCH_TOOLS)
 
 deps:
 	$(Q)scripts/install-deps.sh

@@ -202,7 +202,7 @@ mac_of() { ip -n "$1" -o link show "$2" | sed -n 's/.*link\/ether \([0-9a-f:]*\)
 
 # The MAC the peer has for an address (empty if none usable).
 peer_neigh_mac() {
-	ip -n "$NS_P" neigh show "$1" | awk '/lladdr/ && !/FAILED|INCOMPLETE/ {print $3}'
+	ip -n "$NS_P" neigh show "$1" | sed -n 's/.*lladdr \([0-9a-f:]*\).*/\1/p'
 }
 
 peer_ping() { nsx "$NS_P" ping -c1 -W1 -q "$1" >/dev/null 2>&1; }
@@ -216,4 +216,44 @@ member_of_mac() {
 		[ "$(mac_of "$NS_H" "m$i")" = "$1" ] && { echo "m$i"; return 0; }
 	done
 	echo "?"
+}
+
+ifname_of_index() { ip -n "$NS_H" -o link show | awk -F': ' -v i="$1" '$1 == i {sub(/@.*/, "", $2); print $2}'; }
+
+# Members the data plane treats as active, from the pinned members map.
+active_members() {
+	local idx out=""
+	for idx in $(bpftool -j map dump pinned "$BPFFS/g0/members" |
+		jq -r '.[] | select(.formatted.value.flags == 1) | .formatted.key' | sort -n); do
+		out="$out $(ifname_of_index "$idx")"
+	done
+	echo "${out# }" | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//'
+}
+
+active_is() { [ "$(active_members)" = "$1" ]; }
+
+# The member (m0, m1...) whose MAC the peer has for an address.
+peer_sees() { member_of_mac "$(peer_neigh_mac "$1")"; }
+
+# Refresh the peer's neighbour entry (a ping resolves it) and check it.
+peer_sees_is() { peer_ping "$1"; [ "$(peer_sees "$1")" = "$2" ]; }
+
+# pattern-checked TCP from the peer to ADDR, paced over SECONDS; prints sink result
+tcp_from_peer_start() {
+	local addr=$1 bytes=$2 secs=$3
+	nsx "$NS_H" "$TRAFFIC" tcp-sink "$addr" 5001 $((secs + 10)) >"$TMP/sink.out" 2>&1 &
+	SINK_PID=$!
+	PIDS+=($SINK_PID)
+	wait_until 2000 sh -c "ip netns exec $NS_H ss -ltn | grep -q '$addr:5001'"
+	nsx "$NS_P" "$TRAFFIC" tcp-send "$addr" 5001 "$bytes" "$secs" >"$TMP/send.out" 2>&1 &
+	SEND_PID=$!
+	PIDS+=($SEND_PID)
+}
+
+# Wait for the transfer (not in a subshell: only this shell can wait for
+# its children); TCP_RESULT becomes "bytes=N ok|corrupt".
+tcp_from_peer_wait() {
+	wait "$SEND_PID"
+	wait "$SINK_PID"
+	TCP_RESULT=$(sed -n 's/^bytes=\([0-9]*\).*result=\(.*\)/bytes=\1 \2/p' "$TMP/sink.out")
 }

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * ipmp-traffic: bounded test traffic for the netns tests and benchmarks.
+ *
+ *   tcp-sink ADDR PORT SECONDS            accept one connection, check the pattern
+ *   tcp-send ADDR PORT BYTES SECONDS      send BYTES of the pattern paced over SECONDS
+ *                                         (BYTES 0: as fast as possible for SECONDS)
+ *   udp-echo ADDR PORT SECONDS            echo every datagram back
+ *   udp-stream ADDR PORT PPS SECONDS      sequenced datagrams both ways (via udp-echo);
+ *                                         reports sent, lost and the longest gap
+ *
+ * Every mode stops by itself after SECONDS (plus a short grace), so no test
+ * can leave traffic running. Results are one line of key=value pairs.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PATTERN_MOD 251
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int die(const char *what)
+{
+	fprintf(stderr, "ipmp-traffic: %s: %s\n", what, strerror(errno));
+	return 2;
+}
+
+static int sockaddr_make(const char *addr, const char *port, struct sockaddr_in *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons(atoi(port));
+	if (inet_pton(AF_INET, addr, &sa->sin_addr) != 1) {
+		fprintf(stderr, "ipmp-traffic: bad address %s\n", addr);
+		return -1;
+	}
+	return 0;
+}
+
+static void fill_pattern(uint8_t *buf, size_t len, uint64_t offset)
+{
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (offset + i) % PATTERN_MOD;
+}
+
+static int tcp_sink(struct sockaddr_in *sa, double seconds)
+{
+	int one = 1, lfd, fd;
+	uint64_t total = 0, start, deadline = now_us() + seconds * 1e6;
+	uint8_t buf[65536];
+	struct pollfd p;
+	bool corrupt = false;
+	ssize_t n;
+
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)sa, sizeof(*sa)) || listen(lfd, 1))
+		return die("listen");
+	p = (struct pollfd){ .fd = lfd, .events = POLLIN };
+	if (poll(&p, 1, seconds * 1000) != 1) {
+		printf("bytes=0 result=no-connection\n");
+		return 1;
+	}
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0)
+		return die("accept");
+	start = now_us();
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	while (now_us() < deadline) {
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		n = read(fd, buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		for (ssize_t i = 0; i < n && !corrupt; i++)
+			corrupt = buf[i] != (total + i) % PATTERN_MOD;
+		total += n;
+	}
+	printf("bytes=%llu seconds=%.3f mbit_per_s=%.1f result=%s\n", (unsigned long long)total,
+	       (now_us() - start) / 1e6, total * 8.0 / ((now_us() - start) ? (now_us() - start) : 1),
+	       corrupt ? "corrupt" : "ok");
+	return corrupt ? 1 : 0;
+}
+
+static int tcp_send(struct sockaddr_in *sa, uint64_t bytes, double seconds)
+{
+	uint64_t sent = 0, start = now_us(), end = start + seconds * 1e6;
+	uint8_t buf[65536];
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0 || connect(fd, (struct sockaddr *)sa, sizeof(*sa)))
+		return die("connect");
+	while (now_us() < end + (bytes ? 5e6 : 0)) {
+		uint64_t due = bytes ? (uint64_t)(bytes * ((now_us() - start) / (seconds * 1e6))) : ~0ULL;
+		size_t len = sizeof(buf);
+		ssize_t n;
+
+		if (bytes && due > bytes)
+			due = bytes;
+		if (bytes && sent >= bytes)
+			break;
+		if (!bytes && now_us() >= end)
+			break;
+		/* pace in chunks of at least 8 KiB, not a trickle of tiny writes */
+		if (due <= sent || (due - sent < 8192 && due < bytes)) {
+			usleep(2000);
+			continue;
+		}
+		if (bytes && due - sent < len)
+			len = due - sent;
+		fill_pattern(buf, len, sent);
+		n = write(fd, buf, len);
+		if (n < 0)
+			return die("write");
+		sent += n;
+	}
+	shutdown(fd, SHUT_WR);
+	/* wait for the sink to close: everything sent was received */
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	close(fd);
+	printf("bytes=%llu result=%s\n", (unsigned long long)sent,
+	       !bytes || sent == bytes ? "ok" : "short");
+	return !bytes || sent == bytes ? 0 : 1;
+}
+
+static int udp_echo(struct sockaddr_in *sa, double seconds)
+{
+	uint64_t deadline = now_us() + seconds * 1e6, echoed = 0;
+	struct sockaddr_in from;
+	socklen_t flen;
+	uint8_t buf[2048];
+	struct pollfd p;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	ssize_t n;
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)sa, sizeof(*sa)))
+		return die("bind");
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	while (now_us() < deadline) {
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		flen = sizeof(from);
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
+		if (n > 0 && sendto(fd, buf, n, 0, (struct sockaddr *)&from, flen) == n)
+			echoed++;
+	}
+	printf("echoed=%llu\n", (unsigned long long)echoed);
+	return 0;
+}
+
+struct seq_packet {
+	uint64_t seq;
+	uint64_t sent_us;
+};
+
+/*
+ * Send PPS datagrams a second for SECONDS and take their echoes. The gap is
+ * the longest time between two consecutive echoes received: with nothing
+ * lost it is about 1/PPS, and a failover shows as one long gap.
+ */
+static int udp_stream(struct sockaddr_in *sa, unsigned pps, double seconds)
+{
+	uint64_t start = now_us(), end = start + seconds * 1e6, interval = 1000000 / pps;
+	uint64_t next = start, sent = 0, received = 0, last_rx = 0, max_gap = 0, max_gap_at = 0;
+	uint64_t highest = 0;
+	struct seq_packet pkt;
+	struct pollfd p;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0 || connect(fd, (struct sockaddr *)sa, sizeof(*sa)))
+		return die("connect");
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	while (now_us() < end + 300000) {
+		uint64_t now = now_us();
+
+		if (now < end && now >= next) {
+			pkt = (struct seq_packet){ .seq = sent, .sent_us = now };
+			/* one that cannot be sent counts as lost, as it is for an application */
+			send(fd, &pkt, sizeof(pkt), MSG_DONTWAIT);
+			sent++;
+			next += interval;
+			continue;
+		}
+		if (poll(&p, 1, 0) <= 0) {
+			if (now >= end && received >= sent)
+				break;
+			continue;
+		}
+		while (recv(fd, &pkt, sizeof(pkt), MSG_DONTWAIT) == sizeof(pkt)) {
+			now = now_us();
+			received++;
+			if (pkt.seq > highest)
+				highest = pkt.seq;
+			if (last_rx && now - last_rx > max_gap) {
+				max_gap = now - last_rx;
+				max_gap_at = last_rx - start;
+			}
+			last_rx = now;
+		}
+	}
+	printf("sent=%llu received=%llu lost=%llu max_gap_us=%llu max_gap_at_ms=%llu\n",
+	       (unsigned long long)sent, (unsigned long long)received,
+	       (unsigned long long)(sent - received), (unsigned long long)max_gap,
+	       (unsigned long long)(max_gap_at / 1000));
+	return 0;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: ipmp-traffic tcp-sink ADDR PORT SECONDS\n"
+			"       ipmp-traffic tcp-send ADDR PORT BYTES SECONDS\n"
+			"       ipmp-traffic udp-echo ADDR PORT SECONDS\n"
+			"       ipmp-traffic udp-stream ADDR PORT PPS SECONDS\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_in sa;
+
+	if (argc < 5 || sockaddr_make(argv[2], argv[3], &sa))
+		return usage();
+	if (!strcmp(argv[1], "tcp-sink") && argc == 5)
+		return tcp_sink(&sa, atof(argv[4]));
+	if (!strcmp(argv[1], "tcp-send") && argc == 6)
+		return tcp_send(&sa, strtoull(argv[4], NULL, 0), atof(argv[5]));
+	if (!strcmp(argv[1], "udp-echo") && argc == 5)
+		return udp_echo(&sa, atof(argv[4]));
+	if (!strcmp(argv[1], "udp-stream") && argc == 6 && atoi(argv[4]) > 0)
+		return udp_stream(&sa, atoi(argv[4]), atof(argv[5]));
+	return usage();
+}
