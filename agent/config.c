@@ -22,6 +22,9 @@ struct parse_state {
 	const char *name;	/* file name for messages */
 	int line;		/* line the reader returned last */
 	bool at_line_start;
+	bool continuation;	/* that line is indented: inih continues the last key */
+	int section_line;	/* line of the last [section] header */
+	char last_key[32];
 	int errors;
 	/* reader source: a FILE or a string */
 	FILE *file;
@@ -70,8 +73,12 @@ static char *reader_count_lines(char *str, int num, void *stream)
 	}
 	if (!ret)
 		return NULL;
-	if (st->at_line_start)
+	if (st->at_line_start) {
 		st->line++;
+		st->continuation = (ret[0] == ' ' || ret[0] == '\t') && ret[strspn(ret, " \t\r\n")];
+		if (ret[strspn(ret, " \t")] == '[')
+			st->section_line = st->line;
+	}
 	len = strlen(ret);
 	st->at_line_start = len > 0 && ret[len - 1] == '\n';
 	if (!st->at_line_start && len == (size_t)num - 1)
@@ -324,11 +331,11 @@ static struct config_group *group_section(struct parse_state *st, const char *if
 	if (g)
 		return g;
 	if (!ifname_valid(ifname)) {
-		cfg_error(st, st->line, "[group %s]: not a valid interface name", ifname);
+		cfg_error(st, st->section_line, "[group %s]: not a valid interface name", ifname);
 		return NULL;
 	}
 	if (member_find(cfg, ifname, NULL)) {
-		cfg_error(st, st->line, "[group %s]: %s is already a member of a group", ifname,
+		cfg_error(st, st->section_line, "[group %s]: %s is already a member of a group", ifname,
 			  ifname);
 		return NULL;
 	}
@@ -343,7 +350,7 @@ static struct config_group *group_section(struct parse_state *st, const char *if
 	snprintf(g->ifname, sizeof(g->ifname), "%s", ifname);
 	snprintf(g->name, sizeof(g->name), "%s", ifname);
 	config_peer_ifname(ifname, g->peer_ifname);
-	g->line = st->line;
+	g->line = st->section_line;
 	return g;
 }
 
@@ -381,7 +388,7 @@ static struct interface_section *interface_section(struct handler_ctx *hc, const
 	hc->ifaces = grown;
 	memset(&grown[hc->nifaces], 0, sizeof(*grown));
 	snprintf(grown[hc->nifaces].ifname, IFNAMSIZ, "%s", ifname);
-	grown[hc->nifaces].line = hc->st->line;
+	grown[hc->nifaces].line = hc->st->section_line;
 	return &grown[hc->nifaces++];
 }
 
@@ -393,7 +400,7 @@ static void interface_key(struct handler_ctx *hc, const char *ifname, const char
 	const char *why;
 
 	if (!ifname_valid(ifname)) {
-		cfg_error(st, st->line, "[interface %s]: not a valid interface name", ifname);
+		cfg_error(st, st->section_line, "[interface %s]: not a valid interface name", ifname);
 		return;
 	}
 	sec = interface_section(hc, ifname);
@@ -416,6 +423,12 @@ static void interface_key(struct handler_ctx *hc, const char *ifname, const char
 
 static bool key_repeated(struct parse_state *st, const char *section, const char *key)
 {
+	bool continued = st->continuation && !strcmp(st->section, section) &&
+			 !strcmp(st->last_key, key);
+
+	snprintf(st->last_key, sizeof(st->last_key), "%s", key);
+	if (continued)
+		return false;
 	if (strcmp(st->section, section)) {
 		snprintf(st->section, sizeof(st->section), "%s", section);
 		st->nseen = 0;

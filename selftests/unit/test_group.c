@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * agent/group.c, agent/binding.c, agent/link.c under a fake clock: the
+ * activation policy (standby, failback yes/no), failure classification,
+ * address binding and its announcements, the flap rule, the log texts.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+
+#include "group.h"
+#include "logcapture.h"
+
+struct recorder {
+	unsigned pushes;
+	unsigned announces;
+	const struct ipmp_addr *announced[16];
+	const struct ipmp_member *announced_on[16];
+	struct ipmp_member *timer_member;
+	uint64_t timer_deadline;
+};
+
+static void rec_push(struct ipmp_group *g, void *ctx)
+{
+	((struct recorder *)ctx)->pushes++;
+}
+
+static void rec_announce(struct ipmp_group *g, struct ipmp_addr *a, void *ctx)
+{
+	struct recorder *r = ctx;
+
+	if (r->announces < 16) {
+		r->announced[r->announces] = a;
+		r->announced_on[r->announces] = a->bound;
+	}
+	r->announces++;
+}
+
+static void rec_timer(struct ipmp_member *m, uint64_t deadline_ms, void *ctx)
+{
+	struct recorder *r = ctx;
+
+	r->timer_member = m;
+	r->timer_deadline = deadline_ms;
+}
+
+static const struct group_ops rec_ops = {
+	.push = rec_push, .announce = rec_announce, .timer_arm = rec_timer,
+};
+
+struct fixture {
+	struct ipmp_config cfg;
+	struct ipmp_group g;
+	struct recorder rec;
+	struct ipmp_clock clock;
+};
+
+/* A group from config text, every member present with its link up, started. */
+static struct fixture *fixture_new(const char *text)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	log_capture_start();
+	assert_int_equal(config_load_string(text, "t.conf", &f->cfg), 0);
+	f->clock = (struct ipmp_clock){ .now_ms = clock_fake_now, .fake_ms = 1000000 };
+	assert_int_equal(group_init(&f->g, &f->cfg.groups[0], &f->cfg, &f->clock, &rec_ops,
+				    &f->rec), 0);
+	for (unsigned i = 0; i < f->g.nmembers; i++) {
+		f->g.members[i].ifindex = 10 + i;
+		f->g.members[i].link_up = true;
+	}
+	return f;
+}
+
+static void fixture_free(struct fixture *f)
+{
+	group_free(&f->g);
+	config_free(&f->cfg);
+	free(f);
+}
+
+static unsigned active_mask(const struct ipmp_group *g)
+{
+	unsigned mask = 0;
+
+	for (unsigned i = 0; i < g->nmembers; i++)
+		if (member_active(&g->members[i]))
+			mask |= 1u << i;
+	return mask;
+}
+
+static int bound_slot(const struct ipmp_group *g, unsigned addr)
+{
+	return g->addrs[addr].bound ? (int)g->addrs[addr].bound->slot : -1;
+}
+
+#define TWO_PLUS_STANDBY                                                                    \
+	"[group ipmp0]\nname = a\ninterfaces = e0 e1 e2\nstandby = e2\n"                  \
+	"addresses = 192.0.2.10/24 192.0.2.11/24 192.0.2.12/24 192.0.2.13/24\n"
+
+static void test_start_standby_inactive(void **state)
+{
+	struct fixture *f = fixture_new(TWO_PLUS_STANDBY);
+
+	group_start(&f->g);
+	assert_int_equal(active_mask(&f->g), 0x3);
+	assert_true(f->g.members[2].flags & MEMBER_F_INACTIVE);
+	assert_int_equal(f->g.state, GROUP_OK);	/* the standby is usable */
+	/* four addresses, two per active member, none on the standby */
+	assert_int_equal(f->g.members[0].nbound, 2);
+	assert_int_equal(f->g.members[1].nbound, 2);
+	assert_int_equal(f->g.members[2].nbound, 0);
+	assert_int_equal(f->rec.pushes, 1);	/* one commit at start */
+	assert_int_equal(f->rec.announces, 4);	/* every address announced once */
+	assert_ptr_equal(f->g.nominated, &f->g.members[0]);
+	assert_not_logged("unusable");
+	fixture_free(f);
+}
+
+static void test_standby_listed_first(void **state)
+{
+	struct fixture *f = fixture_new("[group g]\ninterfaces = e0 e1 e2\nstandby = e0\n"
+					"addresses = 192.0.2.10/24\n");
+
+	/* spec 3.14: the standby is active until enough others run, then goes idle */
+	group_start(&f->g);
+	assert_int_equal(active_mask(&f->g), 0x6);
+	assert_true(f->g.members[0].flags & MEMBER_F_INACTIVE);
+	fixture_free(f);
+}
+
+static void test_link_failure_activates_standby(void **state)
+{
+	struct fixture *f = fixture_new(TWO_PLUS_STANDBY);
+	struct ipmp_member *e0 = &f->g.members[0];
+
+	group_start(&f->g);
+	f->rec = (struct recorder){};
+	link_update(e0, false);
+	assert_logged("The link has gone down on e0");
+	assert_logged("IP interface failure detected on e0 of group a");
+	assert_int_equal(e0->state, MEMBER_FAILED);
+	assert_true(e0->flags & MEMBER_F_FAILED);
+	assert_int_equal(active_mask(&f->g), 0x6);
+	assert_int_equal(f->g.state, GROUP_DEGRADED);
+	/* e0's two addresses moved, once each, to the standby */
+	assert_int_equal(f->g.members[2].nbound, 2);
+	assert_int_equal(f->g.members[1].nbound, 2);
+	assert_int_equal(f->rec.announces, 2);
+	assert_ptr_equal(f->rec.announced_on[0], &f->g.members[2]);
+	assert_ptr_equal(f->rec.announced_on[1], &f->g.members[2]);
+	/* the nominated member moved off the failed one */
+	assert_ptr_not_equal(f->g.nominated, e0);
+	assert_true(member_active(f->g.nominated));
+	fixture_free(f);
+}
+
+static void test_failback_yes(void **state)
+{
+	struct fixture *f = fixture_new(TWO_PLUS_STANDBY);
+	struct ipmp_member *e0 = &f->g.members[0];
+
+	group_start(&f->g);
+	link_update(e0, false);
+	link_update(e0, true);
+	assert_logged("The link has come up on e0");
+	assert_logged("IP interface repair detected on e0 of group a");
+	assert_int_equal(active_mask(&f->g), 0x3);
+	assert_true(f->g.members[2].flags & MEMBER_F_INACTIVE);
+	assert_int_equal(f->g.members[2].nbound, 0);
+	assert_int_equal(e0->nbound, 2);
+	assert_int_equal(f->g.state, GROUP_OK);
+	fixture_free(f);
+}
+
+static void test_failback_no(void **state)
+{
+	struct fixture *f = fixture_new("[global]\nfailback = no\n" TWO_PLUS_STANDBY);
+	struct ipmp_member *e0 = &f->g.members[0];
+
+	group_start(&f->g);
+	link_update(e0, false);
+	link_update(e0, true);
+	/* repaired but idle; the standby keeps carrying data */
+	assert_int_equal(e0->state, MEMBER_RUNNING);
+	assert_true(e0->flags & MEMBER_F_INACTIVE);
+	assert_int_equal(active_mask(&f->g), 0x6);
+	assert_int_equal(e0->nbound, 0);
+	/* when another active member fails, the idle one takes over */
+	link_update(&f->g.members[1], false);
+	assert_int_equal(active_mask(&f->g), 0x5);
+	assert_int_equal(e0->nbound + f->g.members[2].nbound, 4);
+	fixture_free(f);
+}
+
+static void test_group_failure_and_recovery(void **state)
+{
+	struct fixture *f = fixture_new("[group g]\ninterfaces = e0 e1\naddresses = 192.0.2.10/24\n");
+
+	group_start(&f->g);
+	link_update(&f->g.members[0], false);
+	assert_logged("IP interface failure detected on e0 of group g");
+	log_capture_start();
+	link_update(&f->g.members[1], false);
+	/* the last member: a group failure, no per-interface message */
+	assert_not_logged("IP interface failure detected on e1");
+	assert_logged("All IP interfaces in group g are now unusable");
+	assert_int_equal(f->g.state, GROUP_FAILED);
+	assert_int_equal(bound_slot(&f->g, 0), -1);
+	f->rec.announces = 0;
+	link_update(&f->g.members[1], true);
+	assert_logged("At least 1 IP interface (e1) in group g is now usable");
+	assert_int_equal(f->g.state, GROUP_DEGRADED);
+	assert_int_equal(bound_slot(&f->g, 0), 1);
+	assert_int_equal(f->rec.announces, 1);
+	fixture_free(f);
+}
+
+static void test_failback_no_after_group_failure(void **state)
+{
+	struct fixture *f = fixture_new("[global]\nfailback = no\n[group g]\ninterfaces = e0 e1\n");
+
+	group_start(&f->g);
+	link_update(&f->g.members[0], false);
+	link_update(&f->g.members[1], false);
+	/* spec 3.14 rule 3: a failed group must use the first repaired member */
+	link_update(&f->g.members[0], true);
+	assert_int_equal(active_mask(&f->g), 0x1);
+	fixture_free(f);
+}
+
+static void test_flap_rule(void **state)
+{
+	struct fixture *f = fixture_new("[group g]\ninterfaces = e0 e1\naddresses = 192.0.2.10/24\n");
+	struct ipmp_member *e0 = &f->g.members[0];
+
+	group_start(&f->g);
+	for (int i = 0; i < 2; i++) {
+		link_update(e0, false);
+		f->clock.fake_ms += 1000;
+		link_update(e0, true);
+		assert_true(member_active(e0));
+	}
+	link_update(e0, false);
+	f->clock.fake_ms += 1000;
+	uint64_t first_up = 1000000 + 1000;
+	link_update(e0, true);		/* third link-up within a minute */
+	assert_logged("The link has come up on e0 more than 2 times in the last minute; "
+		      "disabling repair until it stabilizes");
+	assert_false(member_active(e0));
+	assert_ptr_equal(f->rec.timer_member, e0);
+	assert_int_equal(f->rec.timer_deadline, first_up + 60000);
+
+	/* early timer: still flapping */
+	f->clock.fake_ms = first_up + 59999;
+	link_timer(e0);
+	assert_false(member_active(e0));
+	/* once the oldest link-up leaves the minute, repair goes ahead */
+	f->clock.fake_ms = first_up + 60000;
+	link_timer(e0);
+	assert_true(member_active(e0));
+	assert_logged("IP interface repair detected on e0 of group g");
+	fixture_free(f);
+}
+
+static void test_flap_message_once(void **state)
+{
+	struct fixture *f = fixture_new("[group g]\ninterfaces = e0 e1\n");
+	struct ipmp_member *e0 = &f->g.members[0];
+	const char *msg = "more than 2 times in the last minute";
+
+	group_start(&f->g);
+	for (int i = 0; i < 5; i++) {
+		link_update(e0, false);
+		f->clock.fake_ms += 100;
+		link_update(e0, true);
+	}
+	const char *first = strstr(captured_log, msg);
+	assert_non_null(first);
+	assert_null(strstr(first + 1, msg));
+	fixture_free(f);
+}
+
+static void test_missing_member_at_start(void **state)
+{
+	struct fixture *f = fixture_new("[group g]\ninterfaces = e0 e1\naddresses = 192.0.2.10/24 "
+					"192.0.2.11/24\n");
+
+	f->g.members[1].ifindex = 0;
+	f->g.members[1].link_up = false;
+	group_start(&f->g);
+	assert_logged("IP interface e1 of group g does not exist; treating it as failed");
+	assert_int_equal(f->g.members[1].state, MEMBER_FAILED);
+	assert_int_equal(f->g.members[0].nbound, 2);
+	assert_int_equal(f->g.state, GROUP_DEGRADED);
+	fixture_free(f);
+}
+
+static void test_rebalance_on_activation(void **state)
+{
+	struct fixture *f = fixture_new(
+		"[group g]\ninterfaces = e0 e1 e2\naddresses = 192.0.2.1/24 192.0.2.2/24 192.0.2.3/24 "
+		"192.0.2.4/24 192.0.2.5/24 192.0.2.6/24 192.0.2.7/24\n");
+
+	group_start(&f->g);
+	assert_int_equal(f->g.members[0].nbound, 3);
+	assert_int_equal(f->g.members[1].nbound, 2);
+	assert_int_equal(f->g.members[2].nbound, 2);
+	link_update(&f->g.members[2], false);
+	/* its two addresses go to the least loaded: 4 and 3 */
+	assert_int_equal(f->g.members[0].nbound + f->g.members[1].nbound, 7);
+	assert_true(abs((int)f->g.members[0].nbound - (int)f->g.members[1].nbound) <= 1);
+	f->rec.announces = 0;
+	link_update(&f->g.members[2], true);
+	/* back: moved from the most loaded until no two differ by more than one */
+	for (unsigned i = 0; i < 3; i++)
+		assert_in_range(f->g.members[i].nbound, 2, 3);
+	assert_int_equal(f->rec.announces, 2);
+	for (unsigned i = 0; i < f->rec.announces; i++)
+		assert_ptr_equal(f->rec.announced_on[i], &f->g.members[2]);
+	fixture_free(f);
+}
+
+static void test_no_change_no_commit(void **state)
+{
+	struct fixture *f = fixture_new("[group g]\ninterfaces = e0 e1\n");
+	uint64_t gen;
+
+	group_start(&f->g);
+	gen = f->g.generation;
+	f->rec.pushes = 0;
+	link_update(&f->g.members[0], true);	/* already up */
+	member_chstate(&f->g.members[1], f->g.members[1].state, f->g.members[1].flags);
+	assert_int_equal(f->rec.pushes, 0);
+	assert_int_equal(f->g.generation, gen);
+	fixture_free(f);
+}
+
+static void test_mac_change_reannounces(void **state)
+{
+	struct fixture *f = fixture_new("[group g]\ninterfaces = e0 e1\naddresses = 192.0.2.1/24 "
+					"192.0.2.2/24 192.0.2.3/24\n");
+
+	group_start(&f->g);
+	f->rec = (struct recorder){};
+	group_member_relearn(&f->g.members[1]);
+	assert_int_equal(f->rec.pushes, 1);
+	assert_int_equal(f->rec.announces, f->g.members[1].nbound);
+	fixture_free(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_start_standby_inactive),
+		cmocka_unit_test(test_standby_listed_first),
+		cmocka_unit_test(test_link_failure_activates_standby),
+		cmocka_unit_test(test_failback_yes),
+		cmocka_unit_test(test_failback_no),
+		cmocka_unit_test(test_group_failure_and_recovery),
+		cmocka_unit_test(test_failback_no_after_group_failure),
+		cmocka_unit_test(test_flap_rule),
+		cmocka_unit_test(test_flap_message_once),
+		cmocka_unit_test(test_missing_member_at_start),
+		cmocka_unit_test(test_rebalance_on_activation),
+		cmocka_unit_test(test_no_change_no_commit),
+		cmocka_unit_test(test_mac_change_reannounces),
+	};
+
+	return cmocka_run_group_tests_name("group", tests, NULL, NULL);
+}
