@@ -41,7 +41,7 @@ SANITIZE_FLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 override LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-MAKEFILES := Makefile
+MAKEFILE_DEPS := Makefile
 
 # --- eBPF programs and skeletons -------------------------------------------
 BPF_PROGS := group_egress member_ingress
@@ -49,7 +49,7 @@ BPF_OBJS  := $(BPF_PROGS:%=$(BUILD)/bpf/%.bpf.o)
 BPF_SKELS := $(BPF_PROGS:%=$(BUILD)/%.skel.h)
 BPF_HDRS  := $(wildcard bpf/*.h) $(wildcard include/ipmp/*.h)
 
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(MAKEFILES)
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(MAKEFILE_DEPS)
 	$(call msg,BPF,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -68,7 +68,7 @@ AGENT_SRCS := $(AGENT_CORE) $(AGENT_SYS)
 
 objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
-$(BUILD)/obj/%.o: %.c $(MAKEFILES) | $(BPF_SKELS)
+$(BUILD)/obj/%.o: %.c $(MAKEFILE_DEPS) | $(BPF_SKELS)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
@@ -86,27 +86,27 @@ UNIT_TESTS := $(patsubst selftests/unit/%.c,$(BUILD)/selftests/%,$(wildcard self
 BPF_TESTS  := $(patsubst selftests/bpf/%.c,$(BUILD)/selftests/%,$(wildcard selftests/bpf/test_*.c))
 TEST_LIBS  := $(LDLIBS) -lcmocka
 
-$(BUILD)/selftests/test_%: selftests/unit/test_%.c $(call objs,$(AGENT_CORE) $(LIB_SRCS)) $(MAKEFILES)
+$(BUILD)/selftests/test_%: selftests/unit/test_%.c $(call objs,$(AGENT_CORE) $(LIB_SRCS)) $(MAKEFILE_DEPS)
 	$(call msg,TEST,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(call objs,$(AGENT_CORE) $(LIB_SRCS)) $(TEST_LIBS) -o $@
 
-$(BUILD)/selftests/test_bpf_%: selftests/bpf/test_bpf_%.c $(BPF_SKELS) $(MAKEFILES)
+$(BUILD)/selftests/test_bpf_%: selftests/bpf/test_bpf_%.c $(BPF_SKELS) $(MAKEFILE_DEPS)
 	$(call msg,TEST,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(TEST_LIBS) -o $@
 
-$(BUILD)/tools/ipmp-traffic: selftests/tools/ipmp-traffic.c $(MAKEFILES)
+$(BUILD)/tools/ipmp-traffic: selftests/tools/ipmp-traffic.c $(MAKEFILE_DEPS)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
-$(BUILD)/bench/prog_ns: bench/prog_ns.c $(BPF_SKELS) $(BUILD)/bench/baseline.skel.h $(MAKEFILES)
+$(BUILD)/bench/prog_ns: bench/prog_ns.c $(BPF_SKELS) $(BUILD)/bench/baseline.skel.h $(MAKEFILE_DEPS)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LDLIBS) -o $@
 
-$(BUILD)/bench/baseline.bpf.o: bench/baseline.bpf.c $(MAKEFILES)
+$(BUILD)/bench/baseline.bpf.o: bench/baseline.bpf.c $(MAKEFILE_DEPS)
 	$(call msg,BPF,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -121,7 +121,7 @@ BENCH_TOOLS := $(BUILD)/bench/prog_ns
 # --- top-level targets --------------------------------------------------------
 .PHONY: all deps check check-unit check-root demo bench install clean
 
-all: $(BINS) $(UNIT_TESTS) $(BPF_TESTS) $(TOOLS) $(BENCH_TOOLS)
+all: $(BINS) $(UNIT_TESTS) $(BPF_TESTS) $(TOOLS)
 
 deps:
 	$(Q)scripts/install-deps.sh

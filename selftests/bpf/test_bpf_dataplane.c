@@ -1,0 +1,531 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The eBPF programs through BPF_PROG_TEST_RUN on crafted frames: verdict,
+ * output frame and map effects. Needs root (loading programs); runs in a
+ * private network namespace, where the frames "arrive" on lo (ifindex 1),
+ * which the maps declare as a member. Maps are not pinned.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ipmp/maps.h>
+#include "group_egress.skel.h"
+#include "member_ingress.skel.h"
+
+#define GROUP_IFINDEX	50
+#define M_A		101	/* egress members */
+#define M_B		102
+#define LO		1	/* the ingress member: test frames arrive on lo */
+
+static const uint8_t MAC_G[6] = { 0x02, 0x47, 0, 0, 0, 0x01 };	/* group */
+static const uint8_t MAC_A[6] = { 0x02, 0xaa, 0, 0, 0, 0x01 };
+static const uint8_t MAC_B[6] = { 0x02, 0xbb, 0, 0, 0, 0x02 };
+static const uint8_t MAC_PEER[6] = { 0x02, 0x99, 0, 0, 0, 0x09 };
+static const uint8_t MAC_OTHER[6] = { 0x02, 0x77, 0, 0, 0, 0x07 };
+static const uint8_t MAC_BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const char *DATA1 = "192.0.2.10", *DATA2 = "192.0.2.11", *PEER = "192.0.2.100",
+		  *TEST_ADDR = "192.0.2.21";
+
+struct frame {
+	uint8_t b[256];
+	uint32_t len;
+};
+
+static void put(struct frame *f, const void *p, size_t n)
+{
+	memcpy(f->b + f->len, p, n);
+	f->len += n;
+}
+
+static void put_ip4(struct frame *f, const char *a)
+{
+	struct in_addr in;
+
+	inet_pton(AF_INET, a, &in);
+	put(f, &in, 4);
+}
+
+static void put16(struct frame *f, uint16_t v)
+{
+	v = htons(v);
+	put(f, &v, 2);
+}
+
+static struct frame eth(const uint8_t *dst, const uint8_t *src, uint16_t proto)
+{
+	struct frame f = { .len = 0 };
+
+	put(&f, dst, 6);
+	put(&f, src, 6);
+	put16(&f, proto);
+	return f;
+}
+
+static struct frame arp(const uint8_t *dst, const uint8_t *src, uint16_t op, const uint8_t *sha,
+			const char *spa, const uint8_t *tha, const char *tpa)
+{
+	struct frame f = eth(dst, src, ETH_P_ARP);
+
+	put16(&f, 1);
+	put16(&f, ETH_P_IP);
+	f.b[f.len++] = 6;
+	f.b[f.len++] = 4;
+	put16(&f, op);
+	put(&f, sha, 6);
+	put_ip4(&f, spa);
+	put(&f, tha, 6);
+	put_ip4(&f, tpa);
+	return f;
+}
+
+/* IPv4 + TCP/UDP header (no payload); checksums do not matter here. */
+static struct frame ip4(const uint8_t *dst, const uint8_t *src, const char *saddr,
+			const char *daddr, uint8_t proto, uint16_t sport, uint16_t dport)
+{
+	struct frame f = eth(dst, src, ETH_P_IP);
+	uint16_t l4len = proto == IPPROTO_TCP ? 20 : 8;
+
+	f.b[f.len++] = 0x45;
+	f.b[f.len++] = 0;
+	put16(&f, 20 + l4len);
+	put16(&f, 1);
+	put16(&f, 0x4000);
+	f.b[f.len++] = 64;
+	f.b[f.len++] = proto;
+	put16(&f, 0);
+	put_ip4(&f, saddr);
+	put_ip4(&f, daddr);
+	put16(&f, sport);
+	put16(&f, dport);
+	if (proto == IPPROTO_TCP) {
+		uint8_t rest[16] = { 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff };
+
+		put(&f, rest, sizeof(rest));
+	} else {
+		put16(&f, 8);
+		put16(&f, 0);
+	}
+	return f;
+}
+
+struct fixture {
+	struct group_egress *egress;
+	struct member_ingress *ingress;
+};
+
+static void unpin_all(struct bpf_object *obj)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj)
+		bpf_map__set_pin_path(map, NULL);
+}
+
+static void map_put(struct bpf_object *obj, const char *name, const void *key, const void *val)
+{
+	int fd = bpf_map__fd(bpf_object__find_map_by_name(obj, name));
+
+	assert_int_equal(bpf_map_update_elem(fd, key, val, BPF_ANY), 0);
+}
+
+static void binding_put(struct bpf_object *obj, const char *addr, uint32_t ifindex)
+{
+	struct ipmp_addr_key key = { .family = IPMP_AF_INET };
+	struct ipmp_binding b = { .ifindex = ifindex };
+
+	inet_pton(AF_INET, addr, key.addr);
+	map_put(obj, "addr_binding", &key, &b);
+}
+
+static void member_put(struct bpf_object *obj, uint32_t ifindex, uint32_t slot, uint32_t flags,
+		       const uint8_t *mac)
+{
+	struct ipmp_member_info m = { .slot = slot, .flags = flags };
+
+	memcpy(m.mac, mac, 6);
+	map_put(obj, "members", &ifindex, &m);
+}
+
+static void tx_set_put(struct bpf_object *obj, uint32_t n, const uint32_t *ifindexes)
+{
+	struct ipmp_tx_set tx = { .count = n };
+	uint32_t zero = 0;
+
+	memcpy(tx.ifindex, ifindexes, n * sizeof(uint32_t));
+	map_put(obj, "tx_set", &zero, &tx);
+}
+
+static void cfg_put(struct bpf_object *obj, uint32_t bcast_ifindex)
+{
+	struct ipmp_group_cfg cfg = { .group_ifindex = GROUP_IFINDEX, .bcast_ifindex = bcast_ifindex,
+				      .abi_version = IPMP_ABI_VERSION };
+	uint32_t zero = 0;
+
+	memcpy(cfg.group_mac, MAC_G, 6);
+	map_put(obj, "group_cfg", &zero, &cfg);
+}
+
+static uint64_t drops(struct bpf_object *obj, uint32_t reason)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t vals[ncpu], sum = 0;
+	int fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "drops"));
+
+	assert_int_equal(bpf_map_lookup_elem(fd, &reason, vals), 0);
+	for (int i = 0; i < ncpu; i++)
+		sum += vals[i];
+	return sum;
+}
+
+static int setup(void **state)
+{
+	static struct fixture f;
+	uint32_t both[] = { M_A, M_B };
+
+	f.egress = group_egress__open();
+	f.ingress = member_ingress__open();
+	assert_non_null(f.egress);
+	assert_non_null(f.ingress);
+	unpin_all(f.egress->obj);
+	unpin_all(f.ingress->obj);
+	assert_int_equal(group_egress__load(f.egress), 0);
+	assert_int_equal(member_ingress__load(f.ingress), 0);
+
+	cfg_put(f.egress->obj, M_A);
+	member_put(f.egress->obj, M_A, 0, IPMP_MEMBER_ACTIVE, MAC_A);
+	member_put(f.egress->obj, M_B, 1, IPMP_MEMBER_ACTIVE, MAC_B);
+	tx_set_put(f.egress->obj, 2, both);
+	binding_put(f.egress->obj, DATA1, M_A);
+	binding_put(f.egress->obj, DATA2, M_B);
+
+	cfg_put(f.ingress->obj, LO);	/* lo is the nominated member */
+	member_put(f.ingress->obj, LO, 0, IPMP_MEMBER_ACTIVE, MAC_A);
+	binding_put(f.ingress->obj, DATA1, LO);
+	binding_put(f.ingress->obj, DATA2, M_B);
+	*state = &f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	group_egress__destroy(f->egress);
+	member_ingress__destroy(f->ingress);
+	return 0;
+}
+
+static int run(int prog_fd, const struct frame *in, struct frame *out)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in->b, .data_size_in = in->len,
+		    .data_out = out->b, .data_size_out = sizeof(out->b), .repeat = 1);
+
+	assert_int_equal(bpf_prog_test_run_opts(prog_fd, &opts), 0);
+	out->len = opts.data_size_out;
+	return opts.retval;
+}
+
+static int egress_fd(struct fixture *f)
+{
+	return bpf_program__fd(f->egress->progs.group_egress);
+}
+
+static int ingress_fd(struct fixture *f)
+{
+	return bpf_program__fd(f->ingress->progs.member_ingress);
+}
+
+/* --- group_egress ---------------------------------------------------------- */
+
+static void test_egress_arp_request_from_bound_member(void **state)
+{
+	struct fixture *f = *state;
+	struct frame in = arp(MAC_BCAST, MAC_G, 1, MAC_G, DATA2, (uint8_t[6]){}, PEER), out;
+
+	assert_int_equal(run(egress_fd(f), &in, &out), TC_ACT_REDIRECT);
+	assert_int_equal(out.len, in.len);
+	assert_memory_equal(out.b + 6, MAC_B, 6);		/* Ethernet source */
+	assert_memory_equal(out.b + 14 + 8, MAC_B, 6);		/* ARP sender hardware */
+	assert_memory_equal(out.b, MAC_BCAST, 6);
+	assert_memory_equal(out.b + 28, in.b + 28, in.len - 28);	/* rest untouched */
+}
+
+static void test_egress_arp_reply_from_bound_member(void **state)
+{
+	struct fixture *f = *state;
+	struct frame in = arp(MAC_PEER, MAC_G, 2, MAC_G, DATA1, MAC_PEER, PEER), out;
+
+	assert_int_equal(run(egress_fd(f), &in, &out), TC_ACT_REDIRECT);
+	assert_memory_equal(out.b + 6, MAC_A, 6);
+	assert_memory_equal(out.b + 22, MAC_A, 6);
+	assert_memory_equal(out.b + 32, MAC_PEER, 6);		/* target untouched */
+}
+
+static void test_egress_arp_unbound_sender_uses_an_active_member(void **state)
+{
+	struct fixture *f = *state;
+	struct frame in = arp(MAC_BCAST, MAC_G, 1, MAC_G, "0.0.0.0", (uint8_t[6]){}, PEER), out;
+
+	assert_int_equal(run(egress_fd(f), &in, &out), TC_ACT_REDIRECT);
+	assert_true(!memcmp(out.b + 6, MAC_A, 6) || !memcmp(out.b + 6, MAC_B, 6));
+	assert_memory_equal(out.b + 6, out.b + 22, 6);
+}
+
+static void test_egress_flow_latched(void **state)
+{
+	struct fixture *f = *state;
+	struct frame in = ip4(MAC_PEER, MAC_G, DATA1, PEER, IPPROTO_TCP, 40000, 80), out;
+	uint8_t first[6];
+	uint32_t only_b[] = { M_B }, only_a[] = { M_A }, both[] = { M_A, M_B };
+
+	assert_int_equal(run(egress_fd(f), &in, &out), TC_ACT_REDIRECT);
+	memcpy(first, out.b + 6, 6);
+	assert_true(!memcmp(first, MAC_A, 6) || !memcmp(first, MAC_B, 6));
+	for (int i = 0; i < 20; i++) {
+		assert_int_equal(run(egress_fd(f), &in, &out), TC_ACT_REDIRECT);
+		assert_memory_equal(out.b + 6, first, 6);
+	}
+	/* a new member joining the active set does not move the flow */
+	tx_set_put(f->egress->obj, 1, !memcmp(first, MAC_A, 6) ? only_b : only_a);
+	assert_int_equal(run(egress_fd(f), &in, &out), TC_ACT_REDIRECT);
+	assert_memory_equal(out.b + 6, first, 6);
+	/* its member stops being active: the flow moves, and stays moved */
+	bool was_a = !memcmp(first, MAC_A, 6);
+	member_put(f->egress->obj, was_a ? M_A : M_B, was_a ? 0 : 1, 0, first);
+	assert_int_equal(run(egress_fd(f), &in, &out), TC_ACT_REDIRECT);
+	assert_memory_equal(out.b + 6, was_a ? MAC_B : MAC_A, 6);
+	member_put(f->egress->obj, was_a ? M_A : M_B, was_a ? 0 : 1, IPMP_MEMBER_ACTIVE, first);
+	tx_set_put(f->egress->obj, 2, both);
+	assert_int_equal(run(egress_fd(f), &in, &out), TC_ACT_REDIRECT);
+	assert_memory_equal(out.b + 6, was_a ? MAC_B : MAC_A, 6);
+}
+
+static void test_egress_flows_spread(void **state)
+{
+	struct fixture *f = *state;
+	unsigned on_a = 0, on_b = 0;
+
+	for (uint16_t port = 1000; port < 1064; port++) {
+		struct frame in = ip4(MAC_PEER, MAC_G, DATA1, PEER, IPPROTO_UDP, port, 53), out;
+
+		assert_int_equal(run(egress_fd(f), &in, &out), TC_ACT_REDIRECT);
+		on_a += !memcmp(out.b + 6, MAC_A, 6);
+		on_b += !memcmp(out.b + 6, MAC_B, 6);
+		/* nothing but the source MAC changes */
+		assert_memory_equal(out.b, in.b, 6);
+		assert_memory_equal(out.b + 12, in.b + 12, in.len - 12);
+	}
+	assert_int_equal(on_a + on_b, 64);
+	assert_true(on_a >= 8 && on_b >= 8);
+}
+
+static void test_egress_no_member(void **state)
+{
+	struct fixture *f = *state;
+	struct frame in = ip4(MAC_PEER, MAC_G, DATA1, PEER, IPPROTO_UDP, 5, 5), out;
+	struct frame a = arp(MAC_BCAST, MAC_G, 1, MAC_G, "0.0.0.0", (uint8_t[6]){}, PEER);
+	uint64_t before = drops(f->egress->obj, IPMP_DROP_NO_MEMBER);
+
+	tx_set_put(f->egress->obj, 0, NULL);
+	assert_int_equal(run(egress_fd(f), &in, &out), TC_ACT_SHOT);
+	assert_int_equal(run(egress_fd(f), &a, &out), TC_ACT_SHOT);
+	assert_int_equal(drops(f->egress->obj, IPMP_DROP_NO_MEMBER), before + 2);
+}
+
+static void test_egress_malformed_and_unsupported(void **state)
+{
+	struct fixture *f = *state;
+	struct frame full = arp(MAC_BCAST, MAC_G, 1, MAC_G, DATA1, (uint8_t[6]){}, PEER), out;
+	struct frame v6 = eth(MAC_PEER, MAC_G, ETH_P_IPV6);
+	uint64_t malformed = drops(f->egress->obj, IPMP_DROP_MALFORMED);
+	uint64_t unsupported = drops(f->egress->obj, IPMP_DROP_UNSUPPORTED);
+
+	/* ARP cut anywhere inside its header or body (test_run needs a byte past Ethernet) */
+	unsigned cuts = 0;
+	for (uint32_t len = 15; len < full.len; len++, cuts++) {
+		struct frame cut = full;
+
+		cut.len = len;
+		assert_int_equal(run(egress_fd(f), &cut, &out), TC_ACT_SHOT);
+	}
+	/* ARP for another hardware type */
+	struct frame odd = full;
+	odd.b[15] = 6;
+	assert_int_equal(run(egress_fd(f), &odd, &out), TC_ACT_SHOT);
+	assert_int_equal(drops(f->egress->obj, IPMP_DROP_MALFORMED), malformed + cuts + 1);
+
+	memset(v6.b + v6.len, 0, 40);
+	v6.len += 40;
+	assert_int_equal(run(egress_fd(f), &v6, &out), TC_ACT_SHOT);
+	assert_int_equal(drops(f->egress->obj, IPMP_DROP_UNSUPPORTED), unsupported + 1);
+}
+
+/* --- member_ingress -------------------------------------------------------- */
+
+static void test_ingress_unicast_data_to_group(void **state)
+{
+	struct fixture *f = *state;
+	struct frame in = ip4(MAC_A, MAC_PEER, PEER, DATA1, IPPROTO_TCP, 40000, 22), out;
+
+	assert_int_equal(run(ingress_fd(f), &in, &out), TC_ACT_REDIRECT);
+	assert_memory_equal(out.b, MAC_G, 6);			/* destination: the group */
+	assert_memory_equal(out.b + 6, in.b + 6, in.len - 6);
+	/* bound to another member but sent to us: still the group's */
+	in = ip4(MAC_A, MAC_PEER, PEER, DATA2, IPPROTO_UDP, 1, 2);
+	assert_int_equal(run(ingress_fd(f), &in, &out), TC_ACT_REDIRECT);
+}
+
+static void test_ingress_leaves_other_traffic(void **state)
+{
+	struct fixture *f = *state;
+	struct frame out;
+	struct frame to_test = ip4(MAC_A, MAC_PEER, PEER, TEST_ADDR, IPPROTO_UDP, 1, 2);
+	struct frame flooded = ip4(MAC_OTHER, MAC_PEER, PEER, DATA1, IPPROTO_UDP, 1, 2);
+	struct frame arp_test = arp(MAC_A, MAC_PEER, 2, MAC_PEER, PEER, MAC_A, TEST_ADDR);
+
+	assert_int_equal(run(ingress_fd(f), &to_test, &out), TC_ACT_OK);
+	assert_memory_equal(out.b, to_test.b, to_test.len);
+	/* a flooded copy of a frame for another NIC is not duplicated into the group */
+	assert_int_equal(run(ingress_fd(f), &flooded, &out), TC_ACT_OK);
+	assert_int_equal(run(ingress_fd(f), &arp_test, &out), TC_ACT_OK);
+}
+
+static void test_ingress_arp_request_nominated_only(void **state)
+{
+	struct fixture *f = *state;
+	struct frame req = arp(MAC_BCAST, MAC_PEER, 1, MAC_PEER, PEER, (uint8_t[6]){}, DATA1), out;
+	uint64_t before = drops(f->ingress->obj, IPMP_DROP_NOT_NOMINATED);
+
+	assert_int_equal(run(ingress_fd(f), &req, &out), TC_ACT_REDIRECT);
+	assert_memory_equal(out.b, MAC_BCAST, 6);		/* broadcast stays broadcast */
+	cfg_put(f->ingress->obj, 99);				/* another member nominated */
+	assert_int_equal(run(ingress_fd(f), &req, &out), TC_ACT_SHOT);
+	assert_int_equal(drops(f->ingress->obj, IPMP_DROP_NOT_NOMINATED), before + 1);
+	/* broadcast IPv4 likewise */
+	struct frame bc = ip4(MAC_BCAST, MAC_PEER, PEER, "192.0.2.255", IPPROTO_UDP, 1, 2);
+	assert_int_equal(run(ingress_fd(f), &bc, &out), TC_ACT_SHOT);
+	cfg_put(f->ingress->obj, LO);
+	assert_int_equal(run(ingress_fd(f), &bc, &out), TC_ACT_REDIRECT);
+}
+
+static void test_ingress_arp_reply_to_group(void **state)
+{
+	struct fixture *f = *state;
+	struct frame rep = arp(MAC_A, MAC_PEER, 2, MAC_PEER, PEER, MAC_A, DATA1), out;
+
+	assert_int_equal(run(ingress_fd(f), &rep, &out), TC_ACT_REDIRECT);
+	assert_memory_equal(out.b, MAC_G, 6);
+	assert_memory_equal(out.b + 6, rep.b + 6, rep.len - 6);
+}
+
+static void test_ingress_own_frames_looped_back(void **state)
+{
+	struct fixture *f = *state;
+	struct frame garp = arp(MAC_BCAST, MAC_B, 1, MAC_B, DATA2, (uint8_t[6]){}, DATA2), out;
+	struct frame mc = ip4((uint8_t[6]){ 0x01, 0, 0x5e, 0, 0, 1 }, MAC_B, DATA2, "224.0.0.1",
+			      IPPROTO_UDP, 1, 2);
+	uint64_t before = drops(f->ingress->obj, IPMP_DROP_LOOPED);
+
+	assert_int_equal(run(ingress_fd(f), &garp, &out), TC_ACT_SHOT);
+	assert_int_equal(run(ingress_fd(f), &mc, &out), TC_ACT_SHOT);
+	assert_int_equal(drops(f->ingress->obj, IPMP_DROP_LOOPED), before + 2);
+}
+
+static void test_ingress_peer_broadcast_arp_copied(void **state)
+{
+	struct fixture *f = *state;
+	/* a peer announcing itself: the member keeps it, the group gets a copy */
+	struct frame garp = arp(MAC_BCAST, MAC_PEER, 1, MAC_PEER, PEER, (uint8_t[6]){}, PEER), out;
+	uint64_t before = drops(f->ingress->obj, IPMP_DROP_REDIRECT);
+
+	assert_int_equal(run(ingress_fd(f), &garp, &out), TC_ACT_OK);
+	assert_memory_equal(out.b, garp.b, garp.len);
+	/* the group interface (ifindex 50) does not exist here: the copy fails, counted */
+	assert_int_equal(drops(f->ingress->obj, IPMP_DROP_REDIRECT), before + 1);
+}
+
+static void test_ingress_garbage_passes(void **state)
+{
+	struct fixture *f = *state;
+	struct frame out;
+	struct frame ip = ip4(MAC_A, MAC_PEER, PEER, DATA1, IPPROTO_UDP, 1, 2);
+	struct frame a = arp(MAC_A, MAC_PEER, 2, MAC_PEER, PEER, MAC_A, DATA1);
+
+	/* (test_run itself refuses IPv4 frames shorter than an IP header) */
+	for (uint32_t len = 15; len < a.len; len++) {
+		struct frame cut = a;
+
+		cut.len = len;
+		assert_int_equal(run(ingress_fd(f), &cut, &out), TC_ACT_OK);
+	}
+	/* bad ihl, and an ihl that points past the frame */
+	ip.b[14] = 0x44;
+	assert_int_equal(run(ingress_fd(f), &ip, &out), TC_ACT_OK);
+	ip.b[14] = 0x4f;
+	assert_int_equal(run(ingress_fd(f), &ip, &out), TC_ACT_OK);
+	/* IP options: ihl 6, still the group's */
+	struct frame opt = ip4(MAC_A, MAC_PEER, PEER, DATA1, IPPROTO_UDP, 1, 2);
+	memmove(opt.b + 38, opt.b + 34, opt.len - 34);
+	memset(opt.b + 34, 1, 4);	/* four NOP options */
+	opt.b[14] = 0x46;
+	opt.len += 4;
+	assert_int_equal(run(ingress_fd(f), &opt, &out), TC_ACT_REDIRECT);
+}
+
+static void test_ingress_without_config_passes_everything(void **state)
+{
+	struct fixture *f = *state;
+	struct frame in = ip4(MAC_A, MAC_PEER, PEER, DATA1, IPPROTO_UDP, 1, 2), out;
+	struct ipmp_group_cfg empty = {};
+	uint32_t zero = 0;
+
+	map_put(f->ingress->obj, "group_cfg", &zero, &empty);
+	assert_int_equal(run(ingress_fd(f), &in, &out), TC_ACT_OK);
+	cfg_put(f->ingress->obj, LO);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_egress_arp_request_from_bound_member),
+		cmocka_unit_test(test_egress_arp_reply_from_bound_member),
+		cmocka_unit_test(test_egress_arp_unbound_sender_uses_an_active_member),
+		cmocka_unit_test(test_egress_flow_latched),
+		cmocka_unit_test(test_egress_flows_spread),
+		cmocka_unit_test(test_egress_no_member),
+		cmocka_unit_test(test_egress_malformed_and_unsupported),
+		cmocka_unit_test(test_ingress_unicast_data_to_group),
+		cmocka_unit_test(test_ingress_leaves_other_traffic),
+		cmocka_unit_test(test_ingress_arp_request_nominated_only),
+		cmocka_unit_test(test_ingress_arp_reply_to_group),
+		cmocka_unit_test(test_ingress_own_frames_looped_back),
+		cmocka_unit_test(test_ingress_peer_broadcast_arp_copied),
+		cmocka_unit_test(test_ingress_garbage_passes),
+		cmocka_unit_test(test_ingress_without_config_passes_everything),
+	};
+
+	if (geteuid() != 0) {
+		printf("1..0 # SKIP needs root to load eBPF programs\n");
+		return 0;
+	}
+	/* a namespace of our own: lo is ifindex 1 and nothing real is touched */
+	if (unshare(CLONE_NEWNET)) {
+		perror("unshare(CLONE_NEWNET)");
+		return 1;
+	}
+	libbpf_set_print(NULL);
+	return cmocka_run_group_tests_name("bpf_dataplane", tests, setup, teardown);
+}
