@@ -104,7 +104,7 @@ $(BUILD)/tools/ipmp-traffic: selftests/tools/ipmp-traffic.c $(MAKEFILE_DEPS)
 $(BUILD)/bench/prog_ns: bench/prog_ns.c $(BPF_SKELS) $(BUILD)/bench/baseline.skel.h $(MAKEFILE_DEPS)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -I$(BUILD)/bench $(LDFLAGS) $< $(LDLIBS) -o $@
 
 $(BUILD)/bench/baseline.bpf.o: bench/baseline.bpf.c $(MAKEFILE_DEPS)
 	$(call msg,BPF,$@)
@@ -121,7 +121,7 @@ BENCH_TOOLS := $(BUILD)/bench/prog_ns
 # --- top-level targets --------------------------------------------------------
 .PHONY: all deps check check-unit check-root demo bench install clean
 
-all: $(BINS) $(UNIT_TESTS) $(BPF_TESTS) $(TOOLS)
+all: $(BINS) $(UNIT_TESTS) $(BPF_TESTS) $(TOOLS) $(BENCH_TOOLS)
 
 deps:
 	$(Q)scripts/install-deps.sh

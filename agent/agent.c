@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <linux/rtnetlink.h>
 
@@ -216,6 +217,25 @@ static int group_setup(struct agent *a, struct agent_group *ag)
 	return group_addrs_add(a, ag);
 }
 
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Apply a link state and say how long the reaction took (maps + first GARP). */
+static void link_event_update(struct agent_group *ag, struct ipmp_member *m, bool up)
+{
+	uint64_t gen = ag->group.generation, start_us = now_us();
+
+	link_update(m, up);
+	if (ag->group.generation != gen)
+		pr_debug("%s: link %s handled in %llu us", m->ifname, up ? "up" : "down",
+			 (unsigned long long)(now_us() - start_us));
+}
+
 /* A link changed: adopt a member that appeared, follow one that left. */
 static void group_link_event(struct agent *a, struct agent_group *ag, const struct nl_link *l)
 {
@@ -237,7 +257,7 @@ static void group_link_event(struct agent *a, struct agent_group *ag, const stru
 		pr_err("IP interface %s of group %s has been removed", m->ifname, g->name);
 		ag->dp.attached[m->slot] = 0;	/* the kernel dropped the filter with it */
 		m->ifindex = 0;
-		link_update(m, false);
+		link_event_update(ag, m, false);
 		return;
 	}
 	if (l->mtu && l->mtu != m->mtu) {
@@ -248,7 +268,7 @@ static void group_link_event(struct agent *a, struct agent_group *ag, const stru
 		memcpy(m->mac, l->mac, sizeof(m->mac));
 		group_member_relearn(m);
 	}
-	link_update(m, nl_link_is_up(l));
+	link_event_update(ag, m, nl_link_is_up(l));
 }
 
 static void link_event(const struct nl_link *l, void *ctx)

@@ -20,18 +20,16 @@
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
-#include <stddef.h>
 #include "parse.h"
 #include "maps.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-static __always_inline int to_group(struct __sk_buff *skb, struct ipmp_group_cfg *cfg,
-				    struct ipmp_member_info *me, int unicast)
+static __always_inline int to_group(struct __sk_buff *skb, struct ethhdr *eth,
+				    struct ipmp_group_cfg *cfg, struct ipmp_member_info *me, int unicast)
 {
 	if (unicast)
-		bpf_skb_store_bytes(skb, offsetof(struct ethhdr, h_dest), cfg->group_mac, ETH_ALEN,
-				    0);
+		__builtin_memcpy(eth->h_dest, cfg->group_mac, ETH_ALEN);
 	count_member(me->slot, skb->len, 1);
 	return bpf_redirect(cfg->group_ifindex, BPF_F_INGRESS);
 }
@@ -85,7 +83,7 @@ int member_ingress(struct __sk_buff *skb)
 			count_drop(IPMP_DROP_NOT_NOMINATED);
 			return TC_ACT_SHOT;
 		}
-		return to_group(skb, cfg, me, !multicast);
+		return to_group(skb, eth, cfg, me, !multicast);
 	}
 	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
 		ip = parse_ipv4(&c);
@@ -100,10 +98,10 @@ int member_ingress(struct __sk_buff *skb)
 				count_drop(IPMP_DROP_NOT_NOMINATED);
 				return TC_ACT_SHOT;
 			}
-			return to_group(skb, cfg, me, 0);
+			return to_group(skb, eth, cfg, me, 0);
 		}
 		if (binding_ipv4((__u8 *)&ip->daddr))
-			return to_group(skb, cfg, me, 1);
+			return to_group(skb, eth, cfg, me, 1);
 	}
 	return TC_ACT_OK;
 }

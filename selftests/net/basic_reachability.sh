@@ -11,7 +11,7 @@ tap_plan 11
 topo_create 3
 GROUP_ADDRS="$DATA1/24 $DATA2/24 $DATA3/24"
 write_config "$TMP/ipmp.conf"
-nsx "$NS_SW" tcpdump -i br0 -nn -e -U -w "$TMP/br0.pcap" >/dev/null 2>&1 &
+ip netns exec "$NS_SW" tcpdump -i br0 -nn -e -U -w "$TMP/br0.pcap" >/dev/null 2>&1 &
 PIDS+=($!)
 wait_until 3000 test -s "$TMP/br0.pcap"
 agent_start "$TMP/ipmp.conf"

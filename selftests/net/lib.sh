@@ -87,14 +87,6 @@ wait_until() {
 
 nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
-bg() {
-	# bg NS command...: start a background process in a namespace
-	local ns=$1
-	shift
-	ip netns exec "$ns" "$@" &
-	PIDS+=($!)
-}
-
 cleanup() {
 	local rc=$?
 	[ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null
@@ -241,11 +233,12 @@ peer_sees_is() { peer_ping "$1"; [ "$(peer_sees "$1")" = "$2" ]; }
 # pattern-checked TCP from the peer to ADDR, paced over SECONDS; prints sink result
 tcp_from_peer_start() {
 	local addr=$1 bytes=$2 secs=$3
-	nsx "$NS_H" "$TRAFFIC" tcp-sink "$addr" 5001 $((secs + 10)) >"$TMP/sink.out" 2>&1 &
+	# ip netns exec, not nsx: $! must be the process itself, not a subshell
+	ip netns exec "$NS_H" "$TRAFFIC" tcp-sink "$addr" 5001 $((secs + 10)) >"$TMP/sink.out" 2>&1 &
 	SINK_PID=$!
 	PIDS+=($SINK_PID)
 	wait_until 2000 sh -c "ip netns exec $NS_H ss -ltn | grep -q '$addr:5001'"
-	nsx "$NS_P" "$TRAFFIC" tcp-send "$addr" 5001 "$bytes" "$secs" >"$TMP/send.out" 2>&1 &
+	ip netns exec "$NS_P" "$TRAFFIC" tcp-send "$addr" 5001 "$bytes" "$secs" >"$TMP/send.out" 2>&1 &
 	SEND_PID=$!
 	PIDS+=($SEND_PID)
 }

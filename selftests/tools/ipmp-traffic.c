@@ -12,6 +12,7 @@
  * Every mode stops by itself after SECONDS (plus a short grace), so no test
  * can leave traffic running. Results are one line of key=value pairs.
  */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -198,7 +199,15 @@ static int udp_stream(struct sockaddr_in *sa, unsigned pps, double seconds)
 			next += interval;
 			continue;
 		}
-		if (poll(&p, 1, 0) <= 0) {
+		/* sleep until the next send is due or an echo arrives */
+		struct timespec wait = { 0, 0 };
+		uint64_t until = now < end ? next : end + 300000;
+
+		if (until > now)
+			wait.tv_nsec = (until - now) * 1000;
+		if (wait.tv_nsec >= 1000000000)
+			wait = (struct timespec){ 0, 999999999 };
+		if (ppoll(&p, 1, &wait, NULL) <= 0) {
 			if (now >= end && received >= sent)
 				break;
 			continue;

@@ -1,0 +1,120 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# make bench: every benchmark, measured side by side with its baseline in
+# one run, printed as one table and written to build/bench/results.json.
+# Not a test: nothing here passes or fails on a timing.
+#
+#   failover gap   a sequenced UDP stream both ways (peer -> data address ->
+#                  echo) at PPS; the longest gap between echoes in a trial
+#                  where m0's carrier drops, against the same stream with no
+#                  failure (the machine's own jitter). TRIALS trials each.
+#   throughput     TCP through the group vs. the same namespaces with the
+#                  address on a member and no programs.
+#   ns/packet      each program via BPF_PROG_TEST_RUN vs. a bare redirect.
+. "$(dirname "$0")/../selftests/net/lib.sh"
+trap - EXIT
+trap cleanup EXIT
+
+TRIALS=${TRIALS:-20}
+PPS=${PPS:-5000}
+OUT=$ROOT/build/bench
+mkdir -p "$OUT"
+[ "$(id -u)" = 0 ] || { echo "make bench needs root" >&2; exit 1; }
+
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
+
+# percentile P of the numbers on stdin (nearest rank)
+pct() { sort -n | awk -v p="$1" '{a[NR]=$1} END {i=int((p/100)*NR+0.999); if(i<1)i=1; print a[i]}'; }
+
+topo_create 2
+write_config "$TMP/ipmp.conf"
+
+# One trial: agent up, stream 1 s, cut m0 (which holds DATA1) at 300 ms when
+# asked, agent down, link restored. A fresh agent per trial keeps the flap
+# rule out of it.
+trial() {
+	local cut=$1
+	agent_start "$TMP/ipmp.conf"
+	wait_until 2000 active_is "m0 m1"
+	peer_ping "$DATA1"
+	ip netns exec "$NS_H" "$TRAFFIC" udp-echo "$DATA1" 6000 3 >/dev/null &
+	local echo_pid=$!
+	sleep 0.1
+	ip netns exec "$NS_P" "$TRAFFIC" udp-stream "$DATA1" 6000 "$PPS" 1 >"$TMP/stream.out" &
+	local stream_pid=$!
+	if [ "$cut" = cut ]; then
+		sleep 0.3
+		member_link 0 down
+	fi
+	wait "$stream_pid"
+	kill "$echo_pid" 2>/dev/null; wait "$echo_pid" 2>/dev/null
+	agent_stop
+	nsx "$NS_H" "$AGENT" -c "$TMP/ipmp.conf" --bpffs "$BPFFS" --cleanup >/dev/null 2>&1
+	member_link 0 up
+	field max_gap_us <"$TMP/stream.out"
+	field lost <"$TMP/stream.out" >>"$TMP/lost.$cut"
+}
+
+echo "bench: failover gap, $TRIALS trials each way at $PPS packets/s..." >&2
+: >"$TMP/gap.cut"; : >"$TMP/gap.none"; : >"$TMP/lost.cut"; : >"$TMP/lost.none"
+for ((i = 0; i < TRIALS; i++)); do
+	trial none >>"$TMP/gap.none"
+	trial cut >>"$TMP/gap.cut"
+done
+
+echo "bench: TCP throughput..." >&2
+tput() {
+	ip netns exec "$NS_H" "$TRAFFIC" tcp-sink "$1" 5002 8 >"$TMP/tput.out" &
+	local sink=$!
+	wait_until 2000 sh -c "ip netns exec $NS_H ss -ltn | grep -q '$1:5002'"
+	nsx "$NS_P" "$TRAFFIC" tcp-send "$1" 5002 0 3 >/dev/null
+	wait "$sink"
+	field mbit_per_s <"$TMP/tput.out"
+}
+ours_tput=() base_tput=()
+for round in 1 2 3; do
+	agent_start "$TMP/ipmp.conf"
+	ours_tput+=("$(tput "$DATA1")")
+	agent_stop
+	nsx "$NS_H" "$AGENT" -c "$TMP/ipmp.conf" --bpffs "$BPFFS" --cleanup >/dev/null 2>&1
+	nsx "$NS_H" ip addr add "$DATA1/24" dev m0
+	base_tput+=("$(tput "$DATA1")")
+	nsx "$NS_H" ip addr del "$DATA1/24" dev m0
+done
+
+echo "bench: ns per packet..." >&2
+prog=$("$ROOT/build/bench/prog_ns")
+
+gap_p50=$(pct 50 <"$TMP/gap.cut"); gap_p99=$(pct 99 <"$TMP/gap.cut"); gap_max=$(pct 100 <"$TMP/gap.cut")
+base_p50=$(pct 50 <"$TMP/gap.none"); base_p99=$(pct 99 <"$TMP/gap.none"); base_max=$(pct 100 <"$TMP/gap.none")
+lost_p50=$(pct 50 <"$TMP/lost.cut"); lost_max=$(pct 100 <"$TMP/lost.cut")
+t_ours=$(printf '%s\n' "${ours_tput[@]}" | pct 50); t_base=$(printf '%s\n' "${base_tput[@]}" | pct 50)
+read -r _ eg_ns eg_base eg_ratio <<<"$(grep group_egress <<<"$prog")"
+read -r _ in_ns in_base in_ratio <<<"$(grep member_ingress <<<"$prog")"
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+ms() { awk -v u="$1" 'BEGIN {printf "%.2f ms", u / 1000}'; }
+
+{
+	printf '%-40s %14s %14s %8s  %s\n' figure ours baseline ratio goal
+	printf '%-40s %14s %14s %8s  %s\n' "failover gap p50 (carrier drop)" "$(ms "$gap_p50")" "$(ms "$base_p50")" "$(ratio "$gap_p50" "$base_p50")" ""
+	printf '%-40s %14s %14s %8s  %s\n' "failover gap p99" "$(ms "$gap_p99")" "$(ms "$base_p99")" "$(ratio "$gap_p99" "$base_p99")" "p99 <= 2 ms"
+	printf '%-40s %14s %14s %8s  %s\n' "failover gap max" "$(ms "$gap_max")" "$(ms "$base_max")" "$(ratio "$gap_max" "$base_max")" ""
+	printf '%-40s %14s %14s %8s  %s\n' "datagrams lost per failover p50/max" "$lost_p50/$lost_max" "$(pct 50 <"$TMP/lost.none")/$(pct 100 <"$TMP/lost.none")" "-" ""
+	printf '%-40s %14s %14s %8s  %s\n' "outage = lost / rate, p50/max" "$(ms "$(awk -v l="$lost_p50" -v r="$PPS" 'BEGIN{print l*1e6/r}')")/$(ms "$(awk -v l="$lost_max" -v r="$PPS" 'BEGIN{print l*1e6/r}')")" "-" "-" "<= 2 ms"
+	printf '%-40s %14s %14s %8s  %s\n' "TCP throughput (Mbit/s, median of 3)" "$t_ours" "$t_base" "$(ratio "$t_ours" "$t_base")" ">= 0.95"
+	printf '%-40s %14s %14s %8s  %s\n' "group_egress ns/packet" "$eg_ns" "$eg_base" "$eg_ratio" "<= 1.5"
+	printf '%-40s %14s %14s %8s  %s\n' "member_ingress ns/packet" "$in_ns" "$in_base" "$in_ratio" "<= 1.5"
+	echo "(failover baseline: the same stream with no failure; $TRIALS trials each, $PPS pkt/s both ways)"
+} | tee "$OUT/results.txt"
+
+cat >"$OUT/results.json" <<JSON
+{
+  "trials": $TRIALS, "pps": $PPS,
+  "failover_gap_us": {"p50": $gap_p50, "p99": $gap_p99, "max": $gap_max,
+                      "baseline_p50": $base_p50, "baseline_p99": $base_p99, "baseline_max": $base_max},
+  "failover_lost": {"p50": $lost_p50, "max": $lost_max},
+  "tcp_mbit_per_s": {"ours": $t_ours, "baseline": $t_base},
+  "ns_per_packet": {"group_egress": $eg_ns, "member_ingress": $in_ns, "baseline": $eg_base}
+}
+JSON
