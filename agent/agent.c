@@ -5,8 +5,9 @@
  * Setup order for a group, chosen so no half-made group carries traffic:
  * group interface (veth pair), data plane loaded and attached, members
  * read and attached, first state pushed into the maps, and only then the
- * data addresses on the group interface. Any failure stops the agent
- * before it enters its loop (main() exits); --cleanup removes the rest.
+ * data addresses on the group interface. A group whose setup fails is
+ * undone (group_rollback()) and the agent exits; groups set up before it
+ * keep forwarding, as after any stop, until --cleanup.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -90,6 +91,7 @@ static int group_iface_setup(struct agent *a, struct agent_group *ag)
 			return ret;
 		}
 		pr_info("created group interface %s", g->ifname);
+		ag->created_iface = true;
 		ret = nl_link_get(&a->nl, g->ifname, &l);
 	}
 	if (ret) {
@@ -186,6 +188,20 @@ static int group_addrs_add(struct agent *a, struct agent_group *ag)
 		}
 	}
 	return 0;
+}
+
+/*
+ * Undo a group whose setup failed part way: detach what was attached,
+ * drop the group interface if this agent made it, remove the pins.
+ */
+static void group_rollback(struct agent *a, struct agent_group *ag)
+{
+	for (unsigned i = 0; i < ag->group.nmembers; i++)
+		dataplane_detach_member(&ag->dp, i);
+	if (ag->created_iface && ag->group.ifindex)
+		nl_link_del(&a->nl, ag->group.ifindex);
+	dataplane_close(&ag->dp);
+	dataplane_unpin(a->bpffs, ag->group.name);
 }
 
 static int group_setup(struct agent *a, struct agent_group *ag)
@@ -333,7 +349,7 @@ int agent_start(struct agent *a)
 		return ret;
 	a->announcer = announcer_new(a->base, a->cfg.garp_count, a->cfg.garp_interval_ms);
 	if (!a->announcer)
-		return -errno ? -errno : -ENOMEM;
+		return -EIO;	/* announcer_new() said why */
 	a->groups = calloc(a->cfg.ngroups, sizeof(*a->groups));
 	if (!a->groups)
 		return -ENOMEM;
@@ -352,7 +368,8 @@ int agent_start(struct agent *a)
 		if (!ret)
 			ret = group_setup(a, ag);
 		if (ret) {
-			pr_err("cannot set up group %s", ag->cfg->name);
+			pr_err("cannot set up group %s; undoing it", ag->cfg->name);
+			group_rollback(a, ag);
 			return ret;
 		}
 		pr_info("group %s (%s) is %s", ag->group.name, ag->group.ifname,

@@ -25,6 +25,7 @@ struct agent_group {
 	struct agent *agent;
 	struct event *link_timers[IPMP_MAX_MEMBERS];
 	char peer_ifname[IFNAMSIZ];
+	bool created_iface;	/* this agent made the group interface */
 };
 
 struct agent {

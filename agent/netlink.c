@@ -117,17 +117,26 @@ static int link_get_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* A link request for one ifindex, ready for attributes. */
+static struct nlmsghdr *link_msg(char *buf, int type, int ifindex, struct ifinfomsg **ifi)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	*ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(**ifi));
+	(*ifi)->ifi_family = AF_UNSPEC;
+	(*ifi)->ifi_index = ifindex;
+	return nlh;
+}
+
 int nl_link_get(struct nl *nl, const char *ifname, struct nl_link *out)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh = link_msg(buf, RTM_GETLINK, 0, &ifi);
 	int ret;
 
-	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
 	memset(out, 0, sizeof(*out));
 	ret = nl_talk(nl, nlh, link_get_cb, out);
@@ -164,14 +173,9 @@ int nl_veth_create(struct nl *nl, const char *ifname, const char *peer)
 int nl_link_set(struct nl *nl, int ifindex, bool up, unsigned mtu)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, ifindex, &ifi);
 
-	nlh->nlmsg_type = RTM_NEWLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
 	ifi->ifi_change = IFF_UP;
 	ifi->ifi_flags = up ? IFF_UP : 0;
 	if (mtu)
@@ -182,15 +186,9 @@ int nl_link_set(struct nl *nl, int ifindex, bool up, unsigned mtu)
 int nl_link_del(struct nl *nl, int ifindex)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifinfomsg *ifi;
 
-	nlh->nlmsg_type = RTM_DELLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
-	return nl_talk(nl, nlh, NULL, NULL);
+	return nl_talk(nl, link_msg(buf, RTM_DELLINK, ifindex, &ifi), NULL, NULL);
 }
 
 static int nl_addr(struct nl *nl, int type, unsigned flags, int ifindex, const struct ip_prefix *p,

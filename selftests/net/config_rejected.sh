@@ -4,7 +4,7 @@
 # the agent itself, and the agent then changes nothing on the system.
 . "$(dirname "$0")/lib.sh"
 require_root
-tap_plan 7
+tap_plan 10
 
 topo_create 2
 cat >"$TMP/bad.conf" <<CONF
@@ -34,3 +34,11 @@ ASSERT "nothing was pinned" sh -c "! ls -d $BPFFS/*/ 2>/dev/null | grep -q ."
 
 write_config "$TMP/good.conf"
 ASSERT "--check accepts a good file" "$AGENT" -c "$TMP/good.conf" --check
+
+# An interface called ipmp0 that is not ours is refused, and left alone.
+nsx "$NS_H" ip link add ipmp0 type bridge
+nsx "$NS_H" "$AGENT" -c "$TMP/good.conf" --bpffs "$BPFFS" >"$TMP/agent.log" 2>&1
+ASSERT_EQ "the agent exits 1 when ipmp0 is someone else's" 1 "$?"
+ASSERT "it says why" grep -qF "ipmp0 exists and is not a group interface (kind 'bridge', not veth)" "$TMP/agent.log"
+ASSERT "the bridge is still there and no filter was left on m0" sh -c \
+	"ip -n $NS_H -d link show ipmp0 | grep -q bridge && [ -z \"\$(ip netns exec $NS_H tc filter show dev m0 ingress)\" ]"
