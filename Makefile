@@ -61,6 +61,7 @@ $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 # --- user space ---------------------------------------------------------------
 LIB_SRCS   := $(wildcard lib/*.c)
 AGENT_CORE := agent/config.c agent/log.c agent/clock.c agent/group.c agent/binding.c \
+	agent/probe.c agent/targets.c \
 	agent/link.c
 AGENT_SYS  := agent/netlink.c agent/dataplane.c agent/announce.c agent/sysctl.c \
 	agent/agent.c agent/main.c

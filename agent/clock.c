@@ -10,12 +10,12 @@ static uint64_t monotonic_now(const struct ipmp_clock *clock)
 
 	(void)clock;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-const struct ipmp_clock clock_monotonic = { .now_ms = monotonic_now };
+const struct ipmp_clock clock_monotonic = { .now_ns = monotonic_now };
 
 uint64_t clock_fake_now(const struct ipmp_clock *clock)
 {
-	return clock->fake_ms;
+	return clock->fake_ns;
 }

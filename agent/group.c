@@ -42,6 +42,7 @@ int group_init(struct ipmp_group *g, const struct config_group *cg, const struct
 	g->clock = clock;
 	g->ops = ops;
 	g->ops_ctx = ops_ctx;
+	probe_group_init(&g->probe, cfg->fdt_ms);
 	g->nmembers = cg->nmembers;
 	for (unsigned i = 0; i < cg->nmembers; i++) {
 		struct ipmp_member *m = &g->members[i];
@@ -50,6 +51,7 @@ int group_init(struct ipmp_group *g, const struct config_group *cg, const struct
 		m->slot = i;
 		m->group = g;
 		m->flags = cg->members[i].standby ? MEMBER_F_STANDBY : 0;
+		m->probe.member = m;
 	}
 	g->addrs = calloc(cg->naddrs ? cg->naddrs : 1, sizeof(*g->addrs));
 	if (!g->addrs)
@@ -58,6 +60,18 @@ int group_init(struct ipmp_group *g, const struct config_group *cg, const struct
 	for (unsigned i = 0; i < cg->naddrs; i++)
 		g->addrs[i].prefix = cg->addrs[i];
 	return 0;
+}
+
+void group_set_probe_ops(struct ipmp_group *g, const struct probe_ops *ops, void *ctx)
+{
+	g->probe_ops = ops;
+	g->probe_ctx = ctx;
+}
+
+static void member_reset_rtt(struct ipmp_member *m)
+{
+	for (unsigned i = 0; i < m->probe.ntargets; i++)
+		target_rtt_reset(&m->probe.targets[i]);
 }
 
 void group_free(struct ipmp_group *g)
@@ -118,6 +132,9 @@ static void group_chstate(struct ipmp_group *g, enum group_state state)
 	if (state == GROUP_FAILED && g->started) {
 		pr_err("All IP interfaces in group %s are now unusable", g->name);
 		g->failure_logged = true;
+		/* spec 3.13: the targets may all have been replaced; find them anew */
+		for (unsigned i = 0; i < g->nmembers; i++)
+			targets_flush_hosts(&g->members[i].probe);
 	} else if (g->state == GROUP_FAILED && g->failure_logged) {
 		m = group_first_functioning(g);
 		pr_err("At least 1 IP interface (%s) in group %s is now usable",
@@ -278,6 +295,7 @@ void member_fail(struct ipmp_member *m)
 	pr_err("IP interface failure detected on %s of group %s", m->ifname, g->name);
 	if (member_active(m))
 		group_activate_another(g, m);
+	member_reset_rtt(m);
 	member_chstate(m, m->state == MEMBER_OFFLINE ? MEMBER_OFFLINE : MEMBER_FAILED, flags);
 }
 
@@ -290,6 +308,7 @@ void group_fail(struct ipmp_group *g)
 
 		if (m->state == MEMBER_OFFLINE)
 			continue;
+		member_reset_rtt(m);
 		member_chstate(m, m->state == MEMBER_RUNNING || m->state == MEMBER_INIT ?
 					  MEMBER_FAILED : m->state, flags);
 	}

@@ -36,6 +36,7 @@
 #include "clock.h"
 #include "config.h"
 #include "ipaddr.h"
+#include "probe.h"
 
 enum member_state {
 	MEMBER_INIT = 0,	/* not yet seen running (PI_INIT) */
@@ -81,6 +82,7 @@ struct ipmp_member {
 	uint64_t linkup_ms[LINK_UP_PERMIN + 1];
 	bool flap_logged;
 	bool repair_deferred;
+	struct probe_instance probe;	/* IPv4 probing (agent/probe.c) */
 };
 
 struct ipmp_addr {
@@ -113,13 +115,18 @@ struct ipmp_group {
 	bool started;			/* past the initial transitions */
 	bool failure_logged;		/* "All IP interfaces ... unusable" printed */
 	uint64_t generation;		/* bumped on every state change */
+	struct probe_group probe;	/* probe interval and FDT, spec 3.11 */
 	const struct ipmp_clock *clock;
 	const struct group_ops *ops;
 	void *ops_ctx;
+	const struct probe_ops *probe_ops;
+	void *probe_ctx;
 };
 
 int group_init(struct ipmp_group *g, const struct config_group *cg, const struct ipmp_config *cfg,
 	       const struct ipmp_clock *clock, const struct group_ops *ops, void *ops_ctx);
+/* Where probes go; without this call the group detects by link only. */
+void group_set_probe_ops(struct ipmp_group *g, const struct probe_ops *ops, void *ctx);
 void group_free(struct ipmp_group *g);
 /* Initial transitions once every present member's link state is known. */
 void group_start(struct ipmp_group *g);

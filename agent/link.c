@@ -10,6 +10,7 @@
  *   link down  running, none else up  group failure (group_fail)
  *   link down  offline                offline, FAILED flag set
  *   link up    failed, not flapping   repaired: running, active or inactive
+ *   link up    failed, probing        failed; probes repair it (10 replies)
  *   link up    failed, flapping       failed; timer at end of flap window
  *   timer      failed, link up        re-check as for link up
  */
@@ -40,6 +41,8 @@ static void link_check_repair(struct ipmp_member *m)
 
 	if (!m->link_up || !(m->flags & MEMBER_F_FAILED))
 		return;
+	if (probe_capable(&m->probe))
+		return;		/* spec 3.13: repair needs probe success too */
 	if (link_flapping(m, now, &until_ms)) {
 		if (!m->flap_logged)
 			pr_err("The link has come up on %s more than %d times in the last minute; "
@@ -66,6 +69,7 @@ void link_update(struct ipmp_member *m, bool up)
 	if (!up) {
 		pr_err("The link has gone down on %s", m->ifname);
 		m->repair_deferred = false;
+		probe_link_down(&m->probe);
 		if (m->state == MEMBER_OFFLINE)
 			member_chstate(m, MEMBER_OFFLINE, m->flags | MEMBER_F_FAILED);
 		else if (m->flags & MEMBER_F_FAILED)

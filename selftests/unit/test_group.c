@@ -14,6 +14,8 @@
 #include "group.h"
 #include "logcapture.h"
 
+#define MS(ms) ((uint64_t)(ms) * 1000000)
+
 struct recorder {
 	unsigned pushes;
 	unsigned announces;
@@ -65,7 +67,7 @@ static struct fixture *fixture_new(const char *text)
 
 	log_capture_start();
 	assert_int_equal(config_load_string(text, "t.conf", &f->cfg), 0);
-	f->clock = (struct ipmp_clock){ .now_ms = clock_fake_now, .fake_ms = 1000000 };
+	f->clock = (struct ipmp_clock){ .now_ns = clock_fake_now, .fake_ns = MS(1000000) };
 	assert_int_equal(group_init(&f->g, &f->cfg.groups[0], &f->cfg, &f->clock, &rec_ops,
 				    &f->rec), 0);
 	for (unsigned i = 0; i < f->g.nmembers; i++) {
@@ -240,12 +242,12 @@ static void test_flap_rule(void **state)
 	group_start(&f->g);
 	for (int i = 0; i < 2; i++) {
 		link_update(e0, false);
-		f->clock.fake_ms += 1000;
+		f->clock.fake_ns += MS(1000);
 		link_update(e0, true);
 		assert_true(member_active(e0));
 	}
 	link_update(e0, false);
-	f->clock.fake_ms += 1000;
+	f->clock.fake_ns += MS(1000);
 	uint64_t first_up = 1000000 + 1000;
 	link_update(e0, true);		/* third link-up within a minute */
 	assert_logged("The link has come up on e0 more than 2 times in the last minute; "
@@ -255,11 +257,11 @@ static void test_flap_rule(void **state)
 	assert_int_equal(f->rec.timer_deadline, first_up + 60000);
 
 	/* early timer: still flapping */
-	f->clock.fake_ms = first_up + 59999;
+	f->clock.fake_ns = MS(first_up + 59999);
 	link_timer(e0);
 	assert_false(member_active(e0));
 	/* once the oldest link-up leaves the minute, repair goes ahead */
-	f->clock.fake_ms = first_up + 60000;
+	f->clock.fake_ns = MS(first_up + 60000);
 	link_timer(e0);
 	assert_true(member_active(e0));
 	assert_logged("IP interface repair detected on e0 of group g");
@@ -275,7 +277,7 @@ static void test_flap_message_once(void **state)
 	group_start(&f->g);
 	for (int i = 0; i < 5; i++) {
 		link_update(e0, false);
-		f->clock.fake_ms += 100;
+		f->clock.fake_ns += MS(100);
 		link_update(e0, true);
 	}
 	const char *first = strstr(captured_log, msg);

@@ -1,0 +1,607 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Probe-based failure detection: scheduling, the probe history, RTT and
+ * the adaptive failure detection time, and the failure/repair decisions
+ * (spec 3.8-3.13). agent/targets.c keeps the targets.
+ *
+ * One probe per user probe interval (FDT / 7), at a random point in the
+ * interval's second half: when probe n goes out, n-2 is surely lost if
+ * unanswered, n-1 may still be on its way; hence 5 losses + 2 intervals.
+ *
+ *   Event            State                     Action
+ *   tick             no active target          multicast probe (discovery)
+ *   tick             FDT raised, before FD     RTT-only probe
+ *   tick             running, in quiet period  probe; losses do not count
+ *   tick             running, >= 5 lost        classify: member_fail() when
+ *                                              another member still gets
+ *                                              answers (or has no probing),
+ *                                              else group_fail()
+ *   tick             failed, >= 10 acked,      member_repair()
+ *                    link up
+ *   tick             target lost 5 in a row,   router/configured: DEAD;
+ *                    instance not failing      host: deleted, rediscover
+ *   reply (UNI)      in window, from the       ack; RTT sample (spikes
+ *                    slot's target             deferred); FDT raised/lowered
+ *   reply (UNI)      out of window / wrong     counted, ignored
+ *                    source / duplicate
+ *   reply (MULTI)    no routers, < 5 targets   responder offered as target
+ *   link down        any                       history forgotten
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "group.h"
+#include "log.h"
+#include "probe.h"
+
+static const struct probe_ops *ops_of(const struct probe_instance *pi)
+{
+	return pi->member->group->probe_ops;
+}
+
+static void *ctx_of(const struct probe_instance *pi)
+{
+	return pi->member->group->probe_ctx;
+}
+
+static struct probe_group *pg_of(const struct probe_instance *pi)
+{
+	return &pi->member->group->probe;
+}
+
+static uint64_t now_ns_of(const struct probe_instance *pi)
+{
+	return clock_now_ns(pi->member->group->clock);
+}
+
+static uint32_t rng_next(struct probe_instance *pi)
+{
+	uint64_t x = pi->rng;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	pi->rng = x;
+	return x >> 32;
+}
+
+static unsigned rand_between(struct probe_instance *pi, unsigned lo, unsigned hi)
+{
+	return hi > lo ? lo + rng_next(pi) % (hi - lo + 1) : lo;
+}
+
+void probe_group_init(struct probe_group *pg, unsigned fdt_ms)
+{
+	pg->user_fdt_ms = fdt_ms;
+	pg->user_interval_ms = fdt_ms / (NUM_PROBE_FAILS + 2);
+	pg->fdt_ms = fdt_ms;
+	pg->interval_ms = pg->user_interval_ms;
+	pg->last_raise_ms = 0;
+}
+
+bool probe_capable(const struct probe_instance *pi)
+{
+	return pi->enabled && targets_active(pi) > 0;
+}
+
+static void history_clear(struct probe_instance *pi)
+{
+	memset(pi->slots, 0, sizeof(pi->slots));
+}
+
+void probe_start(struct probe_instance *pi, struct ipmp_member *m, const struct ip_prefix *test_addr,
+		 uint16_t icmp_id, uint64_t seed)
+{
+	uint64_t now_ms;
+
+	pi->member = m;
+	pi->enabled = true;
+	pi->test_addr = *test_addr;
+	pi->icmp_id = icmp_id;
+	pi->snxt = 1;
+	pi->next_slot = 0;
+	pi->rng = seed | 1;
+	history_clear(pi);
+	now_ms = clock_now_ms(m->group->clock);
+	pi->quiet_until_ms = now_ms + FAILURE_DETECTION_QP_MS;
+	pi->base_ms = now_ms + rand_between(pi, 0, pg_of(pi)->interval_ms);
+	pi->fd_base_ms = pi->base_ms;
+	pi->deadline_ms = pi->base_ms;
+	ops_of(pi)->timer_arm(pi, pi->deadline_ms, ctx_of(pi));
+}
+
+void probe_stop(struct probe_instance *pi)
+{
+	pi->enabled = false;
+	history_clear(pi);
+	for (unsigned i = 0; i < pi->ntargets; i++)
+		target_rtt_reset(&pi->targets[i]);
+}
+
+void probe_link_down(struct probe_instance *pi)
+{
+	history_clear(pi);
+}
+
+static struct probe_slot *slot_back(struct probe_instance *pi, unsigned back)
+{
+	return &pi->slots[(pi->next_slot + PROBE_STATS_COUNT - back) % PROBE_STATS_COUNT];
+}
+
+/* How long an unanswered probe may wait: its target's CRTT, else the interval. */
+static uint64_t slot_timeout_ns(struct probe_instance *pi, const struct probe_slot *s)
+{
+	struct probe_target *t = targets_find(pi, &s->target);
+	unsigned ms = t && t->crtt_ms ? t->crtt_ms : pg_of(pi)->interval_ms;
+
+	return (uint64_t)ms * 1000000;
+}
+
+static void slot_lose(struct probe_instance *pi, struct probe_slot *s, uint64_t now_ns)
+{
+	s->status = PR_LOST;
+	s->lost_ns = now_ns;
+	pi->counters.lost++;
+}
+
+/*
+ * Resolve the two newest probes (spec 3.8 step 4): the newest is lost if
+ * its timeout passed, the one before it is lost in any case, since its
+ * successor has been out for a whole interval.
+ */
+static void history_resolve(struct probe_instance *pi, uint64_t now_ns)
+{
+	struct probe_slot *newest = slot_back(pi, 1), *older = slot_back(pi, 2);
+
+	if (newest->status == PR_UNACKED && now_ns >= newest->sent_ns + slot_timeout_ns(pi, newest))
+		slot_lose(pi, newest, now_ns);
+	if (older->status == PR_UNACKED)
+		slot_lose(pi, older, now_ns);
+}
+
+/* The newest slot that is not still waiting for its reply. */
+static const struct probe_slot *history_newest_resolved(struct probe_instance *pi)
+{
+	for (unsigned back = 1; back <= PROBE_STATS_COUNT; back++) {
+		const struct probe_slot *s = slot_back(pi, back);
+
+		if (s->status != PR_UNACKED)
+			return s->status == PR_UNUSED ? NULL : s;
+	}
+	return NULL;
+}
+
+/*
+ * Consecutive losses from the newest resolved probe back (spec 3.13),
+ * optionally only those sent to one target; *tff_ns gets the earliest
+ * "declared lost" time of the run.
+ */
+static unsigned history_losses(struct probe_instance *pi, const struct ip_prefix *only,
+			       uint64_t *tff_ns)
+{
+	unsigned n = 0;
+
+	*tff_ns = UINT64_MAX;
+	for (unsigned back = 1; back <= PROBE_STATS_COUNT; back++) {
+		const struct probe_slot *s = slot_back(pi, back);
+
+		if (only && s->status != PR_UNUSED && !ip_prefix_same_addr(&s->target, only))
+			continue;	/* another target's probe: not part of this run */
+		if (s->status == PR_UNUSED || s->status == PR_ACKED)
+			break;
+		if (s->status == PR_UNACKED)
+			continue;
+		n++;
+		if (s->lost_ns < *tff_ns)
+			*tff_ns = s->lost_ns;
+	}
+	return n;
+}
+
+static unsigned history_acks(struct probe_instance *pi, const struct ip_prefix *only)
+{
+	unsigned n = 0;
+
+	for (unsigned back = 1; back <= PROBE_STATS_COUNT; back++) {
+		const struct probe_slot *s = slot_back(pi, back);
+
+		if (s->status == PR_UNACKED || (only && !ip_prefix_same_addr(&s->target, only)))
+			continue;
+		if (s->status != PR_ACKED)
+			break;
+		n++;
+	}
+	return n;
+}
+
+bool probe_repaired(const struct probe_instance *pi)
+{
+	struct probe_instance *mpi = (struct probe_instance *)pi;
+	const struct probe_slot *newest = history_newest_resolved(mpi);
+
+	if (!newest || newest->status != PR_ACKED)
+		return false;
+	return history_acks(mpi, NULL) >= NUM_PROBE_REPAIRS ||
+	       history_acks(mpi, &newest->target) >= NUM_PROBE_REPAIRS;
+}
+
+uint64_t probe_last_ack_ns(const struct probe_instance *pi)
+{
+	uint64_t last = 0;
+
+	for (unsigned i = 0; i < PROBE_STATS_COUNT; i++)
+		if (pi->slots[i].status == PR_ACKED && pi->slots[i].acked_ns > last)
+			last = pi->slots[i].acked_ns;
+	return last;
+}
+
+static void probe_send(struct probe_instance *pi, const struct ip_prefix *dst, enum probe_kind kind,
+		       uint64_t now_ns)
+{
+	uint16_t seq = pi->snxt;
+	struct probe_slot *s;
+	int ret;
+
+	ret = ops_of(pi)->send(pi, dst, seq, kind, now_ns, ctx_of(pi));
+	if (ret && ret != -EWOULDBLOCK && ret != -EAGAIN)
+		return;	/* not recorded, as in.mpathd; the sender logged it */
+	if (kind != PROBE_UNI)
+		return;
+	s = &pi->slots[pi->next_slot];
+	memset(s, 0, sizeof(*s));
+	s->status = PR_UNACKED;
+	s->seq = seq;
+	s->target = *dst;
+	s->sent_ns = now_ns;
+	pi->next_slot = (pi->next_slot + 1) % PROBE_STATS_COUNT;
+	pi->snxt++;
+	pi->counters.sent++;
+}
+
+static void probe_send_multicast(struct probe_instance *pi, uint64_t now_ns)
+{
+	struct ip_prefix all_hosts = { .family = AF_INET, .addr = { 224, 0, 0, 1 }, .plen = 32 };
+
+	probe_send(pi, &all_hosts, PROBE_MULTI, now_ns);
+}
+
+/*
+ * spec 3.13 classification of a probe-detected failure: an interface
+ * failure when some other member with its link up has no probing, or got
+ * an answer after this member's first loss while running in a group that
+ * has not failed; otherwise nothing answers anyone: a group failure.
+ */
+static bool failure_is_interface(struct probe_instance *pi, uint64_t tff_ns)
+{
+	struct ipmp_member *m = pi->member;
+	struct ipmp_group *g = m->group;
+
+	for (unsigned i = 0; i < g->nmembers; i++) {
+		struct ipmp_member *o = &g->members[i];
+
+		if (o == m || !o->link_up)
+			continue;
+		if (!probe_capable(&o->probe))
+			return true;
+		if (o->state == MEMBER_RUNNING && g->state != GROUP_FAILED &&
+		    probe_last_ack_ns(&o->probe) > tff_ns)
+			return true;
+	}
+	return false;
+}
+
+static void probe_check_failure(struct probe_instance *pi)
+{
+	uint64_t tff_ns;
+
+	if (history_losses(pi, NULL, &tff_ns) < NUM_PROBE_FAILS)
+		return;
+	if (failure_is_interface(pi, tff_ns))
+		member_fail(pi->member);
+	else
+		group_fail(pi->member->group);
+}
+
+/*
+ * spec 3.12 dead target: the instance is not failing, but the target of
+ * the newest probe missed its last five on its own. Routers and configured
+ * targets are parked as DEAD; a host is dropped and a replacement sought.
+ */
+static void probe_check_dead_target(struct probe_instance *pi, uint64_t now_ns)
+{
+	const struct probe_slot *newest = history_newest_resolved(pi);
+	struct ip_prefix addr;
+	struct probe_target *t;
+	uint64_t tff_ns;
+	char buf[IP_PREFIX_STRLEN];
+
+	if (!newest || newest->status != PR_LOST)
+		return;
+	if (history_losses(pi, NULL, &tff_ns) >= NUM_PROBE_FAILS)
+		return;
+	addr = newest->target;
+	if (history_losses(pi, &addr, &tff_ns) < NUM_PROBE_FAILS)
+		return;
+	t = targets_find(pi, &addr);
+	if (!t || t->status != TG_ACTIVE)
+		return;
+	pr_info("probe target %s on %s stopped answering", ip_prefix_str(&addr, false, buf, sizeof(buf)),
+		pi->member->ifname);
+	if (pi->mode == TARGETS_MULTICAST) {
+		targets_remove(pi, &addr);
+		probe_send_multicast(pi, now_ns);
+	} else {
+		target_rtt_reset(t);
+		target_set_status(t, TG_DEAD, now_ns / 1000000);
+	}
+}
+
+/* A failure-detection tick (spec 3.8 step 4-5). */
+static void probe_tick_fd(struct probe_instance *pi, uint64_t now_ns)
+{
+	struct ipmp_member *m = pi->member;
+	const struct probe_slot *newest;
+	struct probe_target *t;
+
+	history_resolve(pi, now_ns);
+	newest = history_newest_resolved(pi);
+	if (m->state == MEMBER_FAILED || (m->flags & MEMBER_F_FAILED)) {
+		if (m->link_up && probe_repaired(pi))
+			member_repair(m);
+	} else if (m->state == MEMBER_RUNNING && now_ns / 1000000 >= pi->quiet_until_ms &&
+		   newest && newest->status == PR_LOST) {
+		probe_check_failure(pi);
+	}
+	probe_check_dead_target(pi, now_ns);
+
+	t = targets_next(pi, &pi->next_target, now_ns / 1000000);
+	if (!t) {
+		probe_send_multicast(pi, now_ns);
+		return;
+	}
+	pi->next_rtt_target = pi->next_target;
+	probe_send(pi, &t->addr, PROBE_UNI, now_ns);
+	if (pi->mode == TARGETS_MULTICAST && targets_active(pi) == 1)
+		probe_send_multicast(pi, now_ns);
+}
+
+static void probe_tick(struct probe_instance *pi, uint64_t now_ns)
+{
+	struct probe_group *pg = pg_of(pi);
+	uint64_t now_ms = now_ns / 1000000;
+	bool raised = pg->interval_ms > pg->user_interval_ms;
+	struct probe_target *t;
+
+	if (!targets_active(pi)) {
+		probe_send_multicast(pi, now_ns);
+		return;
+	}
+	if (raised && now_ms < pi->fd_base_ms) {
+		t = targets_next(pi, &pi->next_rtt_target, now_ms);
+		if (t)
+			probe_send(pi, &t->addr, PROBE_RTT, now_ns);
+		return;
+	}
+	pi->fd_base_ms = raised ? pi->fd_base_ms + pg->interval_ms : pi->base_ms;
+	probe_tick_fd(pi, now_ns);
+}
+
+/*
+ * Next send (spec 3.8 step 1): base + a random [UPI/2, UPI], then the base
+ * moves on one user interval. Probes that fell in the past are skipped,
+ * not sent in a burst, and counted.
+ */
+static void probe_schedule(struct probe_instance *pi, uint64_t now_ms)
+{
+	unsigned upi = pg_of(pi)->user_interval_ms;
+
+	pi->deadline_ms = pi->base_ms + rand_between(pi, upi / 2, upi);
+	pi->base_ms += upi;
+	while (pi->deadline_ms <= now_ms) {
+		pi->deadline_ms += upi;
+		pi->base_ms += upi;
+		pi->counters.missed++;
+	}
+	ops_of(pi)->timer_arm(pi, pi->deadline_ms, ctx_of(pi));
+}
+
+void probe_timer(struct probe_instance *pi)
+{
+	uint64_t now_ns = now_ns_of(pi), now_ms = now_ns / 1000000;
+
+	if (!pi->enabled)
+		return;
+	if (now_ms < pi->deadline_ms) {
+		ops_of(pi)->timer_arm(pi, pi->deadline_ms, ctx_of(pi));
+		return;
+	}
+	if (pi->member->link_up)	/* no probes while the link is down (spec 3.5) */
+		probe_tick(pi, now_ns);
+	probe_schedule(pi, now_ms);
+}
+
+/* --- replies ----------------------------------------------------------------- */
+
+static void fdt_log_raise(struct probe_instance *pi)
+{
+	struct probe_group *pg = pg_of(pi);
+
+	pr_info("Cannot meet requested failure detection time of %u ms on (inet %s) new failure "
+		"detection time for group \"%s\" is %u ms", pg->user_fdt_ms, pi->member->ifname,
+		pi->member->group->name, pg->fdt_ms);
+}
+
+/* Every probing member's active targets answer within interval/4? */
+static bool group_all_targets_fast(struct ipmp_group *g, unsigned limit_ms)
+{
+	for (unsigned i = 0; i < g->nmembers; i++) {
+		struct probe_instance *o = &g->members[i].probe;
+
+		if (!probe_capable(o) || (g->members[i].flags & MEMBER_F_FAILED))
+			continue;
+		for (unsigned j = 0; j < o->ntargets; j++)
+			if (o->targets[j].status == TG_ACTIVE && o->targets[j].crtt_ms > limit_ms)
+				return false;
+	}
+	return true;
+}
+
+/*
+ * spec 3.11: a target slower than the probe interval either is the odd
+ * one out (parked, or replaced if a host) or raises the group's FDT; when
+ * every target is fast again, the FDT comes back down, halving at most
+ * once a minute, to the configured value.
+ */
+static void fdt_adapt(struct probe_instance *pi, struct probe_target *t, uint64_t now_ms)
+{
+	struct probe_group *pg = pg_of(pi);
+	struct ipmp_group *g = pi->member->group;
+	bool exception = targets_active(pi) >= MIN_PROBE_TARGETS + 1;
+
+	if (t->crtt_ms > pg->interval_ms) {
+		for (unsigned i = 0; i < pi->ntargets && exception; i++)
+			if (&pi->targets[i] != t && pi->targets[i].status == TG_ACTIVE &&
+			    pi->targets[i].crtt_ms > pg->interval_ms / EXCEPTION_FACTOR)
+				exception = false;
+		if (exception) {
+			if (pi->mode == TARGETS_MULTICAST) {
+				struct ip_prefix addr = t->addr;
+
+				targets_remove(pi, &addr);
+				probe_send_multicast(pi, now_ms * 1000000);
+			} else {
+				target_rtt_reset(t);
+				target_set_status(t, TG_SLOW, now_ms);
+			}
+			return;
+		}
+		pg->interval_ms = t->crtt_ms * NEXT_FDT_MULTIPLE;
+		pg->fdt_ms = pg->interval_ms * (NUM_PROBE_FAILS + 2);
+		pg->last_raise_ms = now_ms;
+		fdt_log_raise(pi);
+		return;
+	}
+	if (t->crtt_ms < pg->interval_ms / LOWER_FDT_TRIGGER && pg->fdt_ms > pg->user_fdt_ms &&
+	    now_ms - pg->last_raise_ms > MIN_SETTLING_TIME_MS &&
+	    group_all_targets_fast(g, pg->interval_ms / LOWER_FDT_TRIGGER)) {
+		pg->fdt_ms = pg->fdt_ms / 2 > pg->user_fdt_ms ? pg->fdt_ms / 2 : pg->user_fdt_ms;
+		pg->interval_ms = pg->fdt_ms == pg->user_fdt_ms ? pg->user_interval_ms
+							      : pg->fdt_ms / (NUM_PROBE_FAILS + 2);
+		pg->last_raise_ms = now_ms;
+		pr_info("Improved failure detection time %u ms on (inet %s) for group \"%s\"",
+			pg->fdt_ms, pi->member->ifname, g->name);
+	}
+}
+
+/*
+ * spec 3.10 spike suppression: a sample that would push the CRTT past the
+ * probe interval is held back; a second one in a row is believed (both
+ * are folded in), a normal one discards it.
+ */
+static void rtt_update(struct probe_instance *pi, struct probe_target *t, int64_t rtt_ns,
+		       uint64_t now_ms)
+{
+	if (target_rtt_sample(t, rtt_ns, false) > pg_of(pi)->interval_ms) {
+		if (!t->ndeferred) {
+			t->deferred_ns[t->ndeferred++] = rtt_ns;
+			return;
+		}
+		target_rtt_sample(t, t->deferred_ns[0], true);
+	}
+	t->ndeferred = 0;
+	target_rtt_sample(t, rtt_ns, true);
+	fdt_adapt(pi, t, now_ms);
+}
+
+/* A later probe to the same target already answered: this reply is stale. */
+static bool newer_ack_to(struct probe_instance *pi, const struct ip_prefix *target, uint16_t seq)
+{
+	for (unsigned i = 0; i < PROBE_STATS_COUNT; i++) {
+		const struct probe_slot *s = &pi->slots[i];
+
+		if (s->status == PR_ACKED && (int16_t)(s->seq - seq) > 0 &&
+		    ip_prefix_same_addr(&s->target, target))
+			return true;
+	}
+	return false;
+}
+
+static void reply_unicast(struct probe_instance *pi, const struct probe_reply *r, uint64_t now_ns)
+{
+	struct ipmp_member *m = pi->member;
+	uint16_t back = pi->snxt - r->seq;	/* 16-bit serial arithmetic (spec 5.5) */
+	struct probe_target *t;
+	struct probe_slot *s;
+	int64_t rtt_ns;
+
+	if (back < 1 || back > PROBE_STATS_COUNT) {
+		pi->counters.unknown++;
+		return;
+	}
+	s = slot_back(pi, back);
+	if (s->status == PR_UNUSED || s->seq != r->seq || !ip_prefix_same_addr(&s->target, &r->src)) {
+		pi->counters.spoofed++;		/* "Fake probe reply" */
+		return;
+	}
+	if (s->status == PR_ACKED) {
+		pi->counters.unknown++;		/* "Duplicate probe reply" */
+		return;
+	}
+	t = targets_find(pi, &r->src);
+	rtt_ns = (int64_t)(now_ns - s->sent_ns);
+	if (t && rtt_ns >= 0 && rtt_ns / 1000000 <= (int64_t)PROBE_STATS_COUNT * pg_of(pi)->interval_ms &&
+	    m->state == MEMBER_RUNNING && m->group->state != GROUP_FAILED &&
+	    !newer_ack_to(pi, &r->src, r->seq))
+		rtt_update(pi, t, rtt_ns, now_ns / 1000000);
+	s->status = PR_ACKED;
+	s->rx_ns = r->rx_ns;
+	s->acked_ns = now_ns;
+	pi->counters.acked++;
+	pi->quiet_until_ms = 0;	/* the path works: the quiet period is over */
+}
+
+static void reply_rtt(struct probe_instance *pi, const struct probe_reply *r, uint64_t now_ns)
+{
+	struct probe_target *t = targets_find(pi, &r->src);
+	struct ipmp_member *m = pi->member;
+	int64_t rtt_ns = (int64_t)(now_ns - r->sent_ns);
+
+	if (!t || rtt_ns < 0 || m->state != MEMBER_RUNNING || m->group->state == GROUP_FAILED)
+		return;
+	/* several may be out at once: they may only lower the estimate */
+	if (target_rtt_sample(t, rtt_ns, false) < t->crtt_ms) {
+		target_rtt_sample(t, rtt_ns, true);
+		fdt_adapt(pi, t, now_ns / 1000000);
+	}
+}
+
+static void reply_multicast(struct probe_instance *pi, const struct probe_reply *r)
+{
+	static const uint8_t zero[16];
+
+	if (pi->mode == TARGETS_ROUTES || pi->mode == TARGETS_CONFIGURED ||
+	    targets_active(pi) >= MAX_PROBE_TARGETS)
+		return;
+	if (!memcmp(r->src.addr, zero, 4) || ip_prefix_same_addr(&r->src, &pi->test_addr))
+		return;
+	ops_of(pi)->target_found(pi, &r->src, ctx_of(pi));
+}
+
+void probe_reply(struct probe_instance *pi, const struct probe_reply *r)
+{
+	uint64_t now_ns = now_ns_of(pi);
+
+	if (!pi->enabled || !pi->member->link_up)
+		return;		/* replies while the link is down are dropped (spec 3.5) */
+	switch (r->kind) {
+	case PROBE_UNI:
+		reply_unicast(pi, r, now_ns);
+		break;
+	case PROBE_RTT:
+		reply_rtt(pi, r, now_ns);
+		break;
+	case PROBE_MULTI:
+		reply_multicast(pi, r);
+		break;
+	}
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Probes: the echo request the agent sends, and what the XDP program
+ * (bpf/member_xdp.bpf.c) hands back for each reply it recognises.
+ *
+ *   map            type          key -> value                       written by  read by
+ *   probe_cfg      hash          member ifindex -> ipmp_probe_cfg    agent       member_xdp
+ *   probe_events   ringbuf       ipmp_probe_event records            member_xdp  agent
+ *   probe_stats    percpu array  enum ipmp_probe_stat -> __u64       member_xdp  agent
+ *
+ * A reply is the agent's when it arrives on a member with a probe_cfg
+ * entry, is an ICMP echo reply to that member's test address, carries the
+ * member's ICMP identifier and the agent's nonce. Everything else passes
+ * untouched. Sequence window and source checks are the agent's (spec 3.9).
+ * Without the agent, replies are still timestamped into the ring buffer,
+ * which simply fills; nothing waits on it.
+ */
+#ifndef IPMP_PROBE_ABI_H
+#define IPMP_PROBE_ABI_H
+
+#include <linux/types.h>
+
+/* spec 3.7 message types, echoed back in the reply */
+#define IPMP_PROBE_UNI		0x1234	/* failure detection */
+#define IPMP_PROBE_MULTI	0x5678	/* target discovery */
+#define IPMP_PROBE_RTT		0x9abc	/* RTT only */
+
+/* The echo request's data, after the 8-byte ICMP header (spec 3.7 + nonce). */
+struct ipmp_probe_payload {
+	__be64 sent_ns;		/* CLOCK_MONOTONIC at send, big-endian */
+	__be32 kind;		/* IPMP_PROBE_* */
+	__u32 pad;
+	__u64 nonce;		/* the agent's, per run; opaque bytes */
+};
+
+struct ipmp_probe_cfg {
+	__u64 nonce;
+	__u16 icmp_id;		/* network byte order, as on the wire */
+	__u16 pad;
+	__u8 test_addr[4];	/* IPv4 test address of the member */
+};
+
+struct ipmp_probe_event {
+	__u64 rx_ns;		/* bpf_ktime_get_ns() when XDP saw the reply */
+	__u64 sent_ns;		/* echoed send time */
+	__u32 ifindex;		/* member it arrived on */
+	__u32 kind;		/* echoed IPMP_PROBE_* */
+	__u16 seq;		/* echoed sequence, host order */
+	__u8 family;		/* IPMP_AF_INET */
+	__u8 pad;
+	__u8 src[16];		/* replying target */
+};
+
+enum ipmp_probe_stat {
+	IPMP_PROBE_STAT_REPLIES = 0,	/* handed to the agent */
+	IPMP_PROBE_STAT_SPOOFED,	/* our identifier, wrong nonce */
+	IPMP_PROBE_STAT_RINGBUF_FULL,	/* recognised, but no room: dropped */
+	IPMP_PROBE_STAT__MAX,
+};
+
+#define IPMP_PROBE_RINGBUF_BYTES	(256 * 1024)
+
+#endif /* IPMP_PROBE_ABI_H */
