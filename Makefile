@@ -44,9 +44,10 @@ endif
 MAKEFILE_DEPS := Makefile
 
 # --- eBPF programs and skeletons -------------------------------------------
-BPF_PROGS := group_egress member_ingress
+BPF_PROGS := group_egress member_ingress member_xdp
 BPF_OBJS  := $(BPF_PROGS:%=$(BUILD)/bpf/%.bpf.o)
 BPF_SKELS := $(BPF_PROGS:%=$(BUILD)/%.skel.h)
+.SECONDARY: $(BPF_OBJS)
 BPF_HDRS  := $(wildcard bpf/*.h) $(wildcard include/ipmp/*.h)
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(MAKEFILE_DEPS)
@@ -64,6 +65,7 @@ AGENT_CORE := agent/config.c agent/log.c agent/clock.c agent/group.c agent/bindi
 	agent/probe.c agent/targets.c \
 	agent/link.c
 AGENT_SYS  := agent/netlink.c agent/dataplane.c agent/announce.c agent/sysctl.c \
+	agent/probe_socket.c agent/prober.c \
 	agent/agent.c agent/main.c
 AGENT_SRCS := $(AGENT_CORE) $(AGENT_SYS)
 

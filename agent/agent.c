@@ -18,7 +18,9 @@
 
 #include "agent.h"
 #include "log.h"
+#include "prober.h"
 #include "sysctl.h"
+#include <sys/random.h>
 
 static void ops_push(struct ipmp_group *g, void *ctx)
 {
@@ -109,6 +111,13 @@ static int group_iface_setup(struct agent *a, struct agent_group *ag)
 	sysctl_or_warn("ipv6", g->ifname, "disable_ipv6", "1");
 	sysctl_or_warn("ipv6", ag->peer_ifname, "disable_ipv6", "1");
 	sysctl_or_warn("ipv4", g->ifname, "rp_filter", "2");
+	/*
+	 * The group hears broadcast ARP through the nominated member; it must
+	 * answer only for its own addresses, never for a member's test address
+	 * (that would pull probe replies to the wrong member).
+	 */
+	sysctl_or_warn("ipv4", g->ifname, "arp_ignore", "1");
+	sysctl_or_warn("ipv4", g->ifname, "arp_announce", "2");
 	return 0;
 }
 
@@ -196,6 +205,7 @@ static int group_addrs_add(struct agent *a, struct agent_group *ag)
  */
 static void group_rollback(struct agent *a, struct agent_group *ag)
 {
+	prober_group_stop(ag);
 	for (unsigned i = 0; i < ag->group.nmembers; i++)
 		dataplane_detach_member(&ag->dp, i);
 	if (ag->created_iface && ag->group.ifindex)
@@ -215,6 +225,8 @@ static int group_setup(struct agent *a, struct agent_group *ag)
 		ret = dataplane_open(&ag->dp, a->bpffs, g->name, g->naddrs);
 	if (!ret)
 		ret = dataplane_attach_group(&ag->dp, g->ifindex);
+	if (!ret)
+		ret = prober_group_start(a, ag);
 	if (ret)
 		return ret;
 	for (unsigned i = 0; i < g->nmembers; i++) {
@@ -230,6 +242,9 @@ static int group_setup(struct agent *a, struct agent_group *ag)
 	}
 	group_mtu_sync(a, ag);
 	group_start(g);
+	for (unsigned i = 0; i < g->nmembers; i++)
+		if (g->members[i].ifindex)
+			prober_member_start(a, ag, &g->members[i]);
 	return group_addrs_add(a, ag);
 }
 
@@ -266,12 +281,14 @@ static void group_link_event(struct agent *a, struct agent_group *ag, const stru
 		if (member_adopt(a, ag, m, l))
 			return;
 		group_mtu_sync(a, ag);
+		prober_member_start(a, ag, m);
 	}
 	if (!m)
 		return;
 	if (l->deleted) {
 		pr_err("IP interface %s of group %s has been removed", m->ifname, g->name);
 		ag->dp.attached[m->slot] = 0;	/* the kernel dropped the filter with it */
+		prober_member_stop(ag, m, true);
 		m->ifindex = 0;
 		link_event_update(ag, m, false);
 		return;
@@ -347,6 +364,10 @@ int agent_start(struct agent *a)
 	ret = dataplane_bpffs_prepare(a->bpffs);
 	if (ret)
 		return ret;
+	if (getrandom(&a->nonce, sizeof(a->nonce), 0) != sizeof(a->nonce)) {
+		pr_err("cannot get a random probe nonce: %s", strerror(errno));
+		return -errno;
+	}
 	a->announcer = announcer_new(a->base, a->cfg.garp_count, a->cfg.garp_interval_ms);
 	if (!a->announcer)
 		return -EIO;	/* announcer_new() said why */
@@ -362,6 +383,8 @@ int agent_start(struct agent *a)
 
 		ag->agent = a;
 		ag->cfg = &a->cfg.groups[i];
+		for (unsigned j = 0; j < IPMP_MAX_MEMBERS; j++)
+			ag->probe_fds[j] = -1;
 		snprintf(ag->peer_ifname, sizeof(ag->peer_ifname), "%s", ag->cfg->peer_ifname);
 		ret = group_init(&ag->group, ag->cfg, &a->cfg, a->clock, &agent_group_ops, ag);
 		a->ngroups++;
@@ -393,6 +416,7 @@ void agent_stop(struct agent *a)
 		for (unsigned j = 0; j < IPMP_MAX_MEMBERS; j++)
 			if (ag->link_timers[j])
 				event_free(ag->link_timers[j]);
+		prober_group_stop(ag);
 		dataplane_close(&ag->dp);
 		group_free(&ag->group);
 	}

@@ -26,6 +26,11 @@ struct agent_group {
 	struct event *link_timers[IPMP_MAX_MEMBERS];
 	char peer_ifname[IFNAMSIZ];
 	bool created_iface;	/* this agent made the group interface */
+	/* probing (agent/prober.c), by member slot */
+	int probe_fds[IPMP_MAX_MEMBERS];	/* -1: not probing */
+	struct event *probe_timers[IPMP_MAX_MEMBERS];
+	struct ring_buffer *probe_rb;
+	struct event *probe_rb_ev;
 };
 
 struct agent {
@@ -39,6 +44,7 @@ struct agent {
 	struct announcer *announcer;
 	struct agent_group *groups;
 	unsigned ngroups;
+	uint64_t nonce;		/* in every probe; fresh per run */
 };
 
 int agent_start(struct agent *a);

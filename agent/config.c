@@ -302,6 +302,34 @@ static bool add_address(struct parse_state *st, void *arg, const char *word)
 	return true;
 }
 
+static bool add_target(struct parse_state *st, void *arg, const char *word)
+{
+	struct config_group *g = arg;
+	struct ip_prefix p;
+	const char *why;
+
+	if (ip_prefix_parse(word, false, &p, &why)) {
+		cfg_error(st, st->line, "target '%s': %s", word, why);
+		return true;
+	}
+	if (p.family != AF_INET || p.plen != 32) {
+		cfg_error(st, st->line, "target %s: must be an IPv4 host address", word);
+		return true;
+	}
+	for (unsigned i = 0; i < g->ntargets; i++)
+		if (ip_prefix_same_addr(&g->targets[i], &p)) {
+			cfg_error(st, st->line, "target %s is listed twice", word);
+			return true;
+		}
+	if (g->ntargets == IPMP_CONFIG_TARGETS_MAX) {
+		cfg_error(st, st->line, "more than %d targets in group %s", IPMP_CONFIG_TARGETS_MAX,
+			  g->ifname);
+		return false;
+	}
+	g->targets[g->ntargets++] = p;
+	return true;
+}
+
 static void group_key(struct parse_state *st, struct config_group *g, const char *key,
 		      const char *value)
 {
@@ -318,6 +346,8 @@ static void group_key(struct parse_state *st, struct config_group *g, const char
 		for_each_word(value, set_standby, st, g);
 	} else if (!strcmp(key, "addresses")) {
 		for_each_word(value, add_address, st, g);
+	} else if (!strcmp(key, "targets")) {
+		for_each_word(value, add_target, st, g);
 	} else {
 		cfg_error(st, st->line, "unknown key '%s' in [group %s]", key, g->ifname);
 	}

@@ -3,7 +3,7 @@
  * The configuration file (ipmp.conf(5)), parsed with inih.
  *
  *   [global]            failure_detection_time, failback, garp_count, garp_interval
- *   [group IFNAME]      name, interfaces, standby, addresses
+ *   [group IFNAME]      name, interfaces, standby, addresses, targets
  *   [interface IFNAME]  test_address
  *
  * Every error names file, line and what is wrong; a file with any error is
@@ -25,6 +25,7 @@
 #define IPMP_FDT_MIN_MS		100
 #define IPMP_GARP_COUNT_DEFAULT	3
 #define IPMP_GARP_INTERVAL_DEFAULT_MS 100
+#define IPMP_CONFIG_TARGETS_MAX	16
 
 struct config_member {
 	char ifname[IFNAMSIZ];
@@ -42,6 +43,8 @@ struct config_group {
 	unsigned nmembers;
 	struct ip_prefix *addrs;
 	unsigned naddrs;
+	struct ip_prefix targets[IPMP_CONFIG_TARGETS_MAX];	/* probe targets, /32 */
+	unsigned ntargets;
 	int line;
 	int standby_line;
 };

@@ -26,11 +26,9 @@
 #include "log.h"
 #include "group_egress.skel.h"
 #include "member_ingress.skel.h"
-
-static const char *const pinned_maps[] = {
-	"group_cfg", "members", "tx_set", "addr_binding", "flows", "stats", "drops",
-};
-static const char *const pinned_progs[] = { "group_egress", "member_ingress" };
+#include "member_xdp.skel.h"
+#include <dirent.h>
+#include <ipmp/probe.h>
 
 static int mkdir_p(const char *path)
 {
@@ -115,7 +113,8 @@ int dataplane_open(struct dataplane *dp, const char *root, const char *group_nam
 
 	dp->egress = group_egress__open_opts(&opts);
 	dp->ingress = member_ingress__open_opts(&opts);
-	if (!dp->egress || !dp->ingress) {
+	dp->xdp = member_xdp__open_opts(&opts);
+	if (!dp->egress || !dp->ingress || !dp->xdp) {
 		ret = -errno;
 		pr_err("cannot open the eBPF programs: %s", strerror(-ret));
 		goto err;
@@ -123,6 +122,8 @@ int dataplane_open(struct dataplane *dp, const char *root, const char *group_nam
 	ret = group_egress__load(dp->egress);
 	if (!ret)
 		ret = member_ingress__load(dp->ingress);
+	if (!ret)
+		ret = member_xdp__load(dp->xdp);
 	if (ret) {
 		pr_err("cannot load the eBPF programs of group %s (pinned maps in %s from another "
 		       "version? see ipmp-agent --cleanup): %s", group_name, dp->pin_dir,
@@ -132,6 +133,8 @@ int dataplane_open(struct dataplane *dp, const char *root, const char *group_nam
 	ret = pin_program(dp->egress->progs.group_egress, dp->pin_dir);
 	if (!ret)
 		ret = pin_program(dp->ingress->progs.member_ingress, dp->pin_dir);
+	if (!ret)
+		ret = pin_program(dp->xdp->progs.member_xdp, dp->pin_dir);
 	if (ret)
 		goto err;
 	return 0;
@@ -142,8 +145,16 @@ err:
 
 void dataplane_close(struct dataplane *dp)
 {
+	/* closing a link object does not detach a pinned link */
+	for (unsigned i = 0; i < IPMP_MAX_MEMBERS; i++) {
+		bpf_link__disconnect(dp->xdp_links[i]);
+		bpf_link__destroy(dp->xdp_links[i]);
+		dp->xdp_links[i] = NULL;
+	}
 	group_egress__destroy(dp->egress);
 	member_ingress__destroy(dp->ingress);
+	member_xdp__destroy(dp->xdp);
+	dp->xdp = NULL;
 	free(dp->pushed_binding);
 	dp->egress = NULL;
 	dp->ingress = NULL;
@@ -208,23 +219,103 @@ void dataplane_detach_member(struct dataplane *dp, unsigned slot)
 	dp->attached[slot] = 0;
 }
 
+/* Everything in the group's directory is ours: maps, programs, links. */
 int dataplane_unpin(const char *root, const char *group_name)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 32];
-	unsigned i;
+	char dir[PATH_MAX], path[PATH_MAX + 256];
+	struct dirent *de;
+	DIR *d;
 
 	snprintf(dir, sizeof(dir), "%s/%s", root, group_name);
-	for (i = 0; i < sizeof(pinned_maps) / sizeof(pinned_maps[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, pinned_maps[i]);
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		unlink(path);
 	}
-	for (i = 0; i < sizeof(pinned_progs) / sizeof(pinned_progs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, pinned_progs[i]);
-		unlink(path);
-	}
+	closedir(d);
 	if (rmdir(dir) && errno != ENOENT)
 		return -errno;
 	return 0;
+}
+
+static void xdp_link_path(const struct dataplane *dp, const char *ifname, char *path, size_t len)
+{
+	snprintf(path, len, "%s/xdp_%s", dp->pin_dir, ifname);
+}
+
+/*
+ * Attach member_xdp to a member through a bpf_link pinned in the group's
+ * directory, so it stays when the agent stops. A link a previous agent
+ * pinned is taken over and given this agent's program.
+ */
+int dataplane_attach_xdp(struct dataplane *dp, unsigned slot, int ifindex, const char *ifname)
+{
+	struct bpf_program *prog = dp->xdp->progs.member_xdp;
+	char path[PATH_MAX + 32];
+	struct bpf_link *link;
+	int ret;
+
+	if (dp->xdp_links[slot])
+		return 0;
+	xdp_link_path(dp, ifname, path, sizeof(path));
+	link = access(path, F_OK) ? NULL : bpf_link__open(path);
+	if (link && !bpf_link__update_program(link, prog)) {
+		dp->xdp_links[slot] = link;
+		return 0;
+	}
+	if (link) {	/* stale: its interface went away */
+		bpf_link__destroy(link);
+		unlink(path);
+	}
+	link = bpf_program__attach_xdp(prog, ifindex);
+	if (!link) {
+		ret = -errno;
+		pr_err("cannot attach member_xdp to %s: %s", ifname, strerror(-ret));
+		return ret;
+	}
+	ret = bpf_link__pin(link, path);
+	if (ret) {
+		pr_err("cannot pin %s: %s", path, strerror(-ret));
+		bpf_link__destroy(link);
+		return ret;
+	}
+	dp->xdp_links[slot] = link;
+	return 0;
+}
+
+void dataplane_detach_xdp(struct dataplane *dp, unsigned slot, const char *ifname)
+{
+	char path[PATH_MAX + 32];
+
+	xdp_link_path(dp, ifname, path, sizeof(path));
+	unlink(path);
+	bpf_link__destroy(dp->xdp_links[slot]);
+	dp->xdp_links[slot] = NULL;
+}
+
+int dataplane_probe_cfg_set(struct dataplane *dp, int ifindex, const struct ipmp_probe_cfg *cfg)
+{
+	__u32 key = ifindex;
+
+	if (bpf_map_update_elem(bpf_map__fd(dp->xdp->maps.probe_cfg), &key, cfg, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+void dataplane_probe_cfg_del(struct dataplane *dp, int ifindex)
+{
+	__u32 key = ifindex;
+
+	bpf_map_delete_elem(bpf_map__fd(dp->xdp->maps.probe_cfg), &key);
+}
+
+int dataplane_probe_events_fd(const struct dataplane *dp)
+{
+	return bpf_map__fd(dp->xdp->maps.probe_events);
 }
 
 static int map_fd(const struct dataplane *dp, const char *name)

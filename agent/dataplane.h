@@ -15,6 +15,9 @@
 struct ipmp_group;
 struct group_egress;
 struct member_ingress;
+struct member_xdp;
+struct bpf_link;
+struct ipmp_probe_cfg;
 
 /* Our tc filters, so a restart replaces them and cleanup finds them. */
 #define IPMP_TC_HANDLE		0x49504d50	/* "IPMP" */
@@ -24,6 +27,8 @@ struct dataplane {
 	char pin_dir[PATH_MAX];
 	struct group_egress *egress;
 	struct member_ingress *ingress;
+	struct member_xdp *xdp;
+	struct bpf_link *xdp_links[IPMP_MAX_MEMBERS];	/* by slot */
 	int group_ifindex;
 	int attached[IPMP_MAX_MEMBERS];		/* ifindex ingress is attached to, by slot */
 	int pushed[IPMP_MAX_MEMBERS];		/* ifindex last written to members, by slot */
@@ -40,6 +45,13 @@ int dataplane_attach_group(struct dataplane *dp, int ifindex);
 int dataplane_attach_member(struct dataplane *dp, unsigned slot, int ifindex);
 void dataplane_detach_member(struct dataplane *dp, unsigned slot);
 int dataplane_push(struct dataplane *dp, const struct ipmp_group *g);
+
+/* XDP probe-reply timestamping on a member: a bpf_link pinned as xdp_<ifname>. */
+int dataplane_attach_xdp(struct dataplane *dp, unsigned slot, int ifindex, const char *ifname);
+void dataplane_detach_xdp(struct dataplane *dp, unsigned slot, const char *ifname);
+int dataplane_probe_cfg_set(struct dataplane *dp, int ifindex, const struct ipmp_probe_cfg *cfg);
+void dataplane_probe_cfg_del(struct dataplane *dp, int ifindex);
+int dataplane_probe_events_fd(const struct dataplane *dp);
 
 /* Remove our tc filters from these interfaces and the group's pins. */
 void dataplane_detach_ifindex(int ifindex, bool egress);

@@ -42,15 +42,19 @@ int nl_fd(const struct nl *nl)
 	return mnl_socket_get_fd(nl->sock);
 }
 
-/* Send one request and read until its ACK (or error); cb sees the data. */
-static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+/*
+ * Send one request and read until its ACK, or NLMSG_DONE for a dump (which
+ * gets no ACK flag: a late ACK would be read as the next request's reply).
+ */
+static int nl_exchange(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data, bool dump)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	unsigned seq = ++nl->seq;
 	int ret;
 
 	nlh->nlmsg_seq = seq;
-	nlh->nlmsg_flags |= NLM_F_ACK;
+	if (!dump)
+		nlh->nlmsg_flags |= NLM_F_ACK;
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	do {
@@ -60,6 +64,17 @@ static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 		ret = mnl_cb_run(buf, ret, seq, nl->portid, cb, data);
 	} while (ret == MNL_CB_OK);
 	return ret < 0 ? -errno : 0;
+}
+
+static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	return nl_exchange(nl, nlh, cb, data, false);
+}
+
+static int nl_dump(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	nlh->nlmsg_flags |= NLM_F_DUMP;
+	return nl_exchange(nl, nlh, cb, data, true);
 }
 
 static int link_attr_cb(const struct nlattr *attr, void *data)
@@ -221,6 +236,64 @@ int nl_addr_add(struct nl *nl, int ifindex, const struct ip_prefix *p, bool nopr
 int nl_addr_del(struct nl *nl, int ifindex, const struct ip_prefix *p)
 {
 	return nl_addr(nl, RTM_DELADDR, 0, ifindex, p, false);
+}
+
+struct addr_find {
+	int ifindex;
+	int family;
+	bool found;
+	struct ip_prefix *out;
+};
+
+static int addr_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_type_valid(attr, IFA_MAX) < 0)
+		return MNL_CB_OK;
+	tb[mnl_attr_get_type(attr)] = attr;
+	return MNL_CB_OK;
+}
+
+static int addr_find_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[IFA_MAX + 1] = {};
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct addr_find *af = data;
+	unsigned alen = ip_addr_len(af->family);
+
+	if (af->found || nlh->nlmsg_type != RTM_NEWADDR || (int)ifa->ifa_index != af->ifindex ||
+	    ifa->ifa_family != af->family || ifa->ifa_scope != RT_SCOPE_UNIVERSE)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*ifa), addr_attr_cb, tb);
+	if (!tb[IFA_LOCAL] && !tb[IFA_ADDRESS])
+		return MNL_CB_OK;
+	memset(af->out, 0, sizeof(*af->out));
+	af->out->family = af->family;
+	af->out->plen = ifa->ifa_prefixlen;
+	memcpy(af->out->addr, mnl_attr_get_payload(tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS]),
+	       alen);
+	af->found = true;
+	return MNL_CB_OK;
+}
+
+int nl_addr_first(struct nl *nl, int ifindex, int family, struct ip_prefix *out)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct addr_find af = { .ifindex = ifindex, .family = family, .out = out };
+	struct ifaddrmsg *ifa;
+	int ret;
+
+	nlh->nlmsg_type = RTM_GETADDR;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = family;
+	ifa->ifa_index = ifindex;
+	ret = nl_dump(nl, nlh, addr_find_cb, &af);
+	if (ret)
+		return ret;
+	return af.found ? 0 : -ENOENT;
 }
 
 struct events_ctx {

@@ -45,6 +45,8 @@ int nl_link_set(struct nl *nl, int ifindex, bool up, unsigned mtu);
 int nl_link_del(struct nl *nl, int ifindex);
 int nl_addr_add(struct nl *nl, int ifindex, const struct ip_prefix *p, bool noprefixroute);
 int nl_addr_del(struct nl *nl, int ifindex, const struct ip_prefix *p);
+/* The first address of family on ifindex (global scope): 0, or -ENOENT. */
+int nl_addr_first(struct nl *nl, int ifindex, int family, struct ip_prefix *out);
 
 /* Link state as the agent sees it: carrier and operationally up. */
 static inline bool nl_link_is_up(const struct nl_link *l)

@@ -90,14 +90,14 @@ static void history_clear(struct probe_instance *pi)
 }
 
 void probe_start(struct probe_instance *pi, struct ipmp_member *m, const struct ip_prefix *test_addr,
-		 uint16_t icmp_id, uint64_t seed)
+		 uint16_t echo_id, uint64_t seed)
 {
 	uint64_t now_ms;
 
 	pi->member = m;
 	pi->enabled = true;
 	pi->test_addr = *test_addr;
-	pi->icmp_id = icmp_id;
+	pi->echo_id = echo_id;
 	pi->snxt = 1;
 	pi->next_slot = 0;
 	pi->rng = seed | 1;

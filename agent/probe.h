@@ -89,7 +89,7 @@ struct probe_instance {
 	struct ipmp_member *member;
 	bool enabled;			/* has a test address and a socket */
 	struct ip_prefix test_addr;
-	uint16_t icmp_id;		/* network order */
+	uint16_t echo_id;		/* network order */
 	uint16_t snxt;			/* next sequence number; starts at 1 */
 	unsigned next_slot;		/* slot the next UNI probe takes */
 	struct probe_slot slots[PROBE_STATS_COUNT];
@@ -137,7 +137,7 @@ struct probe_reply {
 void probe_group_init(struct probe_group *pg, unsigned fdt_ms);
 /* Start probing from test_addr; the instance keeps its targets. */
 void probe_start(struct probe_instance *pi, struct ipmp_member *m, const struct ip_prefix *test_addr,
-		 uint16_t icmp_id, uint64_t seed);
+		 uint16_t echo_id, uint64_t seed);
 void probe_stop(struct probe_instance *pi);
 void probe_timer(struct probe_instance *pi);
 void probe_reply(struct probe_instance *pi, const struct probe_reply *r);

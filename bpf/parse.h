@@ -95,6 +95,41 @@ static __always_inline struct iphdr *parse_ipv4(struct cursor *c)
 	return ip;
 }
 
+struct vlan_tag {
+	__be16 tci;
+	__be16 encap_proto;
+};
+
+/*
+ * Step over up to two VLAN tags (802.1Q, 802.1ad); returns the inner
+ * EtherType, or 0 when a tag is cut short.
+ */
+static __always_inline __be16 parse_vlans(struct cursor *c, __be16 proto)
+{
+	struct vlan_tag *tag;
+
+#pragma unroll
+	for (int i = 0; i < 2; i++) {
+		if (proto != bpf_htons(ETH_P_8021Q) && proto != bpf_htons(ETH_P_8021AD))
+			break;
+		tag = cursor_take(c, sizeof(*tag));
+		if (!tag)
+			return 0;
+		proto = tag->encap_proto;
+	}
+	return proto;
+}
+
+struct icmp_echo {
+	__u8 type;
+	__u8 code;
+	__sum16 checksum;
+	__be16 id;
+	__be16 seq;
+};
+
+#define ICMP_ECHOREPLY	0
+
 static __always_inline int mac_is_multicast(const __u8 *mac)
 {
 	return mac[0] & 1;

@@ -35,7 +35,7 @@ struct ipmp_probe_payload {
 
 struct ipmp_probe_cfg {
 	__u64 nonce;
-	__u16 icmp_id;		/* network byte order, as on the wire */
+	__u16 echo_id;		/* network byte order, as on the wire */
 	__u16 pad;
 	__u8 test_addr[4];	/* IPv4 test address of the member */
 };

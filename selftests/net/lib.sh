@@ -250,3 +250,16 @@ tcp_from_peer_wait() {
 	wait "$SINK_PID"
 	TCP_RESULT=$(sed -n 's/^bytes=\([0-9]*\).*result=\(.*\)/bytes=\1 \2/p' "$TMP/sink.out")
 }
+
+# member_path IDX down|up: cut or restore a member's path behind its cable:
+# the switch-side port leaves the bridge, the member keeps its carrier.
+member_path() {
+	if [ "$2" = down ]; then
+		nsx "$NS_SW" ip link set "s$1" nomaster
+	else
+		nsx "$NS_SW" ip link set "s$1" master br0
+	fi
+}
+
+carrier_of() { cat "/sys/class/net/$1/carrier" 2>/dev/null; }
+member_has_carrier() { [ "$(nsx "$NS_H" cat "/sys/class/net/m$1/carrier")" = 1 ]; }

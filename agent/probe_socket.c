@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Probe sockets and the echo request (agent/probe_socket.h). */
+#include <arpa/inet.h>
+#include <endian.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/ip_icmp.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <ipmp/probe.h>
+#include "log.h"
+#include "probe_socket.h"
+
+#ifndef ICMP_FILTER
+#define ICMP_FILTER	1	/* linux/icmp.h, which clashes with net/if.h */
+#endif
+
+static uint16_t inet_checksum(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons(~sum & 0xffff);
+}
+
+static uint32_t kind_code(enum probe_kind kind)
+{
+	switch (kind) {
+	case PROBE_MULTI:
+		return IPMP_PROBE_MULTI;
+	case PROBE_RTT:
+		return IPMP_PROBE_RTT;
+	default:
+		return IPMP_PROBE_UNI;
+	}
+}
+
+size_t probe_packet_build(uint8_t *buf, uint16_t echo_id, uint16_t seq, enum probe_kind kind,
+			  uint64_t sent_ns, uint64_t nonce)
+{
+	struct icmphdr *icmp = (struct icmphdr *)buf;
+	struct ipmp_probe_payload *payload = (struct ipmp_probe_payload *)(buf + sizeof(*icmp));
+	size_t len = sizeof(*icmp) + sizeof(*payload);
+
+	memset(buf, 0, len);
+	icmp->type = ICMP_ECHO;
+	icmp->un.echo.id = echo_id;
+	icmp->un.echo.sequence = htons(seq);
+	payload->sent_ns = htobe64(sent_ns);
+	payload->kind = htonl(kind_code(kind));
+	payload->nonce = nonce;
+	icmp->checksum = inet_checksum(buf, len);
+	return len;
+}
+
+int probe_socket_open(const char *ifname, int ifindex, const struct ip_prefix *test_addr)
+{
+	struct sockaddr_in local = { .sin_family = AF_INET };
+	struct ip_mreqn mreq = { .imr_ifindex = ifindex };
+	int fd, ttl = 1, off = 0, ret;
+	uint32_t filter_all = ~0u;	/* ICMP_FILTER: receive no type at all */
+	char buf[IP_PREFIX_STRLEN];
+
+	memcpy(&local.sin_addr, test_addr->addr, 4);
+	memcpy(&mreq.imr_address, test_addr->addr, 4);
+	fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP);
+	if (fd < 0)
+		goto fail;
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, strlen(ifname) + 1) ||
+	    bind(fd, (struct sockaddr *)&local, sizeof(local)) ||
+	    setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) ||
+	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)) ||
+	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &off, sizeof(off)) ||
+	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof(mreq)) ||
+	    setsockopt(fd, SOL_RAW, ICMP_FILTER, &filter_all, sizeof(filter_all)))
+		goto fail;
+	return fd;
+fail:
+	ret = -errno;
+	pr_err("cannot open a probe socket on %s from %s: %s", ifname,
+	       ip_prefix_str(test_addr, false, buf, sizeof(buf)), strerror(-ret));
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+int probe_socket_send(int fd, const struct ip_prefix *dst, uint16_t echo_id, uint16_t seq,
+		      enum probe_kind kind, uint64_t sent_ns, uint64_t nonce)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	uint8_t pkt[64];
+	size_t len = probe_packet_build(pkt, echo_id, seq, kind, sent_ns, nonce);
+
+	memcpy(&to.sin_addr, dst->addr, 4);
+	if (sendto(fd, pkt, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	return 0;
+}

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Probing on the system: test addresses, probe sockets, member_xdp and
+ * its ring buffer, probe timers in the event loop, configured targets.
+ * Replies reach agent/probe.c only through the ring buffer, stamped by
+ * the kernel; the probe sockets receive nothing.
+ */
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ipmp/probe.h>
+#include "log.h"
+#include "probe_socket.h"
+#include "prober.h"
+
+static int ops_send(struct probe_instance *pi, const struct ip_prefix *dst, uint16_t seq,
+		    enum probe_kind kind, uint64_t sent_ns, void *ctx)
+{
+	struct agent_group *ag = ctx;
+	int fd = ag->probe_fds[pi->member->slot];
+	char buf[IP_PREFIX_STRLEN];
+	int ret;
+
+	if (fd < 0)
+		return -EBADF;
+	ret = probe_socket_send(fd, dst, pi->echo_id, seq, kind, sent_ns, ag->agent->nonce);
+	if (ret && ret != -EAGAIN)
+		pr_debug("probe: probe sendto (inet %s) to %s: %s", pi->member->ifname,
+			 ip_prefix_str(dst, false, buf, sizeof(buf)), strerror(-ret));
+	return ret;
+}
+
+static void probe_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	probe_timer(arg);
+}
+
+static void ops_timer_arm(struct probe_instance *pi, uint64_t deadline_ms, void *ctx)
+{
+	struct agent_group *ag = ctx;
+	uint64_t now = clock_now_ms(ag->agent->clock);
+	uint64_t delay = deadline_ms > now ? deadline_ms - now : 0;
+	struct timeval tv = { .tv_sec = delay / 1000, .tv_usec = (delay % 1000) * 1000 };
+	struct event **ev = &ag->probe_timers[pi->member->slot];
+
+	if (!*ev)
+		*ev = evtimer_new(ag->agent->base, probe_timer_cb, pi);
+	if (*ev)
+		evtimer_add(*ev, &tv);
+}
+
+/* A host answered the all-hosts probe: every probing member may use it (spec 3.9). */
+static void ops_target_found(struct probe_instance *pi, const struct ip_prefix *addr, void *ctx)
+{
+	struct ipmp_group *g = pi->member->group;
+	char buf[IP_PREFIX_STRLEN];
+
+	for (unsigned i = 0; i < g->nmembers; i++) {
+		struct probe_instance *o = &g->members[i].probe;
+
+		if (o->enabled && !targets_add(o, addr, TARGETS_MULTICAST))
+			pr_debug("%s: probe target %s (found by multicast)", g->members[i].ifname,
+				 ip_prefix_str(addr, false, buf, sizeof(buf)));
+	}
+}
+
+static const struct probe_ops agent_probe_ops = {
+	.send = ops_send,
+	.timer_arm = ops_timer_arm,
+	.target_found = ops_target_found,
+};
+
+static enum probe_kind kind_of(uint32_t code)
+{
+	switch (code) {
+	case IPMP_PROBE_MULTI:
+		return PROBE_MULTI;
+	case IPMP_PROBE_RTT:
+		return PROBE_RTT;
+	default:
+		return PROBE_UNI;
+	}
+}
+
+static int ringbuf_record(void *ctx, void *data, size_t size)
+{
+	struct agent_group *ag = ctx;
+	const struct ipmp_probe_event *ev = data;
+	struct ipmp_member *m;
+	struct probe_reply r = {};
+
+	if (size < sizeof(*ev))
+		return 0;
+	m = group_member_by_ifindex(&ag->group, ev->ifindex);
+	if (!m || ev->family != IPMP_AF_INET)
+		return 0;
+	r.src.family = AF_INET;
+	r.src.plen = 32;
+	memcpy(r.src.addr, ev->src, 4);
+	r.seq = ev->seq;
+	r.kind = kind_of(ev->kind);
+	r.sent_ns = ev->sent_ns;
+	r.rx_ns = ev->rx_ns;
+	probe_reply(&m->probe, &r);
+	return 0;
+}
+
+static void ringbuf_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent_group *ag = arg;
+
+	ring_buffer__consume(ag->probe_rb);
+}
+
+int prober_group_start(struct agent *a, struct agent_group *ag)
+{
+	for (unsigned i = 0; i < IPMP_MAX_MEMBERS; i++)
+		ag->probe_fds[i] = -1;
+	group_set_probe_ops(&ag->group, &agent_probe_ops, ag);
+	ag->probe_rb = ring_buffer__new(dataplane_probe_events_fd(&ag->dp), ringbuf_record, ag,
+					NULL);
+	if (!ag->probe_rb) {
+		pr_err("group %s: cannot read the probe_events ring buffer: %s", ag->group.name,
+		       strerror(errno));
+		return -errno;
+	}
+	ag->probe_rb_ev = event_new(a->base, ring_buffer__epoll_fd(ag->probe_rb),
+				    EV_READ | EV_PERSIST, ringbuf_cb, ag);
+	if (!ag->probe_rb_ev || event_add(ag->probe_rb_ev, NULL))
+		return -ENOMEM;
+	return 0;
+}
+
+void prober_group_stop(struct agent_group *ag)
+{
+	for (unsigned i = 0; i < ag->group.nmembers; i++)
+		prober_member_stop(ag, &ag->group.members[i], false);
+	if (ag->probe_rb_ev)
+		event_free(ag->probe_rb_ev);
+	ring_buffer__free(ag->probe_rb);
+	ag->probe_rb_ev = NULL;
+	ag->probe_rb = NULL;
+}
+
+/* The configured test address, else the first IPv4 address on the member (spec 3.6). */
+static bool member_test_address(struct agent *a, struct agent_group *ag, struct ipmp_member *m,
+				struct ip_prefix *out)
+{
+	const struct config_member *cm = &ag->cfg->members[m->slot];
+
+	if (cm->has_test_address) {
+		*out = cm->test_address;
+		return true;
+	}
+	return !nl_addr_first(&a->nl, m->ifindex, AF_INET, out);
+}
+
+void prober_member_start(struct agent *a, struct agent_group *ag, struct ipmp_member *m)
+{
+	struct ipmp_probe_cfg cfg = { .nonce = a->nonce };
+	struct ip_prefix test;
+	uint16_t echo_id;
+	char buf[IP_PREFIX_STRLEN], tbuf[IP_PREFIX_STRLEN];
+	int fd;
+
+	if (!ag->probe_rb || ag->probe_fds[m->slot] >= 0)
+		return;
+	if (!member_test_address(a, ag, m, &test)) {
+		pr_info("No test address configured on interface %s; disabling probe-based "
+			"failure detection on it", m->ifname);
+		return;
+	}
+	fd = probe_socket_open(m->ifname, m->ifindex, &test);
+	if (fd < 0)
+		return;
+	/* spec 3.4: ((pid & 0xff) << 8) | (ifindex & 0xff) */
+	echo_id = htons(((getpid() & 0xff) << 8) | (m->ifindex & 0xff));
+	cfg.echo_id = echo_id;
+	memcpy(cfg.test_addr, test.addr, 4);
+	if (dataplane_probe_cfg_set(&ag->dp, m->ifindex, &cfg) ||
+	    dataplane_attach_xdp(&ag->dp, m->slot, m->ifindex, m->ifname)) {
+		pr_err("%s: probe-based failure detection unavailable", m->ifname);
+		dataplane_probe_cfg_del(&ag->dp, m->ifindex);
+		close(fd);
+		return;
+	}
+	ag->probe_fds[m->slot] = fd;
+	probe_start(&m->probe, m, &test, echo_id, a->nonce ^ m->ifindex);
+	for (unsigned i = 0; i < ag->cfg->ntargets; i++)
+		if (targets_add(&m->probe, &ag->cfg->targets[i], TARGETS_CONFIGURED))
+			pr_warn("%s: target %s is not on the subnet of test address %s; ignored",
+				m->ifname, ip_prefix_str(&ag->cfg->targets[i], false, buf, sizeof(buf)),
+				ip_prefix_str(&test, true, tbuf, sizeof(tbuf)));
+	pr_info("%s: probing from %s", m->ifname, ip_prefix_str(&test, false, buf, sizeof(buf)));
+}
+
+void prober_member_stop(struct agent_group *ag, struct ipmp_member *m, bool netdev_gone)
+{
+	if (ag->probe_fds[m->slot] < 0)
+		return;
+	close(ag->probe_fds[m->slot]);
+	ag->probe_fds[m->slot] = -1;
+	if (ag->probe_timers[m->slot]) {
+		event_free(ag->probe_timers[m->slot]);
+		ag->probe_timers[m->slot] = NULL;
+	}
+	probe_stop(&m->probe);
+	if (netdev_gone) {
+		/* the kernel detached XDP with the netdev; drop its pin and config */
+		dataplane_detach_xdp(&ag->dp, m->slot, m->ifname);
+		dataplane_probe_cfg_del(&ag->dp, m->ifindex);
+	}
+}

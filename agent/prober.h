@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The agent side of probing: per member a test address, a probe socket,
+ * the XDP program and its probe_cfg entry, a timer; per group the ring
+ * buffer the XDP program fills. Decisions stay in agent/probe.c.
+ */
+#ifndef IPMP_PROBER_H
+#define IPMP_PROBER_H
+
+#include "agent.h"
+
+int prober_group_start(struct agent *a, struct agent_group *ag);
+void prober_group_stop(struct agent_group *ag);
+/* Start probing on a present member, if it has a test address. */
+void prober_member_start(struct agent *a, struct agent_group *ag, struct ipmp_member *m);
+/* Stop probing on a member (its netdev left, or the agent stops). */
+void prober_member_stop(struct agent_group *ag, struct ipmp_member *m, bool netdev_gone);
+
+#endif

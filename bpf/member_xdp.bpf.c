@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * member_xdp: XDP on every probing member, the earliest point a reply can
+ * be seen. It recognises echo replies to the agent's probes, stamps them
+ * with the kernel clock and hands them to the agent through a ring
+ * buffer; that time is what NETRTT measures. Recognised replies are
+ * consumed here; everything else passes untouched.
+ *
+ * A reply is ours when it is an unfragmented ICMP echo reply (behind up
+ * to two VLAN tags, IP options allowed) to this member's test address,
+ * with this member's identifier, carrying a full probe payload with the
+ * agent's nonce. Our identifier with another nonce is a forgery or a
+ * stale agent's: counted, dropped, never reported. Which sequence numbers
+ * and sources count is the agent's decision (spec 3.9).
+ */
+#include <linux/bpf.h>
+#include <linux/in.h>
+#include "parse.h"
+#include <ipmp/maps.h>
+#include <ipmp/probe.h>
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, IPMP_MAX_MEMBERS);
+	__type(key, __u32);
+	__type(value, struct ipmp_probe_cfg);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} probe_cfg SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, IPMP_PROBE_RINGBUF_BYTES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} probe_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, IPMP_PROBE_STAT__MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} probe_stats SEC(".maps");
+
+static __always_inline void count(__u32 what)
+{
+	__u64 *n = bpf_map_lookup_elem(&probe_stats, &what);
+
+	if (n)
+		*n += 1;
+}
+
+SEC("xdp")
+int member_xdp(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u32 ifindex = ctx->ingress_ifindex;
+	struct ipmp_probe_payload *payload;
+	struct ipmp_probe_event *ev;
+	struct ipmp_probe_cfg *cfg;
+	struct icmp_echo *icmp;
+	struct ethhdr *eth;
+	struct iphdr *ip;
+	struct cursor c;
+	__be16 proto;
+
+	cursor_init(&c, data, data_end);
+	eth = parse_eth(&c);
+	if (!eth)
+		return XDP_PASS;
+	proto = parse_vlans(&c, eth->h_proto);
+	if (proto != bpf_htons(ETH_P_IP))
+		return XDP_PASS;
+	ip = parse_ipv4(&c);
+	if (!ip || ip->protocol != IPPROTO_ICMP || (ip->frag_off & bpf_htons(0x3fff)))
+		return XDP_PASS;
+	icmp = cursor_take(&c, sizeof(*icmp));
+	if (!icmp || icmp->type != ICMP_ECHOREPLY || icmp->code != 0)
+		return XDP_PASS;
+	cfg = bpf_map_lookup_elem(&probe_cfg, &ifindex);
+	if (!cfg || icmp->id != cfg->echo_id)
+		return XDP_PASS;
+	if (ip->daddr != *(__be32 *)cfg->test_addr)
+		return XDP_PASS;
+	payload = cursor_take(&c, sizeof(*payload));
+	if (!payload)
+		return XDP_PASS;	/* too short to be one of ours (spec 3.9) */
+	if (payload->nonce != cfg->nonce) {
+		count(IPMP_PROBE_STAT_SPOOFED);
+		return XDP_DROP;
+	}
+	ev = bpf_ringbuf_reserve(&probe_events, sizeof(*ev), 0);
+	if (!ev) {
+		count(IPMP_PROBE_STAT_RINGBUF_FULL);
+		return XDP_DROP;
+	}
+	ev->rx_ns = bpf_ktime_get_ns();
+	ev->sent_ns = bpf_be64_to_cpu(payload->sent_ns);
+	ev->ifindex = ifindex;
+	ev->kind = bpf_ntohl(payload->kind);
+	ev->seq = bpf_ntohs(icmp->seq);
+	ev->family = IPMP_AF_INET;
+	ev->pad = 0;
+	__builtin_memset(ev->src, 0, sizeof(ev->src));
+	__builtin_memcpy(ev->src, &ip->saddr, 4);
+	bpf_ringbuf_submit(ev, 0);
+	count(IPMP_PROBE_STAT_REPLIES);
+	return XDP_DROP;
+}
