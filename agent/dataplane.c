@@ -147,6 +147,8 @@ void dataplane_close(struct dataplane *dp)
 {
 	/* closing a link object does not detach a pinned link */
 	for (unsigned i = 0; i < IPMP_MAX_MEMBERS; i++) {
+		if (!dp->xdp_links[i])
+			continue;
 		bpf_link__disconnect(dp->xdp_links[i]);
 		bpf_link__destroy(dp->xdp_links[i]);
 		dp->xdp_links[i] = NULL;
