@@ -340,10 +340,15 @@ static void events_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct agent *a = arg;
 
-	if (nl_events_read(&a->events, link_event, a) == -ENOBUFS) {
-		pr_warn("netlink events were lost; re-reading every member");
+	bool routes_changed = false;
+
+	if (nl_events_read(&a->events, link_event, a, &routes_changed) == -ENOBUFS) {
+		pr_warn("netlink events were lost; re-reading every member and route");
 		agent_resync(a);
+		routes_changed = true;
 	}
+	if (routes_changed)
+		prober_routes_rescan(a);
 }
 
 static void discard_event(const struct nl_link *l, void *ctx)
@@ -356,7 +361,7 @@ int agent_start(struct agent *a)
 
 	ret = nl_open(&a->nl, 0);
 	if (!ret)
-		ret = nl_open(&a->events, RTMGRP_LINK);
+		ret = nl_open(&a->events, RTMGRP_LINK | RTMGRP_IPV4_ROUTE);
 	if (ret) {
 		pr_err("cannot open rtnetlink: %s", strerror(-ret));
 		return ret;
@@ -403,8 +408,9 @@ int agent_start(struct agent *a)
 	 * are history by now. Drop them and read the present once: what
 	 * happens from here on arrives as events.
 	 */
-	nl_events_read(&a->events, discard_event, NULL);
+	nl_events_read(&a->events, discard_event, NULL, NULL);
 	agent_resync(a);
+	prober_routes_rescan(a);
 	return 0;
 }
 

@@ -296,9 +296,89 @@ int nl_addr_first(struct nl *nl, int ifindex, int family, struct ip_prefix *out)
 	return af.found ? 0 : -ENOENT;
 }
 
+struct gateways {
+	struct ip_prefix *out;
+	unsigned max, n;
+};
+
+static int route_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_type_valid(attr, RTA_MAX) < 0)
+		return MNL_CB_OK;
+	tb[mnl_attr_get_type(attr)] = attr;
+	return MNL_CB_OK;
+}
+
+static void gateway_add(struct gateways *gw, const void *addr)
+{
+	struct ip_prefix p = { .family = AF_INET, .plen = 32 };
+
+	memcpy(p.addr, addr, 4);
+	for (unsigned i = 0; i < gw->n; i++)
+		if (ip_prefix_same_addr(&gw->out[i], &p))
+			return;
+	if (gw->n < gw->max)
+		gw->out[gw->n++] = p;
+}
+
+static int route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[RTA_MAX + 1] = {};
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct gateways *gw = data;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_family != AF_INET ||
+	    rtm->rtm_type != RTN_UNICAST)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*rtm), route_attr_cb, tb);
+	if (tb[RTA_GATEWAY] && mnl_attr_get_payload_len(tb[RTA_GATEWAY]) == 4)
+		gateway_add(gw, mnl_attr_get_payload(tb[RTA_GATEWAY]));
+	if (tb[RTA_MULTIPATH]) {
+		const struct rtnexthop *nh = mnl_attr_get_payload(tb[RTA_MULTIPATH]);
+		int left = mnl_attr_get_payload_len(tb[RTA_MULTIPATH]);
+
+		while (left >= (int)sizeof(*nh) && nh->rtnh_len >= sizeof(*nh) &&
+		       nh->rtnh_len <= left) {
+			const struct nlattr *a = (const void *)((const char *)nh + RTNH_ALIGN(sizeof(*nh)));
+			int alen = nh->rtnh_len - RTNH_ALIGN(sizeof(*nh));
+
+			while (alen >= (int)sizeof(*a) && a->nla_len >= sizeof(*a) &&
+			       a->nla_len <= alen) {
+				if ((a->nla_type & NLA_TYPE_MASK) == RTA_GATEWAY &&
+				    a->nla_len == NLA_HDRLEN + 4)
+					gateway_add(gw, (const char *)a + NLA_HDRLEN);
+				alen -= NLA_ALIGN(a->nla_len);
+				a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len));
+			}
+			left -= RTNH_ALIGN(nh->rtnh_len);
+			nh = RTNH_NEXT(nh);
+		}
+	}
+	return MNL_CB_OK;
+}
+
+int nl_route_gateways(struct nl *nl, struct ip_prefix *out, unsigned max)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct gateways gw = { .out = out, .max = max };
+	struct rtmsg *rtm;
+	int ret;
+
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	ret = nl_dump(nl, nlh, route_cb, &gw);
+	return ret ? ret : (int)gw.n;
+}
+
 struct events_ctx {
 	void (*fn)(const struct nl_link *l, void *ctx);
 	void *ctx;
+	bool routes_changed;
 };
 
 static int events_cb(const struct nlmsghdr *nlh, void *data)
@@ -306,6 +386,10 @@ static int events_cb(const struct nlmsghdr *nlh, void *data)
 	struct events_ctx *ec = data;
 	struct nl_link l;
 
+	if (nlh->nlmsg_type == RTM_NEWROUTE || nlh->nlmsg_type == RTM_DELROUTE) {
+		ec->routes_changed = true;
+		return MNL_CB_OK;
+	}
 	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
 		return MNL_CB_OK;
 	link_parse(nlh, &l);
@@ -313,7 +397,8 @@ static int events_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int nl_events_read(struct nl *nl, void (*fn)(const struct nl_link *l, void *ctx), void *ctx)
+int nl_events_read(struct nl *nl, void (*fn)(const struct nl_link *l, void *ctx), void *ctx,
+		   bool *routes_changed)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct events_ctx ec = { .fn = fn, .ctx = ctx };
@@ -321,8 +406,11 @@ int nl_events_read(struct nl *nl, void (*fn)(const struct nl_link *l, void *ctx)
 
 	for (;;) {
 		ret = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
-		if (ret < 0)
+		if (ret < 0) {
+			if (routes_changed)
+				*routes_changed = ec.routes_changed;
 			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+		}
 		mnl_cb_run(buf, ret, 0, 0, events_cb, &ec);
 	}
 }

@@ -48,6 +48,12 @@ int nl_addr_del(struct nl *nl, int ifindex, const struct ip_prefix *p);
 /* The first address of family on ifindex (global scope): 0, or -ENOENT. */
 int nl_addr_first(struct nl *nl, int ifindex, int family, struct ip_prefix *out);
 
+/*
+ * Next hops (gateways) of every IPv4 route, including multipath ones:
+ * up to max into out; returns how many, or -errno.
+ */
+int nl_route_gateways(struct nl *nl, struct ip_prefix *out, unsigned max);
+
 /* Link state as the agent sees it: carrier and operationally up. */
 static inline bool nl_link_is_up(const struct nl_link *l)
 {
@@ -58,6 +64,7 @@ static inline bool nl_link_is_up(const struct nl_link *l)
  * Read what is waiting on an event socket; fn runs for every link message.
  * -ENOBUFS means events were lost: the caller must re-read the state.
  */
-int nl_events_read(struct nl *nl, void (*fn)(const struct nl_link *l, void *ctx), void *ctx);
+int nl_events_read(struct nl *nl, void (*fn)(const struct nl_link *l, void *ctx), void *ctx,
+		   bool *routes_changed);
 
 #endif

@@ -194,6 +194,61 @@ void prober_member_start(struct agent *a, struct agent_group *ag, struct ipmp_me
 				m->ifname, ip_prefix_str(&ag->cfg->targets[i], false, buf, sizeof(buf)),
 				ip_prefix_str(&test, true, tbuf, sizeof(tbuf)));
 	pr_info("%s: probing from %s", m->ifname, ip_prefix_str(&test, false, buf, sizeof(buf)));
+	if (!ag->cfg->ntargets)
+		prober_routes_rescan(a);
+}
+
+#define ROUTE_GATEWAYS_MAX	64
+
+static bool gateway_listed(const struct ip_prefix *gw, int n, const struct ip_prefix *addr)
+{
+	for (int i = 0; i < n; i++)
+		if (ip_prefix_same_addr(&gw[i], addr))
+			return true;
+	return false;
+}
+
+/*
+ * spec 3.12 routes mode: every next hop on a member's test subnet is a
+ * router target. Routers gone from the table are dropped, except while the
+ * group is failed (the failure may be why the route went away).
+ */
+static void member_routes_apply(struct ipmp_member *m, const struct ip_prefix *gw, int n)
+{
+	struct probe_instance *pi = &m->probe;
+	char buf[IP_PREFIX_STRLEN];
+
+	if (!pi->enabled || pi->mode == TARGETS_CONFIGURED)
+		return;
+	for (int i = 0; i < n; i++) {
+		if (targets_find(pi, &gw[i]))
+			continue;
+		if (!targets_add(pi, &gw[i], TARGETS_ROUTES))
+			pr_info("%s: probe target %s (router)", m->ifname,
+				ip_prefix_str(&gw[i], false, buf, sizeof(buf)));
+	}
+	if (pi->mode != TARGETS_ROUTES || m->group->state == GROUP_FAILED)
+		return;
+	for (unsigned i = pi->ntargets; i-- > 0;)
+		if (!gateway_listed(gw, n, &pi->targets[i].addr)) {
+			pr_info("%s: probe target %s left the routing table", m->ifname,
+				ip_prefix_str(&pi->targets[i].addr, false, buf, sizeof(buf)));
+			targets_remove(pi, &pi->targets[i].addr);
+		}
+}
+
+void prober_routes_rescan(struct agent *a)
+{
+	struct ip_prefix gw[ROUTE_GATEWAYS_MAX];
+	int n = nl_route_gateways(&a->nl, gw, ROUTE_GATEWAYS_MAX);
+
+	if (n < 0) {
+		pr_warn("cannot read the routing table: %s", strerror(-n));
+		return;
+	}
+	for (unsigned i = 0; i < a->ngroups; i++)
+		for (unsigned j = 0; j < a->groups[i].group.nmembers; j++)
+			member_routes_apply(&a->groups[i].group.members[j], gw, n);
 }
 
 void prober_member_stop(struct agent_group *ag, struct ipmp_member *m, bool netdev_gone)

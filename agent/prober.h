@@ -16,4 +16,7 @@ void prober_member_start(struct agent *a, struct agent_group *ag, struct ipmp_me
 /* Stop probing on a member (its netdev left, or the agent stops). */
 void prober_member_stop(struct agent_group *ag, struct ipmp_member *m, bool netdev_gone);
 
+/* Routers on the test subnets from the routing table (spec 3.12); after any route change. */
+void prober_routes_rescan(struct agent *a);
+
 #endif

@@ -263,3 +263,22 @@ member_path() {
 
 carrier_of() { cat "/sys/class/net/$1/carrier" 2>/dev/null; }
 member_has_carrier() { [ "$(nsx "$NS_H" cat "/sys/class/net/m$1/carrier")" = 1 ]; }
+
+# write_probe_config FILE FDT_MS [extra group lines...]: members probe from
+# test addresses 192.0.2.21, .22, ...
+TEST_ADDR_BASE=192.0.2.2
+write_probe_config() {
+	local f=$1 fdt=$2
+	shift 2
+	write_config "$f" "${GROUP_EXTRA[@]}"
+	sed -i "s/failure_detection_time = .*/failure_detection_time = $fdt/" "$f"
+	for line in "$@"; do
+		sed -i "/^\[group ipmp0\]/a $line" "$f"
+	done
+	for ((i = 0; i < NMEMBERS; i++)); do
+		printf '[interface m%d]\ntest_address = %s%d/24\n' "$i" "$TEST_ADDR_BASE" $((i + 1)) >>"$f"
+	done
+}
+
+# Milliseconds since the epoch, for diagnostics (never asserted as an upper bound).
+now_ms() { date +%s%3N; }
