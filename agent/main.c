@@ -3,7 +3,9 @@
  * ipmp-agent: options, startup, the event loop and signals. Wiring only;
  * the only place that exits.
  */
+#include <bpf/libbpf.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <event2/event.h>
 #include <getopt.h>
 #include <signal.h>
@@ -93,6 +95,22 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
+/* libbpf's own messages: detail for -d; we log each failure where we handle it. */
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char line[512];
+	size_t n;
+
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	if (n && line[n - 1] == '\n')
+		line[n - 1] = '\0';
+	pr_debug("%s", line);
+	return 0;
+}
+
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct event_base *base = arg;
@@ -111,6 +129,7 @@ int main(int argc, char **argv)
 	if (parse_options(argc, argv, &o))
 		return 2;
 	log_init(o.syslog, o.debug ? LOG_DEBUG : LOG_INFO);
+	libbpf_set_print(libbpf_log);
 	ret = config_load(o.config, &a.cfg);
 	if (o.check) {
 		if (!ret)

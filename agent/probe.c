@@ -530,21 +530,29 @@ static void reply_unicast(struct probe_instance *pi, const struct probe_reply *r
 {
 	struct ipmp_member *m = pi->member;
 	uint16_t back = pi->snxt - r->seq;	/* 16-bit serial arithmetic (spec 5.5) */
+	char from[IP_PREFIX_STRLEN];
 	struct probe_target *t;
 	struct probe_slot *s;
 	int64_t rtt_ns;
 
+	ip_prefix_str(&r->src, false, from, sizeof(from));
 	if (back < 1 || back > PROBE_STATS_COUNT) {
+		pr_debug("out of window probe seq %u snxt %u on %s from %s", r->seq, pi->snxt,
+			 m->ifname, from);
 		pi->counters.unknown++;
 		return;
 	}
 	s = slot_back(pi, back);
 	if (s->status == PR_UNUSED || s->seq != r->seq || !ip_prefix_same_addr(&s->target, &r->src)) {
-		pi->counters.spoofed++;		/* "Fake probe reply" */
+		pr_debug("probe status %d Fake probe reply seq %u snxt %u on %s from %s", s->status,
+			 r->seq, pi->snxt, m->ifname, from);
+		pi->counters.spoofed++;
 		return;
 	}
 	if (s->status == PR_ACKED) {
-		pi->counters.unknown++;		/* "Duplicate probe reply" */
+		pr_debug("probe status %d Duplicate probe reply seq %u snxt %u on %s from %s",
+			 s->status, r->seq, pi->snxt, m->ifname, from);
+		pi->counters.unknown++;
 		return;
 	}
 	t = targets_find(pi, &r->src);

@@ -60,7 +60,7 @@ static void ops_target_found(struct probe_instance *pi, const struct ip_prefix *
 	for (unsigned i = 0; i < g->nmembers; i++) {
 		struct probe_instance *o = &g->members[i].probe;
 
-		if (o->enabled && !targets_add(o, addr, TARGETS_MULTICAST))
+		if (o->enabled && !targets_find(o, addr) && !targets_add(o, addr, TARGETS_MULTICAST))
 			pr_debug("%s: probe target %s (found by multicast)", g->members[i].ifname,
 				 ip_prefix_str(addr, false, buf, sizeof(buf)));
 	}

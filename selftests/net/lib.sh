@@ -282,3 +282,14 @@ write_probe_config() {
 
 # Milliseconds since the epoch, for diagnostics (never asserted as an upper bound).
 now_ms() { date +%s%3N; }
+
+# Probe replies the XDP programs handed to the agent so far.
+probe_replies() {
+	bpftool -j map dump pinned "$BPFFS/g0/probe_stats" | jq '.[0].formatted.values | map(.value) | add'
+}
+
+# Wait until N more replies arrive: probing is past its quiet period (spec 3.8).
+wait_probe_replies() {
+	local want=$(($(probe_replies) + $1))
+	wait_until "$2" sh -c "[ \$(bpftool -j map dump pinned $BPFFS/g0/probe_stats | jq '.[0].formatted.values | map(.value) | add') -ge $want ]"
+}

@@ -8,12 +8,20 @@
  *   udp-echo ADDR PORT SECONDS            echo every datagram back
  *   udp-stream ADDR PORT PPS SECONDS      sequenced datagrams both ways (via udp-echo);
  *                                         reports sent, lost and the longest gap
+ *   echo-forge DST SRC ID NONCE SEQ_FROM SEQ_TO ROUNDS
+ *                                         forged ICMP echo replies to DST claiming to
+ *                                         come from SRC, with identifier ID and probe
+ *                                         nonce NONCE (16 hex digits, the 8 bytes in
+ *                                         wire order), for every sequence number
+ *                                         in [SEQ_FROM, SEQ_TO], ROUNDS times (at most
+ *                                         100000 frames, paced)
  *
  * Every mode stops by itself after SECONDS (plus a short grace), so no test
  * can leave traffic running. Results are one line of key=value pairs.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -231,12 +239,84 @@ static int udp_stream(struct sockaddr_in *sa, unsigned pps, double seconds)
 	return 0;
 }
 
+static uint16_t checksum16(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons(~sum & 0xffff);
+}
+
+/* The probe reply layout of include/ipmp/probe.h, written out by hand on purpose. */
+static int echo_forge(const char *dst, const char *src, unsigned id, const char *nonce_hex,
+		      unsigned seq_from, unsigned seq_to, unsigned rounds)
+{
+	uint8_t nonce[8];
+
+	if (strlen(nonce_hex) != 16) {
+		fprintf(stderr, "ipmp-traffic: the nonce is 16 hex digits\n");
+		return 2;
+	}
+	for (int i = 0; i < 8; i++) {
+		char byte[3] = { nonce_hex[2 * i], nonce_hex[2 * i + 1], 0 };
+
+		nonce[i] = strtoul(byte, NULL, 16);
+	}
+
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	uint8_t pkt[20 + 8 + 24];
+	uint64_t sent = 0, limit = 100000;
+	int fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+
+	if (fd < 0)
+		return die("socket");
+	inet_pton(AF_INET, dst, &to.sin_addr);
+	for (unsigned r = 0; r < rounds && sent < limit; r++) {
+		for (unsigned seq = seq_from; seq <= seq_to && sent < limit; seq++) {
+			uint64_t now = now_us() * 1000, be_now = htobe64(now);
+			uint32_t kind = htonl(0x1234);
+
+			memset(pkt, 0, sizeof(pkt));
+			pkt[0] = 0x45;
+			pkt[2] = sizeof(pkt) >> 8;
+			pkt[3] = sizeof(pkt) & 0xff;
+			pkt[8] = 64;
+			pkt[9] = IPPROTO_ICMP;
+			inet_pton(AF_INET, src, pkt + 12);
+			memcpy(pkt + 16, &to.sin_addr, 4);
+			pkt[20] = 0;			/* echo reply */
+			pkt[24] = id >> 8;		/* id as it is on the wire */
+			pkt[25] = id & 0xff;
+			pkt[26] = seq >> 8 & 0xff;
+			pkt[27] = seq & 0xff;
+			memcpy(pkt + 28, &be_now, 8);
+			memcpy(pkt + 36, &kind, 4);
+			memcpy(pkt + 44, nonce, 8);
+			uint16_t c = checksum16(pkt + 20, sizeof(pkt) - 20);
+			memcpy(pkt + 22, &c, 2);
+			if (sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+				return die("sendto");
+			if (++sent % 200 == 0)
+				usleep(2000);
+		}
+	}
+	printf("forged=%llu\n", (unsigned long long)sent);
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: ipmp-traffic tcp-sink ADDR PORT SECONDS\n"
 			"       ipmp-traffic tcp-send ADDR PORT BYTES SECONDS\n"
 			"       ipmp-traffic udp-echo ADDR PORT SECONDS\n"
-			"       ipmp-traffic udp-stream ADDR PORT PPS SECONDS\n");
+			"       ipmp-traffic udp-stream ADDR PORT PPS SECONDS\n"
+			"       ipmp-traffic echo-forge DST SRC ID NONCE SEQ_FROM SEQ_TO ROUNDS\n");
 	return 2;
 }
 
@@ -244,6 +324,9 @@ int main(int argc, char **argv)
 {
 	struct sockaddr_in sa;
 
+	if (argc == 9 && !strcmp(argv[1], "echo-forge"))
+		return echo_forge(argv[2], argv[3], strtoul(argv[4], NULL, 0), argv[5],
+				  atoi(argv[6]), atoi(argv[7]), atoi(argv[8]));
 	if (argc < 5 || sockaddr_make(argv[2], argv[3], &sa))
 		return usage();
 	if (!strcmp(argv[1], "tcp-sink") && argc == 5)
