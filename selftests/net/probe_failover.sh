@@ -9,7 +9,7 @@
 require_root
 tap_plan 15
 
-FDT=1000
+FDT=${FDT:-1000}
 topo_create 2
 write_probe_config "$TMP/ipmp.conf" $FDT
 agent_start "$TMP/ipmp.conf"	# adds the default route via $ROUTER

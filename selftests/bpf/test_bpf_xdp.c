@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * member_xdp through BPF_PROG_TEST_RUN: which echo replies are the agent's
+ * (handed over the ring buffer with the kernel time, then dropped), which
+ * are forged (counted, dropped), and which are none of its business
+ * (passed). Frames "arrive" on lo (ifindex 1) of a private namespace.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <endian.h>
+#include <linux/bpf.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ipmp/maps.h>
+#include <ipmp/probe.h>
+#include "member_xdp.skel.h"
+
+#define LO 1
+static const uint64_t NONCE = 0x1122334455667788ULL;
+static const uint16_t ECHO_ID = 0x4242;	/* as on the wire */
+
+struct frame {
+	uint8_t b[256];
+	uint32_t len;
+};
+
+struct fixture {
+	struct member_xdp *skel;
+	struct ring_buffer *rb;
+	struct ipmp_probe_event events[8];
+	unsigned nevents;
+};
+
+static void put(struct frame *f, const void *p, size_t n)
+{
+	memcpy(f->b + f->len, p, n);
+	f->len += n;
+}
+
+static void put16(struct frame *f, uint16_t v)
+{
+	v = htons(v);
+	put(f, &v, 2);
+}
+
+static void put_ip4(struct frame *f, const char *a)
+{
+	struct in_addr in;
+
+	inet_pton(AF_INET, a, &in);
+	put(f, &in, 4);
+}
+
+struct reply_opts {
+	int vlans;		/* 0, 1 or 2 tags */
+	int options;		/* 4-byte IP option words */
+	uint8_t type;		/* ICMP type (0 = echo reply) */
+	uint16_t id;		/* wire order */
+	uint64_t nonce;
+	const char *dst;
+	uint16_t frag;		/* IP frag_off field */
+	int cut;		/* bytes to drop from the end */
+};
+
+/* An echo reply from the router 192.0.2.1 to the test address 192.0.2.21. */
+static struct frame reply(struct reply_opts o)
+{
+	static const uint8_t dst_mac[6] = { 2, 0, 0, 0, 0, 1 }, src_mac[6] = { 2, 0, 0, 0, 0, 9 };
+	struct ipmp_probe_payload p = { .sent_ns = htobe64(123456789), .kind = htonl(IPMP_PROBE_UNI),
+					.nonce = o.nonce };
+	struct frame f = { .len = 0 };
+	uint16_t id = o.id;
+
+	put(&f, dst_mac, 6);
+	put(&f, src_mac, 6);
+	for (int i = 0; i < o.vlans; i++) {
+		put16(&f, i == 0 && o.vlans == 2 ? 0x88a8 : 0x8100);
+		put16(&f, 100 + i);
+	}
+	put16(&f, 0x0800);
+	f.b[f.len++] = 0x45 + o.options;
+	f.b[f.len++] = 0;
+	put16(&f, 20 + o.options * 4 + 8 + sizeof(p));
+	put16(&f, 1);
+	put16(&f, o.frag);
+	f.b[f.len++] = 64;
+	f.b[f.len++] = IPPROTO_ICMP;
+	put16(&f, 0);
+	put_ip4(&f, "192.0.2.1");
+	put_ip4(&f, o.dst ? o.dst : "192.0.2.21");
+	for (int i = 0; i < o.options; i++)
+		put(&f, "\x01\x01\x01\x01", 4);
+	f.b[f.len++] = o.type;
+	f.b[f.len++] = 0;
+	put16(&f, 0);
+	put(&f, &id, 2);
+	put16(&f, 77);
+	put(&f, &p, sizeof(p));
+	f.len -= o.cut;
+	return f;
+}
+
+static struct reply_opts genuine(void)
+{
+	return (struct reply_opts){ .id = ECHO_ID, .nonce = NONCE };
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct fixture *f = ctx;
+
+	if (size == sizeof(struct ipmp_probe_event) && f->nevents < 8)
+		memcpy(&f->events[f->nevents++], data, size);
+	return 0;
+}
+
+static uint64_t stat(struct fixture *f, uint32_t which)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t vals[ncpu], sum = 0;
+
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(f->skel->maps.probe_stats), &which, vals), 0);
+	for (int i = 0; i < ncpu; i++)
+		sum += vals[i];
+	return sum;
+}
+
+static int setup(void **state)
+{
+	static struct fixture f;
+	struct ipmp_probe_cfg cfg = { .nonce = NONCE, .echo_id = ECHO_ID,
+				      .test_addr = { 192, 0, 2, 21 } };
+	struct bpf_map *map;
+	uint32_t lo = LO;
+
+	f.skel = member_xdp__open();
+	assert_non_null(f.skel);
+	bpf_object__for_each_map(map, f.skel->obj)
+		bpf_map__set_pin_path(map, NULL);
+	assert_int_equal(member_xdp__load(f.skel), 0);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(f.skel->maps.probe_cfg), &lo, &cfg, 0), 0);
+	f.rb = ring_buffer__new(bpf_map__fd(f.skel->maps.probe_events), on_event, &f, NULL);
+	assert_non_null(f.rb);
+	*state = &f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	ring_buffer__free(f->rb);
+	member_xdp__destroy(f->skel);
+	return 0;
+}
+
+/* Run one frame arriving on lo; collect what reached the ring buffer. */
+static int run(struct fixture *f, const struct frame *in)
+{
+	struct xdp_md ctx = { .data_end = in->len, .ingress_ifindex = LO };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in->b, .data_size_in = in->len,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1);
+
+	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(f->skel->progs.member_xdp), &opts), 0);
+	f->nevents = 0;
+	ring_buffer__consume(f->rb);
+	return opts.retval;
+}
+
+static void test_genuine_reply_is_stamped_and_consumed(void **state)
+{
+	struct fixture *f = *state;
+	struct frame in = reply(genuine());
+	uint64_t before = stat(f, IPMP_PROBE_STAT_REPLIES);
+	struct timespec ts;
+
+	assert_int_equal(run(f, &in), XDP_DROP);
+	assert_int_equal(f->nevents, 1);
+	assert_int_equal(f->events[0].seq, 77);
+	assert_int_equal(f->events[0].kind, IPMP_PROBE_UNI);
+	assert_int_equal(f->events[0].sent_ns, 123456789);
+	assert_int_equal(f->events[0].ifindex, LO);
+	assert_int_equal(f->events[0].family, IPMP_AF_INET);
+	assert_memory_equal(f->events[0].src, ((uint8_t[4]){ 192, 0, 2, 1 }), 4);
+	/* the kernel's monotonic clock, the one the agent sends with */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	uint64_t now = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	assert_true(f->events[0].rx_ns > 0 && f->events[0].rx_ns <= now);
+	assert_true(now - f->events[0].rx_ns < 1000000000ULL);
+	assert_int_equal(stat(f, IPMP_PROBE_STAT_REPLIES), before + 1);
+}
+
+static void test_forged_nonce_is_counted_and_dropped(void **state)
+{
+	struct fixture *f = *state;
+	struct reply_opts o = genuine();
+	uint64_t before = stat(f, IPMP_PROBE_STAT_SPOOFED);
+
+	o.nonce = NONCE ^ 1;
+	struct frame in = reply(o);
+	assert_int_equal(run(f, &in), XDP_DROP);
+	assert_int_equal(f->nevents, 0);
+	assert_int_equal(stat(f, IPMP_PROBE_STAT_SPOOFED), before + 1);
+}
+
+static void test_not_ours_passes(void **state)
+{
+	struct fixture *f = *state;
+	struct reply_opts o;
+	struct frame in;
+
+	o = genuine(), o.id = ECHO_ID + 1;	/* someone else's ping */
+	in = reply(o);
+	assert_int_equal(run(f, &in), XDP_PASS);
+	o = genuine(), o.dst = "192.0.2.10";	/* to a data address */
+	in = reply(o);
+	assert_int_equal(run(f, &in), XDP_PASS);
+	o = genuine(), o.type = 8;		/* an echo request */
+	in = reply(o);
+	assert_int_equal(run(f, &in), XDP_PASS);
+	o = genuine(), o.frag = 0x2000;		/* a first fragment */
+	in = reply(o);
+	assert_int_equal(run(f, &in), XDP_PASS);
+	assert_int_equal(f->nevents, 0);
+}
+
+static void test_truncated_passes(void **state)
+{
+	struct fixture *f = *state;
+	struct frame full = reply(genuine());
+
+	for (uint32_t len = 14; len < full.len; len++) {	/* test_run needs an Ethernet header */
+		struct frame cut = full;
+
+		cut.len = len;
+		assert_int_equal(run(f, &cut), XDP_PASS);
+		assert_int_equal(f->nevents, 0);
+	}
+}
+
+static void test_vlan_and_ip_options(void **state)
+{
+	struct fixture *f = *state;
+	struct reply_opts o;
+	struct frame in;
+
+	o = genuine(), o.vlans = 1;
+	in = reply(o);
+	assert_int_equal(run(f, &in), XDP_DROP);
+	assert_int_equal(f->nevents, 1);
+	o = genuine(), o.vlans = 2;
+	in = reply(o);
+	assert_int_equal(run(f, &in), XDP_DROP);
+	assert_int_equal(f->nevents, 1);
+	o = genuine(), o.options = 3;
+	in = reply(o);
+	assert_int_equal(run(f, &in), XDP_DROP);
+	assert_int_equal(f->nevents, 1);
+	assert_int_equal(f->events[0].seq, 77);
+}
+
+static void test_other_member_passes(void **state)
+{
+	struct fixture *f = *state;
+	struct frame in = reply(genuine());
+	uint32_t lo = LO;
+	struct ipmp_probe_cfg cfg;
+
+	/* no probe_cfg entry for the interface: not a probing member */
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(f->skel->maps.probe_cfg), &lo, &cfg), 0);
+	assert_int_equal(bpf_map_delete_elem(bpf_map__fd(f->skel->maps.probe_cfg), &lo), 0);
+	assert_int_equal(run(f, &in), XDP_PASS);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(f->skel->maps.probe_cfg), &lo, &cfg, 0), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_genuine_reply_is_stamped_and_consumed),
+		cmocka_unit_test(test_forged_nonce_is_counted_and_dropped),
+		cmocka_unit_test(test_not_ours_passes),
+		cmocka_unit_test(test_truncated_passes),
+		cmocka_unit_test(test_vlan_and_ip_options),
+		cmocka_unit_test(test_other_member_passes),
+	};
+
+	if (geteuid() != 0) {
+		printf("1..0 # SKIP needs root to load eBPF programs\n");
+		return 0;
+	}
+	if (unshare(CLONE_NEWNET)) {
+		perror("unshare(CLONE_NEWNET)");
+		return 1;
+	}
+	libbpf_set_print(NULL);
+	return cmocka_run_group_tests_name("bpf_xdp", tests, setup, teardown);
+}
