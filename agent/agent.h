@@ -28,6 +28,7 @@ struct agent_group {
 	bool created_iface;	/* this agent made the group interface */
 	/* probing (agent/prober.c), by member slot */
 	int probe_fds[IPMP_MAX_MEMBERS];	/* -1: not probing */
+	bool probe_arp[IPMP_MAX_MEMBERS];	/* probing with ARP, not ICMP */
 	struct event *probe_timers[IPMP_MAX_MEMBERS];
 	struct ring_buffer *probe_rb;
 	struct event *probe_rb_ev;

@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Gratuitous ARP announcements with repeats (agent/announce.h). */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <linux/if_ether.h>
-#include <linux/if_packet.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "announce.h"
+#include "arp.h"
 #include "log.h"
 
 struct announcement {
@@ -31,27 +28,19 @@ struct announcer {
 	uint64_t sent;
 };
 
-struct arp_garp {
-	uint16_t hrd, pro;
-	uint8_t hln, pln;
-	uint16_t op;
-	uint8_t sha[6], spa[4], tha[6], tpa[4];
-} __attribute__((packed));
-
 struct announcer *announcer_new(struct event_base *base, unsigned count, unsigned interval_ms)
 {
 	struct announcer *an = calloc(1, sizeof(*an));
 
 	if (!an)
 		return NULL;
-	an->fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(ETH_P_ARP));
+	an->fd = arp_socket_open();
 	if (an->fd < 0) {
-		pr_err("cannot open a packet socket for gratuitous ARP: %s", strerror(errno));
+		pr_err("cannot open a packet socket for gratuitous ARP: %s", strerror(-an->fd));
+		errno = -an->fd;
 		free(an);
 		return NULL;
 	}
-	/* we only send: a receive queue would only fill up */
-	shutdown(an->fd, SHUT_RD);
 	an->base = base;
 	an->count = count;
 	an->interval.tv_sec = interval_ms / 1000;
@@ -86,27 +75,20 @@ uint64_t announcer_sent(const struct announcer *an)
 	return an->sent;
 }
 
+/* Gratuitous ARP, request form: sender = target = the address (RFC 5227 announcement). */
 static void announcement_send(struct announcement *a)
 {
-	struct sockaddr_ll to = {
-		.sll_family = AF_PACKET,
-		.sll_protocol = htons(ETH_P_ARP),
-		.sll_ifindex = a->ifindex,
-		.sll_halen = ETH_ALEN,
-		.sll_addr = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
-	};
-	struct arp_garp arp = {
-		.hrd = htons(1), .pro = htons(ETH_P_IP), .hln = 6, .pln = 4, .op = htons(1),
-	};
+	static const uint8_t zero_mac[6];
+	struct arp_packet arp;
 	char buf[IP_PREFIX_STRLEN];
+	int ret;
 
-	memcpy(arp.sha, a->mac, 6);
-	memcpy(arp.spa, a->addr.addr, 4);
-	memcpy(arp.tpa, a->addr.addr, 4);
-	if (sendto(a->an->fd, &arp, sizeof(arp), 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+	arp_build(&arp, ARP_OP_REQUEST, a->mac, a->addr.addr, zero_mac, a->addr.addr);
+	ret = arp_send(a->an->fd, a->ifindex, &arp);
+	if (ret)
 		pr_warn("gratuitous ARP for %s on ifindex %d: %s",
 			ip_prefix_str(&a->addr, false, buf, sizeof(buf)), a->ifindex,
-			strerror(errno));
+			strerror(-ret));
 	else
 		a->an->sent++;
 	a->left--;

@@ -330,6 +330,19 @@ static bool add_target(struct parse_state *st, void *arg, const char *word)
 	return true;
 }
 
+static bool parse_probe_method(struct parse_state *st, const char *value, enum probe_method *out)
+{
+	if (!strcmp(value, "icmp"))
+		*out = PROBE_METHOD_ICMP;
+	else if (!strcmp(value, "arp"))
+		*out = PROBE_METHOD_ARP;
+	else {
+		cfg_error(st, st->line, "probe must be icmp or arp, not '%s'", value);
+		return false;
+	}
+	return true;
+}
+
 static void group_key(struct parse_state *st, struct config_group *g, const char *key,
 		      const char *value)
 {
@@ -348,6 +361,8 @@ static void group_key(struct parse_state *st, struct config_group *g, const char
 		for_each_word(value, add_address, st, g);
 	} else if (!strcmp(key, "targets")) {
 		for_each_word(value, add_target, st, g);
+	} else if (!strcmp(key, "probe")) {
+		parse_probe_method(st, value, &g->probe);
 	} else {
 		cfg_error(st, st->line, "unknown key '%s' in [group %s]", key, g->ifname);
 	}
@@ -379,6 +394,7 @@ static struct config_group *group_section(struct parse_state *st, const char *if
 	memset(g, 0, sizeof(*g));
 	snprintf(g->ifname, sizeof(g->ifname), "%s", ifname);
 	snprintf(g->name, sizeof(g->name), "%s", ifname);
+	g->probe = PROBE_METHOD_ICMP;
 	config_peer_ifname(ifname, g->peer_ifname);
 	g->line = st->section_line;
 	return g;
@@ -395,6 +411,7 @@ struct interface_section {
 	int line;
 	bool has_test_address;
 	struct ip_prefix test_address;
+	enum probe_method probe;
 };
 
 struct handler_ctx {
@@ -444,6 +461,8 @@ static void interface_key(struct handler_ctx *hc, const char *ifname, const char
 				  "supported yet", value);
 		else
 			sec->has_test_address = true;
+	} else if (!strcmp(key, "probe")) {
+		parse_probe_method(st, value, &sec->probe);
 	} else {
 		cfg_error(st, st->line, "unknown key '%s' in [interface %s]", key, ifname);
 	}
@@ -531,6 +550,7 @@ static void config_check_interfaces(struct parse_state *st, struct handler_ctx *
 		}
 		m->has_test_address = sec->has_test_address;
 		m->test_address = sec->test_address;
+		m->probe = sec->probe;
 	}
 }
 

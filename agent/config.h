@@ -3,8 +3,8 @@
  * The configuration file (ipmp.conf(5)), parsed with inih.
  *
  *   [global]            failure_detection_time, failback, garp_count, garp_interval
- *   [group IFNAME]      name, interfaces, standby, addresses, targets
- *   [interface IFNAME]  test_address
+ *   [group IFNAME]      name, interfaces, standby, addresses, targets, probe
+ *   [interface IFNAME]  test_address, probe
  *
  * Every error names file, line and what is wrong; a file with any error is
  * rejected whole and the agent changes nothing on the system. Values that
@@ -27,9 +27,16 @@
 #define IPMP_GARP_INTERVAL_DEFAULT_MS 100
 #define IPMP_CONFIG_TARGETS_MAX	16
 
+enum probe_method {
+	PROBE_METHOD_DEFAULT = 0,	/* [interface]: as the group says */
+	PROBE_METHOD_ICMP,		/* echo from the test address (in.mpathd) */
+	PROBE_METHOD_ARP,		/* RFC 5227 ARP probes, no test address needed */
+};
+
 struct config_member {
 	char ifname[IFNAMSIZ];
 	bool standby;
+	enum probe_method probe;
 	bool has_test_address;
 	struct ip_prefix test_address;
 	int line;		/* where it was named in interfaces = */
@@ -45,6 +52,7 @@ struct config_group {
 	unsigned naddrs;
 	struct ip_prefix targets[IPMP_CONFIG_TARGETS_MAX];	/* probe targets, /32 */
 	unsigned ntargets;
+	enum probe_method probe;	/* ICMP unless probe = arp */
 	int line;
 	int standby_line;
 };

@@ -225,6 +225,26 @@ bool probe_repaired(const struct probe_instance *pi)
 	       history_acks(mpi, &newest->target) >= NUM_PROBE_REPAIRS;
 }
 
+bool probe_outstanding(const struct probe_instance *pi, const struct ip_prefix *target,
+		       uint16_t *seq, uint64_t *sent_ns)
+{
+	for (unsigned back = 1; back <= PROBE_STATS_COUNT; back++) {
+		const struct probe_slot *s =
+			&pi->slots[(pi->next_slot + PROBE_STATS_COUNT - back) % PROBE_STATS_COUNT];
+
+		if (s->status == PR_UNUSED)
+			return false;
+		if (!ip_prefix_same_addr(&s->target, target))
+			continue;
+		if (s->status == PR_ACKED)
+			return false;	/* the newest to it is answered: this one is extra */
+		*seq = s->seq;
+		*sent_ns = s->sent_ns;
+		return true;
+	}
+	return false;
+}
+
 uint64_t probe_last_ack_ns(const struct probe_instance *pi)
 {
 	uint64_t last = 0;

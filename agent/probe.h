@@ -147,6 +147,12 @@ void probe_link_down(struct probe_instance *pi);
 bool probe_capable(const struct probe_instance *pi);
 /* Repaired by probes? (spec 3.13; link state is the caller's) */
 bool probe_repaired(const struct probe_instance *pi);
+/*
+ * A reply that carries no sequence number (ARP) belongs to the newest
+ * probe to that target not yet answered: its sequence and send time.
+ */
+bool probe_outstanding(const struct probe_instance *pi, const struct ip_prefix *target,
+		       uint16_t *seq, uint64_t *sent_ns);
 /* The last ack processed, 0 if none in the history. */
 uint64_t probe_last_ack_ns(const struct probe_instance *pi);
 

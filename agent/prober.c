@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <ipmp/probe.h>
+#include "arp.h"
 #include "log.h"
 #include "probe_socket.h"
 #include "prober.h"
@@ -25,7 +26,20 @@ static int ops_send(struct probe_instance *pi, const struct ip_prefix *dst, uint
 
 	if (fd < 0)
 		return -EBADF;
-	ret = probe_socket_send(fd, dst, pi->echo_id, seq, kind, sent_ns, ag->agent->nonce);
+	if (ag->probe_arp[pi->member->slot]) {
+		static const uint8_t zero[6];
+		struct arp_packet arp;
+
+		/* no discovery or RTT-only probes with ARP: only failure detection */
+		if (kind != PROBE_UNI)
+			return 0;
+		/* RFC 5227 probe: sender IP 0.0.0.0, so no peer's cache is touched */
+		arp_build(&arp, ARP_OP_REQUEST, pi->member->mac, zero, zero, dst->addr);
+		ret = arp_send(fd, pi->member->ifindex, &arp);
+	} else {
+		ret = probe_socket_send(fd, dst, pi->echo_id, seq, kind, sent_ns,
+					ag->agent->nonce);
+	}
 	if (ret && ret != -EAGAIN)
 		pr_debug("probe: probe sendto (inet %s) to %s: %s", pi->member->ifname,
 			 ip_prefix_str(dst, false, buf, sizeof(buf)), strerror(-ret));
@@ -103,6 +117,14 @@ static int ringbuf_record(void *ctx, void *data, size_t size)
 	r.kind = kind_of(ev->kind);
 	r.sent_ns = ev->sent_ns;
 	r.rx_ns = ev->rx_ns;
+	if (ev->kind == IPMP_PROBE_ARP) {
+		/* no sequence in ARP: the newest unanswered probe to that target */
+		if (!probe_outstanding(&m->probe, &r.src, &r.seq, &r.sent_ns)) {
+			m->probe.counters.unknown++;
+			return 0;
+		}
+		r.kind = PROBE_UNI;
+	}
 	probe_reply(&m->probe, &r);
 	return 0;
 }
@@ -157,9 +179,56 @@ static bool member_test_address(struct agent *a, struct agent_group *ag, struct 
 	return !nl_addr_first(&a->nl, m->ifindex, AF_INET, out);
 }
 
+static enum probe_method member_probe_method(const struct agent_group *ag, unsigned slot)
+{
+	enum probe_method m = ag->cfg->members[slot].probe;
+
+	return m != PROBE_METHOD_DEFAULT ? m : ag->cfg->probe;
+}
+
+/*
+ * ARP probing needs no test address; targets must be on the subnet of the
+ * group's first IPv4 data address, which stands in for it.
+ */
+static int arp_prober_open(struct agent_group *ag, struct ipmp_member *m, struct ip_prefix *subnet,
+			   struct ipmp_probe_cfg *cfg)
+{
+	int fd;
+
+	if (!ag->group.naddrs || ag->group.addrs[0].prefix.family != AF_INET) {
+		pr_err("%s: ARP probing needs an IPv4 data address in group %s", m->ifname,
+		       ag->group.name);
+		return -EINVAL;
+	}
+	*subnet = ag->group.addrs[0].prefix;
+	fd = arp_socket_open();
+	if (fd < 0) {
+		pr_err("%s: cannot open a packet socket for ARP probes: %s", m->ifname,
+		       strerror(-fd));
+		return fd;
+	}
+	cfg->method = IPMP_PROBE_METHOD_ARP;
+	memcpy(cfg->mac, m->mac, sizeof(cfg->mac));
+	return fd;
+}
+
+static int icmp_prober_open(struct agent *a, struct agent_group *ag, struct ipmp_member *m,
+			    struct ip_prefix *test, struct ipmp_probe_cfg *cfg)
+{
+	if (!member_test_address(a, ag, m, test)) {
+		pr_info("No test address configured on interface %s; disabling probe-based "
+			"failure detection on it", m->ifname);
+		return -ENOENT;
+	}
+	cfg->method = IPMP_PROBE_METHOD_ICMP;
+	memcpy(cfg->test_addr, test->addr, 4);
+	return probe_socket_open(m->ifname, m->ifindex, test);
+}
+
 void prober_member_start(struct agent *a, struct agent_group *ag, struct ipmp_member *m)
 {
 	struct ipmp_probe_cfg cfg = { .nonce = a->nonce };
+	bool arp = member_probe_method(ag, m->slot) == PROBE_METHOD_ARP;
 	struct ip_prefix test;
 	uint16_t echo_id;
 	char buf[IP_PREFIX_STRLEN], tbuf[IP_PREFIX_STRLEN];
@@ -167,18 +236,12 @@ void prober_member_start(struct agent *a, struct agent_group *ag, struct ipmp_me
 
 	if (!ag->probe_rb || ag->probe_fds[m->slot] >= 0)
 		return;
-	if (!member_test_address(a, ag, m, &test)) {
-		pr_info("No test address configured on interface %s; disabling probe-based "
-			"failure detection on it", m->ifname);
-		return;
-	}
-	fd = probe_socket_open(m->ifname, m->ifindex, &test);
+	fd = arp ? arp_prober_open(ag, m, &test, &cfg) : icmp_prober_open(a, ag, m, &test, &cfg);
 	if (fd < 0)
 		return;
 	/* spec 3.4: ((pid & 0xff) << 8) | (ifindex & 0xff) */
 	echo_id = htons(((getpid() & 0xff) << 8) | (m->ifindex & 0xff));
 	cfg.echo_id = echo_id;
-	memcpy(cfg.test_addr, test.addr, 4);
 	if (dataplane_probe_cfg_set(&ag->dp, m->ifindex, &cfg) ||
 	    dataplane_attach_xdp(&ag->dp, m->slot, m->ifindex, m->ifname)) {
 		pr_err("%s: probe-based failure detection unavailable", m->ifname);
@@ -187,13 +250,18 @@ void prober_member_start(struct agent *a, struct agent_group *ag, struct ipmp_me
 		return;
 	}
 	ag->probe_fds[m->slot] = fd;
+	ag->probe_arp[m->slot] = arp;
 	probe_start(&m->probe, m, &test, echo_id, a->nonce ^ m->ifindex);
 	for (unsigned i = 0; i < ag->cfg->ntargets; i++)
 		if (targets_add(&m->probe, &ag->cfg->targets[i], TARGETS_CONFIGURED))
-			pr_warn("%s: target %s is not on the subnet of test address %s; ignored",
-				m->ifname, ip_prefix_str(&ag->cfg->targets[i], false, buf, sizeof(buf)),
+			pr_warn("%s: target %s is not on the subnet of %s; ignored", m->ifname,
+				ip_prefix_str(&ag->cfg->targets[i], false, buf, sizeof(buf)),
 				ip_prefix_str(&test, true, tbuf, sizeof(tbuf)));
-	pr_info("%s: probing from %s", m->ifname, ip_prefix_str(&test, false, buf, sizeof(buf)));
+	if (arp)
+		pr_info("%s: probing with ARP (no test address)", m->ifname);
+	else
+		pr_info("%s: probing from %s", m->ifname,
+			ip_prefix_str(&test, false, buf, sizeof(buf)));
 	if (!ag->cfg->ntargets)
 		prober_routes_rescan(a);
 }

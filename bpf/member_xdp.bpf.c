@@ -10,8 +10,10 @@
  * to two VLAN tags, IP options allowed) to this member's test address,
  * with this member's identifier, carrying a full probe payload with the
  * agent's nonce. Our identifier with another nonce is a forgery or a
- * stale agent's: counted, dropped, never reported. Which sequence numbers
- * and sources count is the agent's decision (spec 3.9).
+ * stale agent's: counted, dropped, never reported. With ARP probing, an
+ * ARP reply to the member's MAC for target IP 0.0.0.0 (the answer to an
+ * RFC 5227 probe) is reported the same way. Which sequence numbers and
+ * sources count is the agent's decision (spec 3.9).
  */
 #include <linux/bpf.h>
 #include <linux/in.h>
@@ -51,6 +53,41 @@ static __always_inline void count(__u32 what)
 		*n += 1;
 }
 
+static __always_inline int report(__u32 ifindex, __u32 kind, __u16 seq, __u64 sent_ns,
+				  const void *src)
+{
+	struct ipmp_probe_event *ev = bpf_ringbuf_reserve(&probe_events, sizeof(*ev), 0);
+
+	if (!ev) {
+		count(IPMP_PROBE_STAT_RINGBUF_FULL);
+		return XDP_DROP;
+	}
+	ev->rx_ns = bpf_ktime_get_ns();
+	ev->sent_ns = sent_ns;
+	ev->ifindex = ifindex;
+	ev->kind = kind;
+	ev->seq = seq;
+	ev->family = IPMP_AF_INET;
+	ev->pad = 0;
+	__builtin_memset(ev->src, 0, sizeof(ev->src));
+	__builtin_memcpy(ev->src, src, 4);
+	bpf_ringbuf_submit(ev, 0);
+	count(IPMP_PROBE_STAT_REPLIES);
+	return XDP_DROP;
+}
+
+/* The answer to our RFC 5227 probe: a reply to our MAC, for IP 0.0.0.0. */
+static __always_inline int arp_reply(struct cursor *c, struct ipmp_probe_cfg *cfg, __u32 ifindex)
+{
+	struct arp_eth_ipv4 *body;
+	struct arphdr *arp = parse_arp(c, &body);
+
+	if (!arp || arp->ar_op != bpf_htons(ARPOP_REPLY) || *(__u32 *)body->tpa != 0 ||
+	    !mac_equal(body->tha, cfg->mac))
+		return XDP_PASS;
+	return report(ifindex, IPMP_PROBE_ARP, 0, 0, body->spa);
+}
+
 SEC("xdp")
 int member_xdp(struct xdp_md *ctx)
 {
@@ -58,7 +95,6 @@ int member_xdp(struct xdp_md *ctx)
 	void *data_end = (void *)(long)ctx->data_end;
 	__u32 ifindex = ctx->ingress_ifindex;
 	struct ipmp_probe_payload *payload;
-	struct ipmp_probe_event *ev;
 	struct ipmp_probe_cfg *cfg;
 	struct icmp_echo *icmp;
 	struct ethhdr *eth;
@@ -71,6 +107,12 @@ int member_xdp(struct xdp_md *ctx)
 	if (!eth)
 		return XDP_PASS;
 	proto = parse_vlans(&c, eth->h_proto);
+	if (proto == bpf_htons(ETH_P_ARP)) {
+		cfg = bpf_map_lookup_elem(&probe_cfg, &ifindex);
+		if (!cfg || cfg->method != IPMP_PROBE_METHOD_ARP)
+			return XDP_PASS;
+		return arp_reply(&c, cfg, ifindex);
+	}
 	if (proto != bpf_htons(ETH_P_IP))
 		return XDP_PASS;
 	ip = parse_ipv4(&c);
@@ -80,7 +122,7 @@ int member_xdp(struct xdp_md *ctx)
 	if (!icmp || icmp->type != ICMP_ECHOREPLY || icmp->code != 0)
 		return XDP_PASS;
 	cfg = bpf_map_lookup_elem(&probe_cfg, &ifindex);
-	if (!cfg || icmp->id != cfg->echo_id)
+	if (!cfg || cfg->method != IPMP_PROBE_METHOD_ICMP || icmp->id != cfg->echo_id)
 		return XDP_PASS;
 	if (ip->daddr != *(__be32 *)cfg->test_addr)
 		return XDP_PASS;
@@ -91,21 +133,6 @@ int member_xdp(struct xdp_md *ctx)
 		count(IPMP_PROBE_STAT_SPOOFED);
 		return XDP_DROP;
 	}
-	ev = bpf_ringbuf_reserve(&probe_events, sizeof(*ev), 0);
-	if (!ev) {
-		count(IPMP_PROBE_STAT_RINGBUF_FULL);
-		return XDP_DROP;
-	}
-	ev->rx_ns = bpf_ktime_get_ns();
-	ev->sent_ns = bpf_be64_to_cpu(payload->sent_ns);
-	ev->ifindex = ifindex;
-	ev->kind = bpf_ntohl(payload->kind);
-	ev->seq = bpf_ntohs(icmp->seq);
-	ev->family = IPMP_AF_INET;
-	ev->pad = 0;
-	__builtin_memset(ev->src, 0, sizeof(ev->src));
-	__builtin_memcpy(ev->src, &ip->saddr, 4);
-	bpf_ringbuf_submit(ev, 0);
-	count(IPMP_PROBE_STAT_REPLIES);
-	return XDP_DROP;
+	return report(ifindex, bpf_ntohl(payload->kind), bpf_ntohs(icmp->seq),
+		      bpf_be64_to_cpu(payload->sent_ns), &ip->saddr);
 }

@@ -8,10 +8,15 @@
  *   probe_events   ringbuf       ipmp_probe_event records            member_xdp  agent
  *   probe_stats    percpu array  enum ipmp_probe_stat -> __u64       member_xdp  agent
  *
- * A reply is the agent's when it arrives on a member with a probe_cfg
- * entry, is an ICMP echo reply to that member's test address, carries the
- * member's ICMP identifier and the agent's nonce. Everything else passes
- * untouched. Sequence window and source checks are the agent's (spec 3.9).
+ * ICMP probing: a reply is the agent's when it arrives on a member with a
+ * probe_cfg entry, is an ICMP echo reply to that member's test address,
+ * carries the member's identifier and the agent's nonce.
+ * ARP probing (no test address): the agent sends RFC 5227 probes (sender
+ * IP 0.0.0.0); a reply is the agent's when it is an ARP reply to the
+ * member's MAC with target IP 0.0.0.0. ARP carries no sequence number or
+ * nonce: the agent pairs it with its newest outstanding probe to that
+ * target. Everything else passes untouched. Sequence window and source
+ * checks are the agent's (spec 3.9).
  * Without the agent, replies are still timestamped into the ring buffer,
  * which simply fills; nothing waits on it.
  */
@@ -24,6 +29,11 @@
 #define IPMP_PROBE_UNI		0x1234	/* failure detection */
 #define IPMP_PROBE_MULTI	0x5678	/* target discovery */
 #define IPMP_PROBE_RTT		0x9abc	/* RTT only */
+#define IPMP_PROBE_ARP		0xa4b0	/* ARP probe reply (no payload to echo) */
+
+/* ipmp_probe_cfg.method */
+#define IPMP_PROBE_METHOD_ICMP	0
+#define IPMP_PROBE_METHOD_ARP	1
 
 /* The echo request's data, after the 8-byte ICMP header (spec 3.7 + nonce). */
 struct ipmp_probe_payload {
@@ -36,13 +46,15 @@ struct ipmp_probe_payload {
 struct ipmp_probe_cfg {
 	__u64 nonce;
 	__u16 echo_id;		/* network byte order, as on the wire */
-	__u16 pad;
-	__u8 test_addr[4];	/* IPv4 test address of the member */
+	__u16 method;		/* IPMP_PROBE_METHOD_* */
+	__u8 test_addr[4];	/* IPv4 test address of the member (ICMP) */
+	__u8 mac[6];		/* the member's MAC (ARP) */
+	__u8 pad[2];
 };
 
 struct ipmp_probe_event {
 	__u64 rx_ns;		/* bpf_ktime_get_ns() when XDP saw the reply */
-	__u64 sent_ns;		/* echoed send time */
+	__u64 sent_ns;		/* echoed send time (0 for ARP) */
 	__u32 ifindex;		/* member it arrived on */
 	__u32 kind;		/* echoed IPMP_PROBE_* */
 	__u16 seq;		/* echoed sequence, host order */

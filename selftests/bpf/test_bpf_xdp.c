@@ -284,6 +284,59 @@ static void test_other_member_passes(void **state)
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(f->skel->maps.probe_cfg), &lo, &cfg, 0), 0);
 }
 
+/* The answer to an RFC 5227 probe: reply to our MAC for IP 0.0.0.0. */
+static struct frame arp_reply_frame(const uint8_t *tha, const char *tpa, uint16_t op)
+{
+	static const uint8_t router_mac[6] = { 2, 0, 0, 0, 0, 9 };
+	struct frame f = { .len = 0 };
+
+	put(&f, tha, 6);
+	put(&f, router_mac, 6);
+	put16(&f, 0x0806);
+	put16(&f, 1);
+	put16(&f, 0x0800);
+	f.b[f.len++] = 6;
+	f.b[f.len++] = 4;
+	put16(&f, op);
+	put(&f, router_mac, 6);
+	put_ip4(&f, "192.0.2.1");
+	put(&f, tha, 6);
+	put_ip4(&f, tpa);
+	return f;
+}
+
+static void test_arp_probe_replies(void **state)
+{
+	struct fixture *f = *state;
+	static const uint8_t our_mac[6] = { 2, 0xaa, 0, 0, 0, 1 }, other[6] = { 2, 0xbb, 0, 0, 0, 2 };
+	struct ipmp_probe_cfg cfg = { .nonce = NONCE, .echo_id = ECHO_ID,
+				      .method = IPMP_PROBE_METHOD_ARP };
+	struct ipmp_probe_cfg icmp = { .nonce = NONCE, .echo_id = ECHO_ID,
+				       .test_addr = { 192, 0, 2, 21 } };
+	uint32_t lo = LO;
+	struct frame in;
+
+	memcpy(cfg.mac, our_mac, 6);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(f->skel->maps.probe_cfg), &lo, &cfg, 0), 0);
+	in = arp_reply_frame(our_mac, "0.0.0.0", 2);
+	assert_int_equal(run(f, &in), XDP_DROP);
+	assert_int_equal(f->nevents, 1);
+	assert_int_equal(f->events[0].kind, IPMP_PROBE_ARP);
+	assert_memory_equal(f->events[0].src, ((uint8_t[4]){ 192, 0, 2, 1 }), 4);
+	/* not ours: another MAC, an ordinary reply (target IP set), a request */
+	in = arp_reply_frame(other, "0.0.0.0", 2);
+	assert_int_equal(run(f, &in), XDP_PASS);
+	in = arp_reply_frame(our_mac, "192.0.2.10", 2);
+	assert_int_equal(run(f, &in), XDP_PASS);
+	in = arp_reply_frame(our_mac, "0.0.0.0", 1);
+	assert_int_equal(run(f, &in), XDP_PASS);
+	/* an ICMP echo reply is not looked at on an ARP-probing member */
+	in = reply(genuine());
+	assert_int_equal(run(f, &in), XDP_PASS);
+	assert_int_equal(f->nevents, 0);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(f->skel->maps.probe_cfg), &lo, &icmp, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_passes),
 		cmocka_unit_test(test_vlan_and_ip_options),
 		cmocka_unit_test(test_other_member_passes),
+		cmocka_unit_test(test_arp_probe_replies),
 	};
 
 	if (geteuid() != 0) {

@@ -30,8 +30,12 @@ static const char good[] =
 	"test_address = 192.0.2.21/24\n"
 	"\n"
 	"[group ipmp1]\n"
-	"interfaces = eth3\n"
-	"addresses = 198.51.100.10/24\n";
+	"interfaces = eth3 eth4\n"
+	"addresses = 198.51.100.10/24\n"
+	"targets = 198.51.100.1, 198.51.100.2\n"
+	"probe = arp\n"
+	"[interface eth4]\n"
+	"probe = icmp\n";
 
 static void test_good_file(void **state)
 {
@@ -63,6 +67,13 @@ static void test_good_file(void **state)
 
 	/* the group name defaults to the interface name */
 	assert_string_equal(cfg.groups[1].name, "ipmp1");
+	assert_int_equal(g->probe, PROBE_METHOD_ICMP);
+	assert_int_equal(cfg.groups[1].probe, PROBE_METHOD_ARP);
+	assert_int_equal(cfg.groups[1].members[0].probe, PROBE_METHOD_DEFAULT);
+	assert_int_equal(cfg.groups[1].members[1].probe, PROBE_METHOD_ICMP);
+	assert_int_equal(cfg.groups[1].ntargets, 2);
+	assert_string_equal(ip_prefix_str(&cfg.groups[1].targets[1], false, buf, sizeof(buf)),
+			    "198.51.100.2");
 	assert_string_equal(captured_log, "");
 	config_free(&cfg);
 }
@@ -143,6 +154,11 @@ static const struct bad_case bad_cases[] = {
 	  "bad.conf:3: group name g is used twice (also line 1)" },
 	{ "[group g]\ninterfaces = e0\n[interface e0]\ntest_address = nope\n",
 	  "bad.conf:4: test_address 'nope': not an IP address" },
+	{ "[group g]\ninterfaces = e0\nprobe = udp\n", "bad.conf:3: probe must be icmp or arp, not 'udp'" },
+	{ "[group g]\ninterfaces = e0\ntargets = 192.0.2.1/24\n",
+	  "bad.conf:3: target 192.0.2.1/24: must be an IPv4 host address" },
+	{ "[group g]\ninterfaces = e0\ntargets = 192.0.2.1 192.0.2.1\n",
+	  "bad.conf:3: target 192.0.2.1 is listed twice" },
 };
 
 static void test_bad_files(void **state)

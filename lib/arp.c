@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* ARP frames and the socket that sends them (lib/arp.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "arp.h"
+
+void arp_build(struct arp_packet *p, uint16_t op, const uint8_t sha[6], const uint8_t spa[4],
+	       const uint8_t tha[6], const uint8_t tpa[4])
+{
+	p->hrd = htons(1);
+	p->pro = htons(ETH_P_IP);
+	p->hln = 6;
+	p->pln = 4;
+	p->op = htons(op);
+	memcpy(p->sha, sha, 6);
+	memcpy(p->spa, spa, 4);
+	memcpy(p->tha, tha, 6);
+	memcpy(p->tpa, tpa, 4);
+}
+
+int arp_socket_open(void)
+{
+	/* protocol 0: the socket is bound to no EtherType, so nothing queues on it */
+	int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int arp_send(int fd, int ifindex, const struct arp_packet *p)
+{
+	struct sockaddr_ll to = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_ARP),
+		.sll_ifindex = ifindex,
+		.sll_halen = ETH_ALEN,
+		.sll_addr = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+	};
+
+	if (sendto(fd, p, sizeof(*p), 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	return 0;
+}
