@@ -109,17 +109,24 @@ $(BUILD)/bench/prog_ns: bench/prog_ns.c $(BPF_SKELS) $(BUILD)/bench/baseline.ske
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -I$(BUILD)/bench $(LDFLAGS) $< $(LDLIBS) -o $@
 
-$(BUILD)/bench/baseline.bpf.o: bench/baseline.bpf.c $(MAKEFILE_DEPS)
+$(BUILD)/bench/lossy: bench/lossy.c $(BUILD)/bench/lossy.skel.h $(MAKEFILE_DEPS)
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -I$(BUILD)/bench $(LDFLAGS) $< $(LDLIBS) -o $@
+
+$(BUILD)/bench/%.bpf.o: bench/%.bpf.c $(MAKEFILE_DEPS)
 	$(call msg,BPF,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(BUILD)/bench/baseline.skel.h: $(BUILD)/bench/baseline.bpf.o
+$(BUILD)/bench/%.skel.h: $(BUILD)/bench/%.bpf.o
 	$(call msg,GEN,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name baseline > $@
+	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
+
+.SECONDARY: $(BUILD)/bench/baseline.bpf.o $(BUILD)/bench/lossy.bpf.o
 
 TOOLS       := $(BUILD)/tools/ipmp-traffic
-BENCH_TOOLS := $(BUILD)/bench/prog_ns
+BENCH_TOOLS := $(BUILD)/bench/prog_ns $(BUILD)/bench/lossy
 
 # --- top-level targets --------------------------------------------------------
 .PHONY: all deps check check-unit check-root demo bench install clean

@@ -47,18 +47,24 @@ static void link_timer_cb(evutil_socket_t fd, short what, void *arg)
 	link_timer(arg);
 }
 
+void agent_timer_arm(struct agent *a, struct event **ev, event_callback_fn cb, void *arg,
+		     uint64_t deadline_ms)
+{
+	uint64_t now = clock_now_ms(a->clock);
+	uint64_t delay = deadline_ms > now ? deadline_ms - now : 0;
+	struct timeval tv = { .tv_sec = delay / 1000, .tv_usec = (delay % 1000) * 1000 };
+
+	if (!*ev)
+		*ev = evtimer_new(a->base, cb, arg);
+	if (*ev)
+		evtimer_add(*ev, &tv);
+}
+
 static void ops_timer_arm(struct ipmp_member *m, uint64_t deadline_ms, void *ctx)
 {
 	struct agent_group *ag = ctx;
-	uint64_t now = clock_now_ms(ag->agent->clock);
-	uint64_t delay = deadline_ms > now ? deadline_ms - now : 0;
-	struct timeval tv = { .tv_sec = delay / 1000, .tv_usec = (delay % 1000) * 1000 };
-	struct event **ev = &ag->link_timers[m->slot];
 
-	if (!*ev)
-		*ev = evtimer_new(ag->agent->base, link_timer_cb, m);
-	if (*ev)
-		evtimer_add(*ev, &tv);
+	agent_timer_arm(ag->agent, &ag->link_timers[m->slot], link_timer_cb, m, deadline_ms);
 }
 
 static const struct group_ops agent_group_ops = {

@@ -18,6 +18,8 @@
 
 struct agent;
 
+#define PROBE_LAG_SAMPLES	1024
+
 struct agent_group {
 	struct ipmp_group group;
 	struct dataplane dp;
@@ -32,6 +34,9 @@ struct agent_group {
 	struct event *probe_timers[IPMP_MAX_MEMBERS];
 	struct ring_buffer *probe_rb;
 	struct event *probe_rb_ev;
+	/* XDP receive -> agent processing, per reply (us), the last PROBE_LAG_SAMPLES */
+	uint32_t probe_lag_us[PROBE_LAG_SAMPLES];
+	unsigned nprobe_lag;
 };
 
 struct agent {
@@ -48,6 +53,9 @@ struct agent {
 	uint64_t nonce;		/* in every probe; fresh per run */
 };
 
+/* Arm *ev (created on first use) to call cb(arg) at deadline_ms on the agent's clock. */
+void agent_timer_arm(struct agent *a, struct event **ev, event_callback_fn cb, void *arg,
+		     uint64_t deadline_ms);
 int agent_start(struct agent *a);
 /* Stop the agent; the data plane keeps forwarding. */
 void agent_stop(struct agent *a);

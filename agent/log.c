@@ -5,19 +5,22 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "log.h"
 
 static struct {
 	bool syslog;
+	bool with_time;
 	int max_level;
 	log_sink_fn sink;
 	void *sink_ctx;
 } logger = { .max_level = LOG_INFO };
 
-void log_init(bool use_syslog, int max_level)
+void log_init(bool use_syslog, int max_level, bool with_time)
 {
 	logger.syslog = use_syslog;
+	logger.with_time = with_time;
 	logger.max_level = max_level;
 	if (use_syslog)
 		openlog("ipmp-agent", LOG_PID, LOG_DAEMON);
@@ -43,6 +46,12 @@ void log_msg(int level, const char *fmt, ...)
 		logger.sink(level, line, logger.sink_ctx);
 	else if (logger.syslog)
 		syslog(level, "%s", line);
-	else
+	else if (logger.with_time) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		fprintf(stderr, "%lld.%06ld %s\n", (long long)ts.tv_sec, ts.tv_nsec / 1000, line);
+	} else {
 		fprintf(stderr, "%s\n", line);
+	}
 }

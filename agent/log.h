@@ -10,7 +10,8 @@
 #include <stdbool.h>
 #include <syslog.h>
 
-void log_init(bool use_syslog, int max_level);
+/* with_time: prefix stderr lines with the wall-clock time (seconds.microseconds) */
+void log_init(bool use_syslog, int max_level, bool with_time);
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Tests capture what is logged; NULL restores normal output. */

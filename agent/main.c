@@ -36,6 +36,7 @@ static void usage(FILE *f)
 		"      --bpffs DIR     where maps and programs are pinned (default " DEFAULT_BPFFS ");\n"
 		"                      a bpffs is mounted there if none is\n"
 		"      --syslog        log to syslog (ident ipmp-agent, facility daemon)\n"
+		"      --log-time      prefix log lines on stderr with the time (s.us since 1970)\n"
 		"  -d, --debug         log debug messages too\n"
 		"  -V, --version       print the version and exit\n"
 		"  -h, --help          print this help and exit\n"
@@ -50,18 +51,20 @@ struct options {
 	bool check;
 	bool cleanup;
 	bool syslog;
+	bool log_time;
 	bool debug;
 };
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_CHECK = 256, OPT_CLEANUP, OPT_BPFFS, OPT_SYSLOG };
+	enum { OPT_CHECK = 256, OPT_CLEANUP, OPT_BPFFS, OPT_SYSLOG, OPT_LOG_TIME };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
 		{ "bpffs", required_argument, NULL, OPT_BPFFS },
 		{ "syslog", no_argument, NULL, OPT_SYSLOG },
+		{ "log-time", no_argument, NULL, OPT_LOG_TIME },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -77,6 +80,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_CLEANUP: o->cleanup = true; break;
 		case OPT_BPFFS: o->bpffs = optarg; break;
 		case OPT_SYSLOG: o->syslog = true; break;
+		case OPT_LOG_TIME: o->log_time = true; break;
 		case 'd': o->debug = true; break;
 		case 'V': printf("ipmp-agent %s\n", IPMP_VERSION); exit(0);
 		case 'h': usage(stdout); exit(0);
@@ -128,7 +132,7 @@ int main(int argc, char **argv)
 
 	if (parse_options(argc, argv, &o))
 		return 2;
-	log_init(o.syslog, o.debug ? LOG_DEBUG : LOG_INFO);
+	log_init(o.syslog, o.debug ? LOG_DEBUG : LOG_INFO, o.log_time);
 	libbpf_set_print(libbpf_log);
 	ret = config_load(o.config, &a.cfg);
 	if (o.check) {

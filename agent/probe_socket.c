@@ -10,26 +10,13 @@
 #include <unistd.h>
 
 #include <ipmp/probe.h>
+#include "inet_csum.h"
 #include "log.h"
 #include "probe_socket.h"
 
 #ifndef ICMP_FILTER
 #define ICMP_FILTER	1	/* linux/icmp.h, which clashes with net/if.h */
 #endif
-
-static uint16_t inet_checksum(const void *data, size_t len)
-{
-	const uint8_t *p = data;
-	uint32_t sum = 0;
-
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons(~sum & 0xffff);
-}
 
 static uint32_t kind_code(enum probe_kind kind)
 {
@@ -57,7 +44,7 @@ size_t probe_packet_build(uint8_t *buf, uint16_t echo_id, uint16_t seq, enum pro
 	payload->sent_ns = htobe64(sent_ns);
 	payload->kind = htonl(kind_code(kind));
 	payload->nonce = nonce;
-	icmp->checksum = inet_checksum(buf, len);
+	icmp->checksum = inet_csum(buf, len);
 	return len;
 }
 

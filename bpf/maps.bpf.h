@@ -11,6 +11,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <ipmp/maps.h>
+#include "count.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -70,10 +71,7 @@ struct {
 
 static __always_inline void count_drop(__u32 reason)
 {
-	__u64 *n = bpf_map_lookup_elem(&drops, &reason);
-
-	if (n)
-		*n += 1;
+	count_in(&drops, reason);
 }
 
 static __always_inline void count_member(__u32 slot, __u32 bytes, int rx)

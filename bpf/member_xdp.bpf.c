@@ -17,6 +17,7 @@
  */
 #include <linux/bpf.h>
 #include <linux/in.h>
+#include "count.h"
 #include "parse.h"
 #include <ipmp/maps.h>
 #include <ipmp/probe.h>
@@ -45,21 +46,13 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } probe_stats SEC(".maps");
 
-static __always_inline void count(__u32 what)
-{
-	__u64 *n = bpf_map_lookup_elem(&probe_stats, &what);
-
-	if (n)
-		*n += 1;
-}
-
 static __always_inline int report(__u32 ifindex, __u32 kind, __u16 seq, __u64 sent_ns,
 				  const void *src)
 {
 	struct ipmp_probe_event *ev = bpf_ringbuf_reserve(&probe_events, sizeof(*ev), 0);
 
 	if (!ev) {
-		count(IPMP_PROBE_STAT_RINGBUF_FULL);
+		count_in(&probe_stats, IPMP_PROBE_STAT_RINGBUF_FULL);
 		return XDP_DROP;
 	}
 	ev->rx_ns = bpf_ktime_get_ns();
@@ -72,7 +65,7 @@ static __always_inline int report(__u32 ifindex, __u32 kind, __u16 seq, __u64 se
 	__builtin_memset(ev->src, 0, sizeof(ev->src));
 	__builtin_memcpy(ev->src, src, 4);
 	bpf_ringbuf_submit(ev, 0);
-	count(IPMP_PROBE_STAT_REPLIES);
+	count_in(&probe_stats, IPMP_PROBE_STAT_REPLIES);
 	return XDP_DROP;
 }
 
@@ -130,7 +123,7 @@ int member_xdp(struct xdp_md *ctx)
 	if (!payload)
 		return XDP_PASS;	/* too short to be one of ours (spec 3.9) */
 	if (payload->nonce != cfg->nonce) {
-		count(IPMP_PROBE_STAT_SPOOFED);
+		count_in(&probe_stats, IPMP_PROBE_STAT_SPOOFED);
 		return XDP_DROP;
 	}
 	return report(ifindex, bpf_ntohl(payload->kind), bpf_ntohs(icmp->seq),

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "bpf_test.h"
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -517,15 +518,9 @@ int main(void)
 		cmocka_unit_test(test_ingress_without_config_passes_everything),
 	};
 
-	if (geteuid() != 0) {
-		printf("1..0 # SKIP needs root to load eBPF programs\n");
-		return 0;
-	}
-	/* a namespace of our own: lo is ifindex 1 and nothing real is touched */
-	if (unshare(CLONE_NEWNET)) {
-		perror("unshare(CLONE_NEWNET)");
-		return 1;
-	}
-	libbpf_set_print(NULL);
+	int ret = bpf_test_enter();
+
+	if (ret)
+		return ret < 0;
 	return cmocka_run_group_tests_name("bpf_dataplane", tests, setup, teardown);
 }

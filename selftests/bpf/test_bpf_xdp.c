@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "bpf_test.h"
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -349,14 +350,9 @@ int main(void)
 		cmocka_unit_test(test_arp_probe_replies),
 	};
 
-	if (geteuid() != 0) {
-		printf("1..0 # SKIP needs root to load eBPF programs\n");
-		return 0;
-	}
-	if (unshare(CLONE_NEWNET)) {
-		perror("unshare(CLONE_NEWNET)");
-		return 1;
-	}
-	libbpf_set_print(NULL);
+	int ret = bpf_test_enter();
+
+	if (ret)
+		return ret < 0;
 	return cmocka_run_group_tests_name("bpf_xdp", tests, setup, teardown);
 }

@@ -34,6 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "inet_csum.h"
+
 #define PATTERN_MOD 251
 
 static uint64_t now_us(void)
@@ -239,20 +241,6 @@ static int udp_stream(struct sockaddr_in *sa, unsigned pps, double seconds)
 	return 0;
 }
 
-static uint16_t checksum16(const void *data, size_t len)
-{
-	const uint8_t *p = data;
-	uint32_t sum = 0;
-
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons(~sum & 0xffff);
-}
-
 /* The probe reply layout of include/ipmp/probe.h, written out by hand on purpose. */
 static int echo_forge(const char *dst, const char *src, unsigned id, const char *nonce_hex,
 		      unsigned seq_from, unsigned seq_to, unsigned rounds)
@@ -298,7 +286,7 @@ static int echo_forge(const char *dst, const char *src, unsigned id, const char 
 			memcpy(pkt + 28, &be_now, 8);
 			memcpy(pkt + 36, &kind, 4);
 			memcpy(pkt + 44, nonce, 8);
-			uint16_t c = checksum16(pkt + 20, sizeof(pkt) - 20);
+			uint16_t c = inet_csum(pkt + 20, sizeof(pkt) - 20);
 			memcpy(pkt + 22, &c, 2);
 			if (sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)) < 0)
 				return die("sendto");
