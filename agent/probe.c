@@ -128,13 +128,24 @@ static struct probe_slot *slot_back(struct probe_instance *pi, unsigned back)
 	return &pi->slots[(pi->next_slot + PROBE_STATS_COUNT - back) % PROBE_STATS_COUNT];
 }
 
-/* How long an unanswered probe may wait: its target's CRTT, else the interval. */
+/*
+ * How long an unanswered probe may wait: its target's CRTT, else (no
+ * sample yet) the probe interval (spec 3.10). in.mpathd tests "CRTT = 0"
+ * on a millisecond value, which a sub-millisecond path also truncates to;
+ * the fallback then gave the newest probe a whole interval and a failure
+ * could come one probe later than the FDT promises (found by
+ * test_detection_never_exceeds_fdt). So: the estimate in nanoseconds, at
+ * least a millisecond, and the interval only when there is no estimate.
+ */
 static uint64_t slot_timeout_ns(struct probe_instance *pi, const struct probe_slot *s)
 {
 	struct probe_target *t = targets_find(pi, &s->target);
-	unsigned ms = t && t->crtt_ms ? t->crtt_ms : pg_of(pi)->interval_ms;
+	uint64_t crtt_ns;
 
-	return (uint64_t)ms * 1000000;
+	if (!t || t->sa_ns < 0)
+		return (uint64_t)pg_of(pi)->interval_ms * 1000000;
+	crtt_ns = t->sa_ns / 8 + t->sv_ns;
+	return crtt_ns > 1000000 ? crtt_ns : 1000000;
 }
 
 static void slot_lose(struct probe_instance *pi, struct probe_slot *s, uint64_t now_ns)

@@ -258,6 +258,35 @@ static void test_probe_failure_within_fdt_and_repair(void **state)
 	sim_free(s);
 }
 
+/* in.mpathd's promise, at any phase of the probe cycle, on a sub-millisecond path */
+static void test_detection_never_exceeds_fdt(void **state)
+{
+	struct sim *s = sim_new(TWO_MEMBERS);
+	uint64_t worst = 0;
+
+	start_with_target(s, "192.0.2.1");
+	sim_run(s, now_ms(s) + 5000);
+	for (int trial = 0; trial < 200; trial++) {
+		uint64_t cut;
+
+		sim_run(s, now_ms(s) + 1 + (trial * 37) % 1000);	/* a different phase each time */
+		cut = now_ms(s);
+		s->failed_at_ns[0] = 0;
+		s->dead[0] = true;
+		sim_run(s, cut + 8000);
+		assert_true(s->failed_at_ns[0]);
+		if (s->failed_at_ns[0] - MS(cut) > worst)
+			worst = s->failed_at_ns[0] - MS(cut);
+		s->dead[0] = false;
+		sim_run(s, now_ms(s) + 20000);
+		assert_false(s->g.members[0].flags & MEMBER_F_FAILED);
+	}
+	if (worst > MS(7000))
+		fail_msg("a detection took %llu ms, over the FDT of 7000 ms",
+			 (unsigned long long)(worst / 1000000));
+	sim_free(s);
+}
+
 static void test_every_target_dies_is_a_group_failure(void **state)
 {
 	struct sim *s = sim_new(TWO_MEMBERS);
@@ -527,6 +556,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_interval_from_fdt),
 		cmocka_unit_test(test_probe_failure_within_fdt_and_repair),
+		cmocka_unit_test(test_detection_never_exceeds_fdt),
 		cmocka_unit_test(test_every_target_dies_is_a_group_failure),
 		cmocka_unit_test(test_member_without_probing_keeps_classification_local),
 		cmocka_unit_test(test_quiet_period),
