@@ -25,7 +25,7 @@ msg = @printf '  %-5s %s\n' $(1) $(2);
 endif
 
 MULTIARCH := $(shell $(CC) -dumpmachine)
-PKGS      := libbpf libevent libmnl inih
+PKGS      := libbpf libevent libmnl inih jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -62,10 +62,10 @@ $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 # --- user space ---------------------------------------------------------------
 LIB_SRCS   := $(wildcard lib/*.c)
 AGENT_CORE := agent/config.c agent/log.c agent/clock.c agent/group.c agent/binding.c \
-	agent/probe.c agent/targets.c \
+	agent/probe.c agent/targets.c agent/snapshot.c \
 	agent/link.c
 AGENT_SYS  := agent/netlink.c agent/dataplane.c agent/announce.c agent/sysctl.c \
-	agent/probe_socket.c agent/prober.c \
+	agent/probe_socket.c agent/prober.c agent/control.c \
 	agent/agent.c agent/main.c
 AGENT_SRCS := $(AGENT_CORE) $(AGENT_SYS)
 
@@ -82,7 +82,11 @@ $(BUILD)/ipmp-agent: $(call objs,$(AGENT_SRCS) $(LIB_SRCS))
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-BINS := $(BUILD)/ipmp-agent
+$(BUILD)/ipmpstat: $(call objs,cmd/ipmpstat/ipmpstat.c $(LIB_SRCS))
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+BINS := $(BUILD)/ipmp-agent $(BUILD)/ipmpstat
 
 # --- tests --------------------------------------------------------------------
 UNIT_TESTS := $(patsubst selftests/unit/%.c,$(BUILD)/selftests/%,$(wildcard selftests/unit/test_*.c))
@@ -156,6 +160,7 @@ install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
 		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/doc/ipmp
 	install -m 0755 $(BUILD)/ipmp-agent $(DESTDIR)$(PREFIX)/sbin/ipmp-agent
+	install -m 0755 $(BUILD)/ipmpstat $(DESTDIR)$(PREFIX)/sbin/ipmpstat
 	install -m 0644 man/ipmp-agent.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 0644 man/ipmp.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 0644 etc/ipmp.conf.example $(DESTDIR)$(PREFIX)/share/doc/ipmp/

@@ -17,6 +17,7 @@
 #include <linux/rtnetlink.h>
 
 #include "agent.h"
+#include "control.h"
 #include "log.h"
 #include "prober.h"
 #include "sysctl.h"
@@ -417,11 +418,14 @@ int agent_start(struct agent *a)
 	nl_events_read(&a->events, discard_event, NULL, NULL);
 	agent_resync(a);
 	prober_routes_rescan(a);
-	return 0;
+	a->control = control_open(a, a->socket_path);
+	return a->control ? 0 : -EIO;
 }
 
 void agent_stop(struct agent *a)
 {
+	control_close(a->control);
+	a->control = NULL;
 	for (unsigned i = 0; i < a->ngroups; i++) {
 		struct agent_group *ag = &a->groups[i];
 

@@ -39,9 +39,13 @@ struct agent_group {
 	unsigned nprobe_lag;
 };
 
+struct control;
+
 struct agent {
 	struct ipmp_config cfg;
 	const char *bpffs;
+	const char *socket_path;
+	struct control *control;
 	const struct ipmp_clock *clock;
 	struct event_base *base;
 	struct nl nl;		/* requests */

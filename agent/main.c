@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "control.h"
 #include "log.h"
 
 #define DEFAULT_CONFIG	"/etc/ipmp/ipmp.conf"
@@ -35,6 +36,7 @@ static void usage(FILE *f)
 		"                      configuration names, and exit\n"
 		"      --bpffs DIR     where maps and programs are pinned (default " DEFAULT_BPFFS ");\n"
 		"                      a bpffs is mounted there if none is\n"
+		"      --socket PATH   control socket (default " IPMP_SOCKET_DEFAULT ")\n"
 		"      --syslog        log to syslog (ident ipmp-agent, facility daemon)\n"
 		"      --log-time      prefix log lines on stderr with the time (s.us since 1970)\n"
 		"  -d, --debug         log debug messages too\n"
@@ -48,6 +50,7 @@ static void usage(FILE *f)
 struct options {
 	const char *config;
 	const char *bpffs;
+	const char *socket;
 	bool check;
 	bool cleanup;
 	bool syslog;
@@ -57,12 +60,13 @@ struct options {
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_CHECK = 256, OPT_CLEANUP, OPT_BPFFS, OPT_SYSLOG, OPT_LOG_TIME };
+	enum { OPT_CHECK = 256, OPT_CLEANUP, OPT_BPFFS, OPT_SYSLOG, OPT_LOG_TIME, OPT_SOCKET };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
 		{ "bpffs", required_argument, NULL, OPT_BPFFS },
+		{ "socket", required_argument, NULL, OPT_SOCKET },
 		{ "syslog", no_argument, NULL, OPT_SYSLOG },
 		{ "log-time", no_argument, NULL, OPT_LOG_TIME },
 		{ "debug", no_argument, NULL, 'd' },
@@ -72,13 +76,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 	};
 	int c;
 
-	*o = (struct options){ .config = DEFAULT_CONFIG, .bpffs = DEFAULT_BPFFS };
+	*o = (struct options){ .config = DEFAULT_CONFIG, .bpffs = DEFAULT_BPFFS,
+			       .socket = IPMP_SOCKET_DEFAULT };
 	while ((c = getopt_long(argc, argv, "c:dVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->config = optarg; break;
 		case OPT_CHECK: o->check = true; break;
 		case OPT_CLEANUP: o->cleanup = true; break;
 		case OPT_BPFFS: o->bpffs = optarg; break;
+		case OPT_SOCKET: o->socket = optarg; break;
 		case OPT_SYSLOG: o->syslog = true; break;
 		case OPT_LOG_TIME: o->log_time = true; break;
 		case 'd': o->debug = true; break;
@@ -151,6 +157,7 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	a.bpffs = o.bpffs;
+	a.socket_path = o.socket;
 	a.base = event_base_new();
 	if (!a.base) {
 		pr_err("cannot create the event loop");

@@ -8,7 +8,8 @@ set -u
 cd "$(dirname "$0")/.."
 
 export CMOCKA_MESSAGE_OUTPUT=TAP
-tests=(build/selftests/test_config build/selftests/test_group build/selftests/test_probe)
+tests=(build/selftests/test_config build/selftests/test_group build/selftests/test_probe
+	selftests/cmd/ipmpstat_golden.sh)
 if [ "${1:-all}" != unit ]; then
 	if [ "$(id -u)" = 0 ]; then
 		tests+=(build/selftests/test_bpf_*)

@@ -25,7 +25,7 @@ ASSERT "--check names file and line of the address error" \
 	grep -qF "$TMP/bad.conf:6: address '192.0.2.300/24': not an IP address" <<<"$out"
 
 before=$(ip -n "$NS_H" -d link show; nsx "$NS_H" sysctl net.ipv4.conf.m0.arp_ignore)
-nsx "$NS_H" "$AGENT" -c "$TMP/bad.conf" --bpffs "$BPFFS" >"$TMP/agent.log" 2>&1
+nsx "$NS_H" "$AGENT" -c "$TMP/bad.conf" --bpffs "$BPFFS" --socket "$IPMP_SOCKET" >"$TMP/agent.log" 2>&1
 rc=$?
 after=$(ip -n "$NS_H" -d link show; nsx "$NS_H" sysctl net.ipv4.conf.m0.arp_ignore)
 ASSERT_EQ "the agent exits 1 on a bad file" 1 "$rc"
@@ -37,7 +37,7 @@ ASSERT "--check accepts a good file" "$AGENT" -c "$TMP/good.conf" --check
 
 # An interface called ipmp0 that is not ours is refused, and left alone.
 nsx "$NS_H" ip link add ipmp0 type bridge
-nsx "$NS_H" "$AGENT" -c "$TMP/good.conf" --bpffs "$BPFFS" >"$TMP/agent.log" 2>&1
+nsx "$NS_H" "$AGENT" -c "$TMP/good.conf" --bpffs "$BPFFS" --socket "$IPMP_SOCKET" >"$TMP/agent.log" 2>&1
 ASSERT_EQ "the agent exits 1 when ipmp0 is someone else's" 1 "$?"
 ASSERT "it says why" grep -qF "ipmp0 exists and is not a group interface (kind 'bridge', not veth)" "$TMP/agent.log"
 ASSERT "the bridge is still there and no filter was left on m0" sh -c \

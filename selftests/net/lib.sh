@@ -31,6 +31,9 @@ FAR=198.51.100.1
 
 TMP=$(mktemp -d /tmp/ipmp-test.XXXXXX)
 BPFFS=$TMP/bpffs
+# the agent's control socket, and where the tools look for it
+export IPMP_SOCKET=$TMP/ipmp.sock
+IPMPSTAT=${IPMPSTAT:-$ROOT/build/ipmpstat}
 AGENT_PID=
 NMEMBERS=0
 TAP_N=0
@@ -171,7 +174,7 @@ group_up() {
 agent_start() {
 	local conf=$1
 	shift
-	ip netns exec "$NS_H" "$AGENT" -c "$conf" --bpffs "$BPFFS" -d "$@" \
+	ip netns exec "$NS_H" "$AGENT" -c "$conf" --bpffs "$BPFFS" --socket "$IPMP_SOCKET" -d "$@" \
 		>>"$TMP/agent.log" 2>&1 &
 	AGENT_PID=$!
 	if ! wait_until 5000 group_up; then

@@ -34,7 +34,7 @@ nsx "$NS_H" "$AGENT" -c "$TMP/ipmp.conf" --bpffs "$BPFFS" --cleanup >>"$TMP/agen
 # --- multicast discovery -----------------------------------------------------------
 : >"$TMP/agent.log"
 write_probe_config "$TMP/ipmp.conf" $FDT
-ip netns exec "$NS_H" "$AGENT" -c "$TMP/ipmp.conf" --bpffs "$BPFFS" -d >>"$TMP/agent.log" 2>&1 &
+ip netns exec "$NS_H" "$AGENT" -c "$TMP/ipmp.conf" --bpffs "$BPFFS" --socket "$IPMP_SOCKET" -d >>"$TMP/agent.log" 2>&1 &
 AGENT_PID=$!		# no default route this time: no routers to find
 ASSERT "hosts answering the all-hosts echo become targets" \
 	wait_until 3000 sh -c "grep -q 'm0: probe target .* (found by multicast)' $TMP/agent.log"

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The control socket (agent/control.h). Requests and replies are one JSON
+ * object per line:
+ *   -> {"version": 1, "cmd": "snapshot"}
+ *   <- {"version": 1, "ok": true, "snapshot": {...}}
+ *   <- {"version": 1, "ok": false, "error": "unknown command 'x'"}
+ */
+#define _GNU_SOURCE	/* struct ucred */
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/listener.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "control.h"
+#include "log.h"
+#include "snapshot.h"
+
+struct control {
+	struct agent *agent;
+	struct evconnlistener *listener;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	unsigned nclients;
+};
+
+struct client {
+	struct control *control;
+	struct bufferevent *bev;
+	struct ucred cred;
+};
+
+static void client_free(struct client *cl)
+{
+	cl->control->nclients--;
+	bufferevent_free(cl->bev);
+	free(cl);
+}
+
+/* Queue one reply line; a client that lets replies pile up is dropped. */
+static bool client_reply(struct client *cl, json_t *reply)
+{
+	struct evbuffer *out = bufferevent_get_output(cl->bev);
+	char *text;
+
+	json_object_set_new(reply, "version", json_integer(IPMP_PROTOCOL_VERSION));
+	text = json_dumps(reply, JSON_COMPACT);
+	json_decref(reply);
+	if (!text)
+		return false;
+	if (evbuffer_get_length(out) + strlen(text) > CONTROL_OUTPUT_MAX) {
+		pr_warn("control: dropping a client that does not read its replies");
+		free(text);
+		return false;
+	}
+	evbuffer_add(out, text, strlen(text));
+	evbuffer_add(out, "\n", 1);
+	free(text);
+	return true;
+}
+
+static json_t *error_reply(const char *fmt, const char *arg)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), fmt, arg);
+	return json_pack("{s:b, s:s}", "ok", 0, "error", msg);
+}
+
+static json_t *cmd_snapshot(struct control *c)
+{
+	struct agent *a = c->agent;
+	struct ipmp_group *groups[a->ngroups ? a->ngroups : 1];
+	json_t *snap;
+
+	for (unsigned i = 0; i < a->ngroups; i++)
+		groups[i] = &a->groups[i].group;
+	snap = snapshot_build(groups, a->ngroups);
+	if (!snap)
+		return error_reply("%s", "out of memory");
+	return json_pack("{s:b, s:o}", "ok", 1, "snapshot", snap);
+}
+
+static json_t *handle_request(struct client *cl, const char *line)
+{
+	json_error_t jerr;
+	json_t *req = json_loads(line, 0, &jerr), *reply;
+	const char *cmd;
+	json_int_t version;
+
+	if (!req || !json_is_object(req)) {
+		json_decref(req);
+		return error_reply("malformed request: %s", req ? "not an object" : jerr.text);
+	}
+	version = json_integer_value(json_object_get(req, "version"));
+	cmd = json_string_value(json_object_get(req, "cmd"));
+	if (version != IPMP_PROTOCOL_VERSION)
+		reply = error_reply("unsupported protocol version (this agent speaks %s)", "1");
+	else if (!cmd)
+		reply = error_reply("%s", "request without cmd");
+	else if (!strcmp(cmd, "ping"))
+		reply = json_pack("{s:b}", "ok", 1);
+	else if (!strcmp(cmd, "snapshot"))
+		reply = cmd_snapshot(cl->control);
+	else
+		reply = error_reply("unknown command '%s'", cmd);
+	json_decref(req);
+	return reply;
+}
+
+static void client_read(struct bufferevent *bev, void *arg)
+{
+	struct client *cl = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	size_t len;
+	char *line;
+
+	while ((line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF))) {
+		bool ok = len <= CONTROL_REQUEST_MAX ?
+				  client_reply(cl, handle_request(cl, line)) :
+				  (client_reply(cl, error_reply("%s", "request too long")), false);
+
+		free(line);
+		if (!ok) {
+			client_free(cl);
+			return;
+		}
+	}
+	if (evbuffer_get_length(in) > CONTROL_REQUEST_MAX) {
+		client_reply(cl, error_reply("%s", "request too long"));
+		bufferevent_flush(bev, EV_WRITE, BEV_FLUSH);
+		client_free(cl);
+	}
+}
+
+static void client_event(struct bufferevent *bev, short what, void *arg)
+{
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		client_free(arg);
+}
+
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int len,
+		      void *arg)
+{
+	struct control *c = arg;
+	socklen_t credlen = sizeof(struct ucred);
+	struct client *cl;
+
+	if (c->nclients >= CONTROL_CLIENTS_MAX) {
+		close(fd);
+		return;
+	}
+	cl = calloc(1, sizeof(*cl));
+	if (!cl) {
+		close(fd);
+		return;
+	}
+	cl->control = c;
+	getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cl->cred, &credlen);
+	cl->bev = bufferevent_socket_new(c->agent->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!cl->bev) {
+		close(fd);
+		free(cl);
+		return;
+	}
+	c->nclients++;
+	bufferevent_setcb(cl->bev, client_read, NULL, client_event, cl);
+	bufferevent_enable(cl->bev, EV_READ | EV_WRITE);
+}
+
+static int mkdir_parent(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+struct control *control_open(struct agent *a, const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct control *c;
+	int ret;
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		pr_err("control socket path %s is too long", path);
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->agent = a;
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	ret = mkdir_parent(path);
+	if (ret) {
+		pr_err("cannot create the directory of %s: %s", path, strerror(-ret));
+		free(c);
+		return NULL;
+	}
+	unlink(path);	/* a previous agent's */
+	c->listener = evconnlistener_new_bind(a->base, on_accept, c,
+					      LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 64,
+					      (struct sockaddr *)&sun, sizeof(sun));
+	if (!c->listener) {
+		pr_err("cannot listen on %s: %s", path, strerror(errno));
+		free(c);
+		return NULL;
+	}
+	chmod(path, 0666);	/* anyone reads; changes are checked per request */
+	return c;
+}
+
+void control_close(struct control *c)
+{
+	if (!c)
+		return;
+	evconnlistener_free(c->listener);
+	unlink(c->path);
+	free(c);
+}

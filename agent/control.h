@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The control socket: a Unix stream socket speaking newline-delimited JSON
+ * (docs/protocol.md). Anyone may read state; requests that change it
+ * need uid 0 or CAP_NET_ADMIN (SO_PEERCRED). Every client has bounded
+ * buffers: an over-long request is refused, a client that does not read
+ * its replies is dropped; none can stall the agent.
+ */
+#ifndef IPMP_CONTROL_H
+#define IPMP_CONTROL_H
+
+#include <event2/event.h>
+
+struct agent;
+struct control;
+
+#define IPMP_SOCKET_DEFAULT	"/run/ipmp/ipmp.sock"
+#define CONTROL_REQUEST_MAX	(64 * 1024)
+#define CONTROL_OUTPUT_MAX	(8 * 1024 * 1024)
+#define CONTROL_CLIENTS_MAX	1024
+
+struct control *control_open(struct agent *a, const char *path);
+void control_close(struct control *c);
+
+#endif

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Building the snapshot (agent/snapshot.h). Every value the tools print is
+ * decided here, after spec 1.3 and 3.17, so ipmpstat only formats:
+ *
+ *   group     ifname, name, state, fdt_ms (0 when nothing probes),
+ *             interfaces (group order: most recently joined first)
+ *   member    name, group (interface), active, flags, link, probe, state,
+ *             mode, testaddr, targets (firing order), and for -p later
+ *   address   address, state, group (interface), inbound, outbound
+ *
+ * Linux has no "UP address" on a member (data addresses live on the
+ * group); a member counts as having one when it is administratively up.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "snapshot.h"
+
+static bool member_up(const struct ipmp_member *m)
+{
+	return m->ifindex != 0;	/* present and set up by the agent */
+}
+
+/* spec 1.3.3 / 3.17: ACTIVE only when functioning, up, not inactive, not a dup */
+static bool member_view_active(const struct ipmp_member *m)
+{
+	return member_active(m) && member_up(m);
+}
+
+void snapshot_member_flags(const struct ipmp_member *m, char out[8])
+{
+	memcpy(out, "-------", 8);
+	if (m->flags & MEMBER_F_INACTIVE)
+		out[0] = 'i';
+	if (m->flags & MEMBER_F_STANDBY)
+		out[1] = 's';
+	if (m->group->nominated == m) {
+		out[2] = 'm';	/* IPv4 multicast and broadcast share one nominee */
+		out[3] = 'b';
+	}
+	if (!member_up(m))
+		out[5] = 'd';
+}
+
+static const char *member_link(const struct ipmp_member *m)
+{
+	return m->link_up ? "up" : "down";
+}
+
+/* spec 1.3.3 PROBE */
+static const char *member_probe(const struct ipmp_member *m)
+{
+	if (!m->probe.enabled)
+		return "disabled";
+	if (m->state == MEMBER_FAILED)
+		return "failed";
+	if (!targets_active(&m->probe))
+		return "unknown";
+	return "ok";
+}
+
+/* spec 1.3.3 STATE */
+static const char *member_view_state(const struct ipmp_member *m)
+{
+	switch (m->state) {
+	case MEMBER_RUNNING:
+		return "ok";
+	case MEMBER_FAILED:
+		return "failed";
+	case MEMBER_OFFLINE:
+		return "offline";
+	default:
+		return "unknown";
+	}
+}
+
+/*
+ * spec 1.3.4 MODE. Configured targets show as routes: in.mpathd's way to
+ * pin targets is static host routes, which it reports as routes.
+ */
+static const char *member_mode(const struct ipmp_member *m)
+{
+	if (!m->probe.enabled)
+		return "disabled";
+	if (m->probe.mode == TARGETS_ROUTES || m->probe.mode == TARGETS_CONFIGURED)
+		return "routes";
+	return "multicast";
+}
+
+static json_t *member_targets(struct ipmp_member *m)
+{
+	struct probe_instance *pi = &m->probe;
+	json_t *list = json_array();
+	char buf[IP_PREFIX_STRLEN];
+
+	if (!list || !probe_capable(pi))
+		return list;
+	/* firing order: from the next target, wrapping */
+	for (unsigned n = 0; n < pi->ntargets; n++) {
+		const struct probe_target *t = &pi->targets[(pi->next_target + n) % pi->ntargets];
+
+		if (t->status == TG_ACTIVE)
+			json_array_append_new(list,
+					      json_string(ip_prefix_str(&t->addr, false, buf, sizeof(buf))));
+	}
+	return list;
+}
+
+static json_t *member_json(struct ipmp_member *m)
+{
+	char flags[8], buf[IP_PREFIX_STRLEN];
+
+	snapshot_member_flags(m, flags);
+	return json_pack("{s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:s, s:o}",
+			 "name", m->ifname,
+			 "group", m->group->ifname,
+			 "active", member_view_active(m),
+			 "flags", flags,
+			 "link", member_link(m),
+			 "probe", member_probe(m),
+			 "state", member_view_state(m),
+			 "mode", member_mode(m),
+			 "testaddr", m->probe.enabled && m->probe.test_addr.plen != 0 ?
+					     ip_prefix_str(&m->probe.test_addr, false, buf, sizeof(buf)) : "",
+			 "targets", member_targets(m));
+}
+
+/* Members in group order: most recently joined first, as in.mpathd lists them. */
+static json_t *group_json(struct ipmp_group *g)
+{
+	bool probing = false;
+	json_t *members = json_array();
+
+	for (unsigned i = g->nmembers; i-- > 0;) {
+		json_array_append_new(members, json_string(g->members[i].ifname));
+		probing |= g->members[i].probe.enabled;
+	}
+	return json_pack("{s:s, s:s, s:s, s:i, s:o}", "ifname", g->ifname, "name", g->name,
+			 "state", group_state_names[g->state], "fdt_ms",
+			 probing ? (int)g->probe.fdt_ms : 0, "interfaces", members);
+}
+
+static json_t *address_json(struct ipmp_group *g, const struct ipmp_addr *a)
+{
+	char buf[IP_PREFIX_STRLEN];
+	json_t *outbound = json_array();
+
+	if (a->bound)
+		for (unsigned i = g->nmembers; i-- > 0;)
+			if (member_view_active(&g->members[i]))
+				json_array_append_new(outbound, json_string(g->members[i].ifname));
+	return json_pack("{s:s, s:s, s:s, s:s, s:o}", "address",
+			 ip_prefix_str(&a->prefix, false, buf, sizeof(buf)), "state", "up", "group",
+			 g->ifname, "inbound", a->bound ? a->bound->ifname : "", "outbound",
+			 outbound);
+}
+
+json_t *snapshot_build(struct ipmp_group *const *groups, unsigned ngroups)
+{
+	json_t *gs = json_array(), *ifs = json_array(), *addrs = json_array();
+
+	if (!gs || !ifs || !addrs)
+		goto fail;
+	/* most recently created group first (spec 1.3) */
+	for (unsigned i = ngroups; i-- > 0;) {
+		struct ipmp_group *g = groups[i];
+
+		json_array_append_new(gs, group_json(g));
+		for (unsigned j = g->nmembers; j-- > 0;)
+			json_array_append_new(ifs, member_json(&g->members[j]));
+		for (unsigned j = 0; j < g->naddrs; j++)
+			json_array_append_new(addrs, address_json(g, &g->addrs[j]));
+	}
+	return json_pack("{s:o, s:o, s:o}", "groups", gs, "interfaces", ifs, "addresses", addrs);
+fail:
+	json_decref(gs);
+	json_decref(ifs);
+	json_decref(addrs);
+	return NULL;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The agent's state as the tools see it (spec 3.17, the views libipmp
+ * gives ipmpstat): every group, member and data address, with the
+ * illumos enumerations already worked out, as one JSON object. Built
+ * from the model in one pass, so it is self-consistent.
+ */
+#ifndef IPMP_SNAPSHOT_H
+#define IPMP_SNAPSHOT_H
+
+#include <jansson.h>
+
+#include "group.h"
+
+#define IPMP_PROTOCOL_VERSION	1
+
+/* groups[ngroups] as a snapshot object; NULL when out of memory. */
+json_t *snapshot_build(struct ipmp_group *const *groups, unsigned ngroups);
+
+/* The member flags string of ipmpstat -i (spec 1.3.3): "i s m b M d h" or '-'. */
+void snapshot_member_flags(const struct ipmp_member *m, char out[8]);
+
+#endif

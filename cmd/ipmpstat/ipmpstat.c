@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * ipmpstat: IPMP state at a glance, column for column as illumos prints it
+ * (spec 1). The agent decides every value (agent/snapshot.c); this file
+ * chooses rows and formats them through the field tables below and
+ * lib/ofmt.c. Beyond illumos: -j prints the selection as JSON.
+ *
+ * IPMPSTAT_SNAPSHOT=FILE reads a saved snapshot instead of asking the
+ * agent (golden tests; looking at a snapshot someone sent you).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "ipaddr.h"
+#include "ipmp_client.h"
+#include "ofmt.h"
+
+static const char *progname = "ipmpstat";
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: warning: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: %s %s\n", progname, "[-n] [-o <field> [-P]] -a|-g|-i|-p|-t");
+	fputs("\n  output modes:\t -a  display IPMP data address information\n"
+	      "\t\t -g  display IPMP group information\n"
+	      "\t\t -i  display IPMP-related IP interface information\n"
+	      "\t\t -p  display IPMP probe information\n"
+	      "\t\t -t  display IPMP target information\n"
+	      "\n       options:\t -n  display IP addresses numerically\n"
+	      "\t\t -o  display only the specified fields, in order\n"
+	      "\t\t -P  display using parsable output mode\n",
+	      stderr);
+	exit(1);
+}
+
+/* --- values ------------------------------------------------------------------------ */
+
+struct row {
+	const struct ipmp_snapshot *snap;
+	const void *obj;
+};
+
+static bool numeric;
+
+/* spec 1.3: getnameinfo with NI_NOFQDN, numeric with -n or when unresolvable */
+static void addr_format(const char *text, char *buf, size_t len)
+{
+	struct ip_prefix p;
+	const char *why;
+	union {
+		struct sockaddr_in in;
+		struct sockaddr_in6 in6;
+	} sa = {};
+	socklen_t salen;
+
+	if (numeric || ip_prefix_parse(text, false, &p, &why)) {
+		snprintf(buf, len, "%s", text);
+		return;
+	}
+	if (p.family == AF_INET) {
+		sa.in.sin_family = AF_INET;
+		memcpy(&sa.in.sin_addr, p.addr, 4);
+		salen = sizeof(sa.in);
+	} else {
+		sa.in6.sin6_family = AF_INET6;
+		memcpy(&sa.in6.sin6_addr, p.addr, 16);
+		salen = sizeof(sa.in6);
+	}
+	if (getnameinfo((struct sockaddr *)&sa, salen, buf, len, NULL, 0, NI_NOFQDN))
+		snprintf(buf, len, "%s", text);
+}
+
+static void join(char *buf, size_t len, char (*names)[IPMP_CLIENT_NAME_MAX], unsigned n, bool addrs)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < n && used < len; i++) {
+		char one[NI_MAXHOST];
+
+		if (addrs)
+			addr_format(names[i], one, sizeof(one));
+		else
+			snprintf(one, sizeof(one), "%s", names[i]);
+		used += snprintf(buf + used, len - used, "%s%s", i ? " " : "", one);
+	}
+}
+
+/* -a */
+enum { A_ADDRESS, A_STATE, A_GROUP, A_INBOUND, A_OUTBOUND };
+static const struct ofmt_field addr_fields[] = {
+	{ "ADDRESS", 26, A_ADDRESS }, { "STATE", 7, A_STATE }, { "GROUP", 12, A_GROUP },
+	{ "INBOUND", 12, A_INBOUND }, { "OUTBOUND", 23, A_OUTBOUND },
+};
+
+static bool addr_value(int id, const void *r, char *buf, size_t len)
+{
+	const struct ipmp_snap_addr *a = ((const struct row *)r)->obj;
+	bool up = !strcmp(a->state, "up");
+
+	switch (id) {
+	case A_ADDRESS:
+		addr_format(a->address, buf, len);
+		break;
+	case A_STATE:
+		snprintf(buf, len, "%s", a->state);
+		break;
+	case A_GROUP:
+		snprintf(buf, len, "%s", a->group);
+		break;
+	case A_INBOUND:
+		snprintf(buf, len, "%s", up ? a->inbound : "");
+		break;
+	case A_OUTBOUND:
+		if (up && a->inbound[0])
+			join(buf, len, a->outbound, a->noutbound, false);
+		else
+			buf[0] = '\0';
+		break;
+	}
+	return true;
+}
+
+/* -g */
+enum { G_GROUP, G_GROUPNAME, G_STATE, G_FDT, G_INTERFACES };
+static const struct ofmt_field group_fields[] = {
+	{ "GROUP", 12, G_GROUP }, { "GROUPNAME", 12, G_GROUPNAME }, { "STATE", 10, G_STATE },
+	{ "FDT", 10, G_FDT }, { "INTERFACES", 30, G_INTERFACES },
+};
+
+/* spec 1.3.2: active ones, then (inactive ones), then [the rest] */
+static void group_interfaces(const struct row *r, char *buf, size_t len)
+{
+	const struct ipmp_snap_group *g = r->obj;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int pass = 0; pass < 3; pass++) {
+		bool opened = false;
+
+		for (unsigned i = 0; i < g->ninterfaces; i++) {
+			const struct ipmp_snap_if *ifp = ipmp_snapshot_if(r->snap, g->interfaces[i]);
+			int kind = !ifp ? 2 : ifp->active ? 0 : ifp->flags[0] == 'i' ? 1 : 2;
+
+			if (kind != pass || used >= len)
+				continue;
+			used += snprintf(buf + used, len - used, "%s%s%s",
+					 opened ? " " : used ? " " : "",
+					 !opened && pass == 1 ? "(" : !opened && pass == 2 ? "[" : "",
+					 g->interfaces[i]);
+			opened = true;
+		}
+		if (opened && pass && used < len)
+			used += snprintf(buf + used, len - used, "%s", pass == 1 ? ")" : "]");
+	}
+}
+
+static bool group_value(int id, const void *r, char *buf, size_t len)
+{
+	const struct ipmp_snap_group *g = ((const struct row *)r)->obj;
+
+	switch (id) {
+	case G_GROUP:
+		snprintf(buf, len, "%s", g->ifname);
+		break;
+	case G_GROUPNAME:
+		snprintf(buf, len, "%s", g->name);
+		break;
+	case G_STATE:
+		snprintf(buf, len, "%s", g->state);
+		break;
+	case G_FDT:
+		if (g->fdt_ms)
+			snprintf(buf, len, "%.2fs", g->fdt_ms / 1000.0);
+		else
+			buf[0] = '\0';
+		break;
+	case G_INTERFACES:
+		group_interfaces(r, buf, len);
+		break;
+	}
+	return true;
+}
+
+/* -i */
+enum { I_INTERFACE, I_ACTIVE, I_GROUP, I_FLAGS, I_LINK, I_PROBE, I_STATE };
+static const struct ofmt_field if_fields[] = {
+	{ "INTERFACE", 12, I_INTERFACE }, { "ACTIVE", 8, I_ACTIVE }, { "GROUP", 12, I_GROUP },
+	{ "FLAGS", 10, I_FLAGS }, { "LINK", 10, I_LINK }, { "PROBE", 10, I_PROBE },
+	{ "STATE", 10, I_STATE },
+};
+
+static bool if_value(int id, const void *r, char *buf, size_t len)
+{
+	const struct ipmp_snap_if *i = ((const struct row *)r)->obj;
+	const char *v = "";
+
+	switch (id) {
+	case I_INTERFACE: v = i->name; break;
+	case I_ACTIVE: v = i->active ? "yes" : "no"; break;
+	case I_GROUP: v = i->group; break;
+	case I_FLAGS: v = i->flags; break;
+	case I_LINK: v = i->link; break;
+	case I_PROBE: v = i->probe; break;
+	case I_STATE: v = i->state; break;
+	}
+	snprintf(buf, len, "%s", v);
+	return true;
+}
+
+/* -t */
+enum { T_INTERFACE, T_MODE, T_TESTADDR, T_TARGETS };
+static const struct ofmt_field target_fields[] = {
+	{ "INTERFACE", 12, T_INTERFACE }, { "MODE", 10, T_MODE }, { "TESTADDR", 20, T_TESTADDR },
+	{ "TARGETS", 38, T_TARGETS },
+};
+
+static bool target_value(int id, const void *r, char *buf, size_t len)
+{
+	const struct ipmp_snap_if *i = ((const struct row *)r)->obj;
+	bool disabled = !strcmp(i->mode, "disabled");
+
+	switch (id) {
+	case T_INTERFACE:
+		snprintf(buf, len, "%s", i->name);
+		break;
+	case T_MODE:
+		snprintf(buf, len, "%s", i->mode);
+		break;
+	case T_TESTADDR:
+		if (disabled || !i->testaddr[0])
+			buf[0] = '\0';
+		else
+			addr_format(i->testaddr, buf, len);
+		break;
+	case T_TARGETS:
+		join(buf, len, i->targets, i->ntargets, true);
+		break;
+	}
+	return true;
+}
+
+/* -p: the table exists so -o is checked as illumos checks it */
+static const struct ofmt_field probe_fields[] = {
+	{ "TIME", 10, 0 }, { "INTERFACE", 12, 1 }, { "PROBE", 7, 2 }, { "NETRTT", 10, 3 },
+	{ "RTT", 10, 4 }, { "RTTAVG", 10, 5 }, { "TARGET", 20, 6 }, { "RTTDEV", 10, 7 },
+};
+
+/* --- main ---------------------------------------------------------------------------- */
+
+static void snapshot_from_file(const char *path, struct ipmp_snapshot *snap)
+{
+	json_error_t jerr;
+	json_t *obj = json_load_file(path, 0, &jerr);
+	char err[256];
+
+	if (!obj)
+		die("cannot snapshot IPMP state: %s: %s", path, jerr.text);
+	if (ipmp_snapshot_decode(json_is_object(json_object_get(obj, "snapshot")) ?
+					 json_object_get(obj, "snapshot") : obj,
+				 snap, err, sizeof(err)))
+		die("cannot snapshot IPMP state: %s", err);
+	json_decref(obj);
+}
+
+static void snapshot_from_agent(struct ipmp_snapshot *snap)
+{
+	struct ipmp_client c;
+
+	if (ipmp_client_open(&c, NULL) || ipmp_client_ping(&c))
+		die("cannot contact in.mpathd(1M) -- is IPMP in use?");
+	if (ipmp_client_snapshot(&c, snap))
+		die("cannot snapshot IPMP state: %s", c.error[0] ? c.error : strerror(errno));
+	ipmp_client_close(&c);
+}
+
+static unsigned screen_rows(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) || !ws.ws_row || !ws.ws_col)
+		return 24;
+	return ws.ws_row;
+}
+
+int main(int argc, char **argv)
+{
+	const char *olist = NULL, *file = getenv("IPMPSTAT_SNAPSHOT");
+	char mode = 0, err[512], warning[512];
+	enum ofmt_style style = OFMT_HUMAN;
+	bool parsable = false, json = false;
+	struct ipmp_snapshot snap;
+	const struct ofmt_field *fields;
+	unsigned nfields;
+	ofmt_value_fn value;
+	struct ofmt o;
+	int c;
+
+	progname = basename(argv[0]);
+	opterr = 0;
+	while ((c = getopt(argc, argv, "nLPo:agiptj")) != -1) {
+		switch (c) {
+		case 'n': numeric = true; break;
+		case 'L': break;	/* illumos: live state; a snapshot is always consistent here */
+		case 'P': parsable = true; break;
+		case 'j': json = true; break;
+		case 'o': olist = optarg; break;
+		case 'a': case 'g': case 'i': case 'p': case 't':
+			if (mode)
+				die("only one output format may be specified");
+			mode = c;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind < argc || !mode)
+		usage();
+	if (parsable)
+		style = OFMT_PARSABLE;
+	else if (json)
+		style = OFMT_JSON;
+
+	switch (mode) {
+	case 'a': fields = addr_fields; nfields = 5; value = addr_value; break;
+	case 'g': fields = group_fields; nfields = 5; value = group_value; break;
+	case 'i': fields = if_fields; nfields = 7; value = if_value; break;
+	case 't': fields = target_fields; nfields = 4; value = target_value; break;
+	default: fields = probe_fields; nfields = 8; value = if_value; break;
+	}
+	if (ofmt_open(&o, fields, nfields, olist, style, value, stdout, err, sizeof(err), warning,
+		      sizeof(warning)))
+		die("%s", err);
+	if (warning[0])
+		warn("%s", warning);
+	ofmt_set_screen_rows(&o, screen_rows());
+	if (mode == 'p')
+		die("probe mode (-p) is not available in this version of ipmpstat");
+
+	if (file)
+		snapshot_from_file(file, &snap);
+	else
+		snapshot_from_agent(&snap);
+
+	/* groups in the agent's order; members and addresses group by group */
+	for (unsigned g = 0; g < snap.ngroups; g++) {
+		struct row r = { .snap = &snap };
+
+		if (mode == 'g') {
+			r.obj = &snap.groups[g];
+			ofmt_print(&o, &r);
+		}
+		for (unsigned i = 0; mode != 'g' && mode != 'a' && i < snap.nifs; i++)
+			if (!strcmp(snap.ifs[i].group, snap.groups[g].ifname)) {
+				r.obj = &snap.ifs[i];
+				ofmt_print(&o, &r);
+			}
+		for (unsigned i = 0; mode == 'a' && i < snap.naddrs; i++)
+			if (!strcmp(snap.addrs[i].group, snap.groups[g].ifname)) {
+				r.obj = &snap.addrs[i];
+				ofmt_print(&o, &r);
+			}
+	}
+	ofmt_close(&o);
+	ipmp_snapshot_free(&snap);
+	return 0;
+}

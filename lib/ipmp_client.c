@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Control-socket client and snapshot decoding (lib/ipmp_client.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ipmp_client.h"
+
+#define IPMP_SOCKET_PATH	"/run/ipmp/ipmp.sock"
+#define REPLY_MAX		(16 * 1024 * 1024)
+
+int ipmp_client_open(struct ipmp_client *c, const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+
+	memset(c, 0, sizeof(*c));
+	if (!path)
+		path = getenv("IPMP_SOCKET");
+	if (!path || !*path)
+		path = IPMP_SOCKET_PATH;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c->fd < 0)
+		return -errno;
+	if (connect(c->fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		int err = -errno;
+
+		close(c->fd);
+		c->fd = -1;
+		return err;
+	}
+	return 0;
+}
+
+void ipmp_client_close(struct ipmp_client *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
+/* One reply line; the agent never sends more than one per request. */
+static int read_line(struct ipmp_client *c, char **out)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	ssize_t n;
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		if (len + 1 >= cap) {
+			char *grown = cap < REPLY_MAX ? realloc(buf, cap * 2) : NULL;
+
+			if (!grown) {
+				free(buf);
+				return -EMSGSIZE;
+			}
+			buf = grown;
+			cap *= 2;
+		}
+		n = read(c->fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			free(buf);
+			return n ? -errno : -ECONNRESET;
+		}
+		len += n;
+		if (memchr(buf + len - n, '\n', n))
+			break;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	return 0;
+}
+
+int ipmp_client_call(struct ipmp_client *c, const char *cmd, json_t *args, json_t **reply)
+{
+	json_t *req = args ? json_deep_copy(args) : json_object(), *rep;
+	json_error_t jerr;
+	char *text, *line = NULL;
+	size_t len;
+	int ret;
+
+	c->error[0] = '\0';
+	json_object_set_new(req, "version", json_integer(1));
+	json_object_set_new(req, "cmd", json_string(cmd));
+	text = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	if (!text)
+		return -ENOMEM;
+	len = strlen(text);
+	text[len++] = '\n';	/* over the terminating NUL: we send len bytes */
+	ret = send(c->fd, text, len, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -errno;
+	free(text);
+	if (ret)
+		return ret;
+	ret = read_line(c, &line);
+	if (ret)
+		return ret;
+	rep = json_loads(line, 0, &jerr);
+	free(line);
+	if (!rep || !json_is_object(rep)) {
+		snprintf(c->error, sizeof(c->error), "malformed reply from the agent");
+		json_decref(rep);
+		return -EPROTO;
+	}
+	if (!json_is_true(json_object_get(rep, "ok"))) {
+		const char *msg = json_string_value(json_object_get(rep, "error"));
+
+		snprintf(c->error, sizeof(c->error), "%s", msg ? msg : "request failed");
+		json_decref(rep);
+		return -EREMOTEIO;
+	}
+	*reply = rep;
+	return 0;
+}
+
+int ipmp_client_ping(struct ipmp_client *c)
+{
+	json_t *reply;
+	int ret = ipmp_client_call(c, "ping", NULL, &reply);
+
+	if (!ret)
+		json_decref(reply);
+	return ret;
+}
+
+int ipmp_client_snapshot(struct ipmp_client *c, struct ipmp_snapshot *snap)
+{
+	json_t *reply;
+	int ret = ipmp_client_call(c, "snapshot", NULL, &reply);
+
+	if (ret)
+		return ret;
+	ret = ipmp_snapshot_decode(json_object_get(reply, "snapshot"), snap, c->error,
+				   sizeof(c->error));
+	json_decref(reply);
+	return ret;
+}
+
+/* --- decoding ------------------------------------------------------------------ */
+
+static bool get_str(const json_t *o, const char *key, char *out, size_t len)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	if (!s || strlen(s) >= len)
+		return false;
+	memcpy(out, s, strlen(s) + 1);
+	return true;
+}
+
+static bool get_names(const json_t *o, const char *key, char (**out)[IPMP_CLIENT_NAME_MAX],
+		      unsigned *n)
+{
+	const json_t *arr = json_object_get(o, key);
+	size_t i;
+	json_t *v;
+
+	*out = NULL;
+	*n = 0;
+	if (!json_is_array(arr))
+		return false;
+	*out = calloc(json_array_size(arr) ? json_array_size(arr) : 1, sizeof(**out));
+	if (!*out)
+		return false;
+	json_array_foreach(arr, i, v) {
+		const char *s = json_string_value(v);
+
+		if (!s || strlen(s) >= IPMP_CLIENT_NAME_MAX)
+			return false;
+		snprintf((*out)[(*n)++], IPMP_CLIENT_NAME_MAX, "%s", s);
+	}
+	return true;
+}
+
+static bool decode_group(const json_t *o, struct ipmp_snap_group *g)
+{
+	const json_t *fdt = json_object_get(o, "fdt_ms");
+
+	return get_str(o, "ifname", g->ifname, sizeof(g->ifname)) &&
+	       get_str(o, "name", g->name, sizeof(g->name)) &&
+	       get_str(o, "state", g->state, sizeof(g->state)) && json_is_integer(fdt) &&
+	       json_integer_value(fdt) >= 0 && (g->fdt_ms = json_integer_value(fdt), true) &&
+	       get_names(o, "interfaces", &g->interfaces, &g->ninterfaces);
+}
+
+static bool decode_if(const json_t *o, struct ipmp_snap_if *i)
+{
+	const json_t *active = json_object_get(o, "active");
+
+	if (!json_is_boolean(active))
+		return false;
+	i->active = json_is_true(active);
+	return get_str(o, "name", i->name, sizeof(i->name)) &&
+	       get_str(o, "group", i->group, sizeof(i->group)) &&
+	       get_str(o, "flags", i->flags, sizeof(i->flags)) && strlen(i->flags) == 7 &&
+	       get_str(o, "link", i->link, sizeof(i->link)) &&
+	       get_str(o, "probe", i->probe, sizeof(i->probe)) &&
+	       get_str(o, "state", i->state, sizeof(i->state)) &&
+	       get_str(o, "mode", i->mode, sizeof(i->mode)) &&
+	       get_str(o, "testaddr", i->testaddr, sizeof(i->testaddr)) &&
+	       get_names(o, "targets", &i->targets, &i->ntargets);
+}
+
+static bool decode_addr(const json_t *o, struct ipmp_snap_addr *a)
+{
+	return get_str(o, "address", a->address, sizeof(a->address)) &&
+	       get_str(o, "state", a->state, sizeof(a->state)) &&
+	       get_str(o, "group", a->group, sizeof(a->group)) &&
+	       get_str(o, "inbound", a->inbound, sizeof(a->inbound)) &&
+	       get_names(o, "outbound", &a->outbound, &a->noutbound);
+}
+
+#define DECODE_LIST(obj, key, arr, n, fn)                                                    \
+	({                                                                                   \
+		const json_t *_l = json_object_get(obj, key);                                \
+		bool _ok = json_is_array(_l);                                                \
+		size_t _i;                                                                   \
+		json_t *_v;                                                                  \
+		if (_ok) {                                                                   \
+			arr = calloc(json_array_size(_l) ? json_array_size(_l) : 1,          \
+				     sizeof(*arr));                                          \
+			_ok = arr != NULL;                                                   \
+		}                                                                            \
+		if (_ok)                                                                     \
+			json_array_foreach(_l, _i, _v) {                                     \
+				n++;                                                         \
+				if (!json_is_object(_v) || !fn(_v, &arr[_i])) {              \
+					_ok = false;                                         \
+					break;                                               \
+				}                                                            \
+			}                                                                    \
+		_ok;                                                                         \
+	})
+
+int ipmp_snapshot_decode(const json_t *obj, struct ipmp_snapshot *snap, char *err, size_t errlen)
+{
+	memset(snap, 0, sizeof(*snap));
+	if (!json_is_object(obj) ||
+	    !DECODE_LIST(obj, "groups", snap->groups, snap->ngroups, decode_group) ||
+	    !DECODE_LIST(obj, "interfaces", snap->ifs, snap->nifs, decode_if) ||
+	    !DECODE_LIST(obj, "addresses", snap->addrs, snap->naddrs, decode_addr)) {
+		snprintf(err, errlen, "malformed snapshot from the agent");
+		ipmp_snapshot_free(snap);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+void ipmp_snapshot_free(struct ipmp_snapshot *snap)
+{
+	for (unsigned i = 0; i < snap->ngroups; i++)
+		free(snap->groups[i].interfaces);
+	for (unsigned i = 0; i < snap->nifs; i++)
+		free(snap->ifs[i].targets);
+	for (unsigned i = 0; i < snap->naddrs; i++)
+		free(snap->addrs[i].outbound);
+	free(snap->groups);
+	free(snap->ifs);
+	free(snap->addrs);
+	memset(snap, 0, sizeof(*snap));
+}
+
+const struct ipmp_snap_if *ipmp_snapshot_if(const struct ipmp_snapshot *snap, const char *name)
+{
+	for (unsigned i = 0; i < snap->nifs; i++)
+		if (!strcmp(snap->ifs[i].name, name))
+			return &snap->ifs[i];
+	return NULL;
+}
