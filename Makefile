@@ -161,7 +161,7 @@ install: $(BINS)
 		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/doc/ipmp
 	install -m 0755 $(BUILD)/ipmp-agent $(DESTDIR)$(PREFIX)/sbin/ipmp-agent
 	install -m 0755 $(BUILD)/ipmpstat $(DESTDIR)$(PREFIX)/sbin/ipmpstat
-	install -m 0644 man/ipmp-agent.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 man/ipmp-agent.8 man/ipmpstat.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 0644 man/ipmp.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 0644 etc/ipmp.conf.example $(DESTDIR)$(PREFIX)/share/doc/ipmp/
 

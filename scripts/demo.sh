@@ -24,7 +24,8 @@ neigh_table() {
 }
 
 topo_create 3
-STANDBY=m2 write_config "$TMP/ipmp.conf"
+STANDBY=m2 write_probe_config "$TMP/ipmp.conf" 2000 "targets = $ROUTER"
+sed -i '/^\[interface m2\]/,$d' "$TMP/ipmp.conf"	# the standby: link detection only
 say "The configuration"
 sed 's/^/  /' "$TMP/ipmp.conf"
 
@@ -37,6 +38,17 @@ say "The group is one IP interface; the members hold no data address"
 show ip -n "$NS_H" -br addr show
 for i in 0 1 2; do printf '  m%d MAC %s\n' $i "$(mac_of "$NS_H" m$i)"; done
 printf '  ipmp0 MAC %s (never on the wire)\n' "$(mac_of "$NS_H" ipmp0)"
+
+ipmpstat_all() {
+	local m
+	for m in -g -i -an -nt; do
+		printf '$ ipmpstat %s\n' "$m"
+		"$IPMPSTAT" "$m" | sed 's/^/  /'
+	done
+}
+
+say "ipmpstat: the group as illumos shows it"
+ipmpstat_all
 
 say "The peer reaches each data address through a member's MAC"
 neigh_table
@@ -54,15 +66,17 @@ tcp_from_peer_wait
 echo "  TCP transfer: $TCP_RESULT"
 echo "  active members: $(active_members)"
 neigh_table
+ipmpstat_all
 
-say "Restore m0's cable: repair and failback (the standby goes idle again)"
+say "Restore m0's cable: ten answered probes repair it, failback idles the standby"
 mark=$(wc -l <"$TMP/agent.log")
 member_link 0 up
-wait_until 1000 active_is "m0 m1"
+wait_until 8000 active_is "m0 m1"	# probing members come back after 10 answered probes
 sleep 0.2
 tail -n +"$((mark + 1))" "$TMP/agent.log" | sed 's/^/  agent: /'
 echo "  active members: $(active_members)"
 neigh_table
+ipmpstat_all
 
 say "Data plane counters (bpftool, BTF-typed)"
 bpftool -j map dump pinned "$BPFFS/g0/stats" | jq -r '.[] | select(.formatted.key < 3) | "  m\(.formatted.key) (slot \(.formatted.key)): tx \([.formatted.values[].value.tx_packets] | add) rx \([.formatted.values[].value.rx_packets] | add) packets"'
