@@ -86,7 +86,11 @@ $(BUILD)/ipmpstat: $(call objs,cmd/ipmpstat/ipmpstat.c $(LIB_SRCS))
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-BINS := $(BUILD)/ipmp-agent $(BUILD)/ipmpstat
+$(BUILD)/if_mpadm: $(call objs,cmd/if_mpadm/if_mpadm.c $(LIB_SRCS))
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+BINS := $(BUILD)/ipmp-agent $(BUILD)/ipmpstat $(BUILD)/if_mpadm
 
 # --- tests --------------------------------------------------------------------
 UNIT_TESTS := $(patsubst selftests/unit/%.c,$(BUILD)/selftests/%,$(wildcard selftests/unit/test_*.c))
@@ -161,7 +165,9 @@ install: $(BINS)
 		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/doc/ipmp
 	install -m 0755 $(BUILD)/ipmp-agent $(DESTDIR)$(PREFIX)/sbin/ipmp-agent
 	install -m 0755 $(BUILD)/ipmpstat $(DESTDIR)$(PREFIX)/sbin/ipmpstat
-	install -m 0644 man/ipmp-agent.8 man/ipmpstat.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0755 $(BUILD)/if_mpadm $(DESTDIR)$(PREFIX)/sbin/if_mpadm
+	install -m 0644 man/ipmp-agent.8 man/ipmpstat.8 man/if_mpadm.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 0644 man/ipmp.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 0644 etc/ipmp.conf.example $(DESTDIR)$(PREFIX)/share/doc/ipmp/
 

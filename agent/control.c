@@ -21,8 +21,12 @@
 
 #include "agent.h"
 #include "control.h"
+#include "ipmp_errors.h"
 #include "log.h"
+#include "prober.h"
 #include "snapshot.h"
+
+#define CAP_NET_ADMIN_BIT	12
 
 struct control {
 	struct agent *agent;
@@ -74,6 +78,82 @@ static json_t *error_reply(const char *fmt, const char *arg)
 	return json_pack("{s:b, s:s}", "ok", 0, "error", msg);
 }
 
+/* A libipmp error: the code, the errno for IPMP_FAILURE, and the text. */
+static json_t *ipmp_error_reply(int code, int err)
+{
+	return json_pack("{s:b, s:s, s:i, s:i}", "ok", 0, "error", ipmp_errmsg(code, err), "code",
+			 code, "errno", err);
+}
+
+/* uid 0, or CAP_NET_ADMIN in the caller's effective set. */
+static bool client_privileged(const struct client *cl)
+{
+	char path[64], line[256];
+	bool ok = false;
+	FILE *f;
+
+	if (cl->cred.uid == 0)
+		return true;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)cl->cred.pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long caps;
+
+		if (sscanf(line, "CapEff: %llx", &caps) == 1) {
+			ok = caps & (1ULL << CAP_NET_ADMIN_BIT);
+			break;
+		}
+	}
+	fclose(f);
+	return ok;
+}
+
+static struct ipmp_member *member_find(struct agent *a, const char *ifname, struct agent_group **ag)
+{
+	for (unsigned i = 0; i < a->ngroups; i++) {
+		struct ipmp_member *m = group_member_by_name(&a->groups[i].group, ifname);
+
+		if (m) {
+			*ag = &a->groups[i];
+			return m;
+		}
+	}
+	return NULL;
+}
+
+/* offline / undo-offline (spec 3.16); probing stops while offline. */
+static json_t *cmd_offline(struct client *cl, json_t *req, bool offline)
+{
+	struct agent *a = cl->control->agent;
+	const char *ifname = json_string_value(json_object_get(req, "interface"));
+	struct agent_group *ag;
+	struct ipmp_member *m;
+	int code;
+
+	if (!client_privileged(cl)) {
+		pr_err("Unprivileged request from uid %u for privileged command %s",
+		       (unsigned)cl->cred.uid, offline ? "offline" : "undo-offline");
+		return ipmp_error_reply(IPMP_FAILURE, EPERM);
+	}
+	if (!ifname)
+		return ipmp_error_reply(IPMP_EINVAL, 0);
+	m = member_find(a, ifname, &ag);
+	if (!m)
+		return ipmp_error_reply(IPMP_EUNKIF, 0);
+	if (offline) {
+		code = member_offline(m);
+		if (!code)
+			prober_member_stop(ag, m, false);
+	} else {
+		code = member_undo_offline(m);
+		if (!code && m->ifindex)
+			prober_member_start(a, ag, m);
+	}
+	return code ? ipmp_error_reply(code, EINVAL) : json_pack("{s:b}", "ok", 1);
+}
+
 static json_t *cmd_snapshot(struct control *c)
 {
 	struct agent *a = c->agent;
@@ -109,6 +189,10 @@ static json_t *handle_request(struct client *cl, const char *line)
 		reply = json_pack("{s:b}", "ok", 1);
 	else if (!strcmp(cmd, "snapshot"))
 		reply = cmd_snapshot(cl->control);
+	else if (!strcmp(cmd, "offline"))
+		reply = cmd_offline(cl, req, true);
+	else if (!strcmp(cmd, "undo-offline"))
+		reply = cmd_offline(cl, req, false);
 	else
 		reply = error_reply("unknown command '%s'", cmd);
 	json_decref(req);

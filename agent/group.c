@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "group.h"
+#include "ipmp_errors.h"
 #include "log.h"
 
 const char *const member_state_names[MEMBER_STATE__MAX] = {
@@ -342,6 +343,50 @@ void group_member_relearn(struct ipmp_member *m)
 			g->addrs[i].moved = true;
 	g->generation++;
 	group_commit(g);
+}
+
+/*
+ * spec 3.16 offline: refused when no other member is usable (in a failed
+ * group: when every other member is offline). The member's addresses and
+ * flows move to a replacement before it stops carrying data; its link
+ * stays up, so frames still in flight to it are still handed to the
+ * group: a planned offline loses nothing.
+ */
+int member_offline(struct ipmp_member *m)
+{
+	struct ipmp_group *g = m->group;
+	unsigned usable = 0;
+
+	if (m->state == MEMBER_OFFLINE)
+		return IPMP_SUCCESS;
+	for (unsigned i = 0; i < g->nmembers; i++) {
+		const struct ipmp_member *o = &g->members[i];
+
+		if (o == m)
+			continue;
+		if (g->state == GROUP_FAILED ? o->state != MEMBER_OFFLINE : member_functioning(o))
+			usable++;
+	}
+	if (usable < 1)
+		return IPMP_EMINRED;
+	pr_info("%s: offline by request", m->ifname);
+	if (member_active(m))
+		group_activate_another(g, m);
+	member_chstate(m, MEMBER_OFFLINE, (m->flags | MEMBER_F_OFFLINE) & ~MEMBER_F_INACTIVE);
+	return IPMP_SUCCESS;
+}
+
+/* spec 3.16 undo-offline: failed if it failed while offline, else back to running. */
+int member_undo_offline(struct ipmp_member *m)
+{
+	if (m->state != MEMBER_OFFLINE)
+		return IPMP_FAILURE;	/* with EINVAL, as in.mpathd */
+	pr_info("%s: online by request", m->ifname);
+	if (m->flags & MEMBER_F_FAILED || !m->link_up)
+		member_chstate(m, MEMBER_FAILED, (m->flags | MEMBER_F_FAILED) & ~MEMBER_F_OFFLINE);
+	else
+		member_run(m, RUN_ONLINE);
+	return IPMP_SUCCESS;
 }
 
 /* spec 3.13, repair action. */

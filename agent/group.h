@@ -137,6 +137,12 @@ struct ipmp_member *group_member_by_name(struct ipmp_group *g, const char *ifnam
 void member_chstate(struct ipmp_member *m, enum member_state state, unsigned flags);
 bool member_functioning(const struct ipmp_member *m);
 void group_member_relearn(struct ipmp_member *m);
+/*
+ * spec 3.16: take a member out of service (minimum redundancy 1) and put
+ * it back. Return an enum ipmp_error (0 on success).
+ */
+int member_offline(struct ipmp_member *m);
+int member_undo_offline(struct ipmp_member *m);
 bool member_active(const struct ipmp_member *m);
 
 /* Decisions, called by detection (agent/link.c). */

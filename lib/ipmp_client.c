@@ -90,6 +90,7 @@ int ipmp_client_call(struct ipmp_client *c, const char *cmd, json_t *args, json_
 	int ret;
 
 	c->error[0] = '\0';
+	c->code = c->err = 0;
 	json_object_set_new(req, "version", json_integer(1));
 	json_object_set_new(req, "cmd", json_string(cmd));
 	text = json_dumps(req, JSON_COMPACT);
@@ -116,6 +117,8 @@ int ipmp_client_call(struct ipmp_client *c, const char *cmd, json_t *args, json_
 		const char *msg = json_string_value(json_object_get(rep, "error"));
 
 		snprintf(c->error, sizeof(c->error), "%s", msg ? msg : "request failed");
+		c->code = json_integer_value(json_object_get(rep, "code"));
+		c->err = json_integer_value(json_object_get(rep, "errno"));
 		json_decref(rep);
 		return -EREMOTEIO;
 	}

@@ -56,6 +56,8 @@ struct ipmp_snapshot {
 struct ipmp_client {
 	int fd;
 	char error[256];	/* the agent's or ours, for the last failure */
+	int code;		/* enum ipmp_error of the last failure */
+	int err;		/* its errno, for IPMP_FAILURE */
 };
 
 /* path NULL: $IPMP_SOCKET, else the default. 0 or -errno. */

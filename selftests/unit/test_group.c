@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "group.h"
+#include "ipmp_errors.h"
 #include "logcapture.h"
 
 #define MS(ms) ((uint64_t)(ms) * 1000000)
@@ -354,6 +355,48 @@ static void test_mac_change_reannounces(void **state)
 	fixture_free(f);
 }
 
+static void test_offline_rules(void **state)
+{
+	struct fixture *f = fixture_new("[group g]\ninterfaces = e0 e1\naddresses = 192.0.2.1/24 "
+					"192.0.2.2/24\n");
+	struct ipmp_member *e0 = &f->g.members[0], *e1 = &f->g.members[1];
+
+	group_start(&f->g);
+	assert_int_equal(member_offline(e0), 0);
+	assert_int_equal(e0->state, MEMBER_OFFLINE);
+	assert_true(e0->flags & MEMBER_F_OFFLINE);
+	assert_int_equal(e1->nbound, 2);		/* its address moved */
+	assert_int_equal(member_offline(e0), 0);	/* idempotent */
+	/* minimum redundancy 1: the last usable member stays */
+	assert_int_equal(member_offline(e1), IPMP_EMINRED);
+	assert_true(member_active(e1));
+	/* fails while offline: undo leaves it failed, not running */
+	link_update(e0, false);
+	assert_true(e0->flags & MEMBER_F_FAILED);
+	assert_int_equal(member_undo_offline(e0), 0);
+	assert_int_equal(e0->state, MEMBER_FAILED);
+	assert_false(e0->flags & MEMBER_F_OFFLINE);
+	/* not offline: refused */
+	assert_int_equal(member_undo_offline(e1), IPMP_FAILURE);
+	link_update(e0, true);
+	assert_true(member_active(e0));
+	fixture_free(f);
+}
+
+static void test_offline_in_failed_group(void **state)
+{
+	struct fixture *f = fixture_new("[group g]\ninterfaces = e0 e1\n");
+
+	group_start(&f->g);
+	link_update(&f->g.members[0], false);
+	link_update(&f->g.members[1], false);
+	assert_int_equal(f->g.state, GROUP_FAILED);
+	/* spec 3.16: in a failed group, any member not offline counts as usable */
+	assert_int_equal(member_offline(&f->g.members[0]), 0);
+	assert_int_equal(member_offline(&f->g.members[1]), IPMP_EMINRED);
+	fixture_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -370,6 +413,8 @@ int main(void)
 		cmocka_unit_test(test_rebalance_on_activation),
 		cmocka_unit_test(test_no_change_no_commit),
 		cmocka_unit_test(test_mac_change_reannounces),
+		cmocka_unit_test(test_offline_rules),
+		cmocka_unit_test(test_offline_in_failed_group),
 	};
 
 	return cmocka_run_group_tests_name("group", tests, NULL, NULL);
