@@ -28,35 +28,41 @@
 
 #define CAP_NET_ADMIN_BIT	12
 
+struct client {
+	struct client *next;
+	struct control *control;
+	struct bufferevent *bev;
+	struct ucred cred;
+	bool probes;		/* subscribed to the probe stream */
+};
+
 struct control {
 	struct agent *agent;
 	struct evconnlistener *listener;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	unsigned nclients;
-};
-
-struct client {
-	struct control *control;
-	struct bufferevent *bev;
-	struct ucred cred;
+	struct client *clients;
 };
 
 static void client_free(struct client *cl)
 {
+	struct client **pp = &cl->control->clients;
+
+	while (*pp && *pp != cl)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = cl->next;
 	cl->control->nclients--;
 	bufferevent_free(cl->bev);
 	free(cl);
 }
 
-/* Queue one reply line; a client that lets replies pile up is dropped. */
-static bool client_reply(struct client *cl, json_t *reply)
+/* Queue one line; a client that lets them pile up is to be dropped (false). */
+static bool client_send(struct client *cl, const json_t *obj)
 {
 	struct evbuffer *out = bufferevent_get_output(cl->bev);
-	char *text;
+	char *text = json_dumps(obj, JSON_COMPACT);
 
-	json_object_set_new(reply, "version", json_integer(IPMP_PROTOCOL_VERSION));
-	text = json_dumps(reply, JSON_COMPACT);
-	json_decref(reply);
 	if (!text)
 		return false;
 	if (evbuffer_get_length(out) + strlen(text) > CONTROL_OUTPUT_MAX) {
@@ -68,6 +74,30 @@ static bool client_reply(struct client *cl, json_t *reply)
 	evbuffer_add(out, "\n", 1);
 	free(text);
 	return true;
+}
+
+static bool client_reply(struct client *cl, json_t *reply)
+{
+	bool ok;
+
+	json_object_set_new(reply, "version", json_integer(IPMP_PROTOCOL_VERSION));
+	ok = client_send(cl, reply);
+	json_decref(reply);
+	return ok;
+}
+
+void control_publish_probe(struct control *c, json_t *event)
+{
+	struct client *cl, *next;
+
+	if (!c)
+		return;
+	json_object_set_new(event, "version", json_integer(IPMP_PROTOCOL_VERSION));
+	for (cl = c->clients; cl; cl = next) {
+		next = cl->next;
+		if (cl->probes && !client_send(cl, event))
+			client_free(cl);
+	}
 }
 
 static json_t *error_reply(const char *fmt, const char *arg)
@@ -189,7 +219,10 @@ static json_t *handle_request(struct client *cl, const char *line)
 		reply = json_pack("{s:b}", "ok", 1);
 	else if (!strcmp(cmd, "snapshot"))
 		reply = cmd_snapshot(cl->control);
-	else if (!strcmp(cmd, "offline"))
+	else if (!strcmp(cmd, "probes")) {
+		cl->probes = true;	/* this connection now streams probe events */
+		reply = json_pack("{s:b}", "ok", 1);
+	} else if (!strcmp(cmd, "offline"))
 		reply = cmd_offline(cl, req, true);
 	else if (!strcmp(cmd, "undo-offline"))
 		reply = cmd_offline(cl, req, false);
@@ -255,6 +288,8 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		return;
 	}
 	c->nclients++;
+	cl->next = c->clients;
+	c->clients = cl;
 	bufferevent_setcb(cl->bev, client_read, NULL, client_event, cl);
 	bufferevent_enable(cl->bev, EV_READ | EV_WRITE);
 }
@@ -313,6 +348,8 @@ void control_close(struct control *c)
 {
 	if (!c)
 		return;
+	while (c->clients)
+		client_free(c->clients);
 	evconnlistener_free(c->listener);
 	unlink(c->path);
 	free(c);

@@ -10,6 +10,7 @@
 #define IPMP_CONTROL_H
 
 #include <event2/event.h>
+#include <jansson.h>
 
 struct agent;
 struct control;
@@ -21,5 +22,7 @@ struct control;
 
 struct control *control_open(struct agent *a, const char *path);
 void control_close(struct control *c);
+/* Send an event object to every client that asked for this kind of event. */
+void control_publish_probe(struct control *c, json_t *event);
 
 #endif

@@ -65,6 +65,16 @@ static uint32_t rng_next(struct probe_instance *pi)
 	return x >> 32;
 }
 
+/* splitmix64: seeds that differ in a few low bits give unrelated streams */
+static uint64_t seed_scramble(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x ? x : 1;
+}
+
 static unsigned rand_between(struct probe_instance *pi, unsigned lo, unsigned hi)
 {
 	return hi > lo ? lo + rng_next(pi) % (hi - lo + 1) : lo;
@@ -100,7 +110,7 @@ void probe_start(struct probe_instance *pi, struct ipmp_member *m, const struct 
 	pi->echo_id = echo_id;
 	pi->snxt = 1;
 	pi->next_slot = 0;
-	pi->rng = seed | 1;
+	pi->rng = seed_scramble(seed);	/* so members' probes spread out (spec 3.8) */
 	history_clear(pi);
 	now_ms = clock_now_ms(m->group->clock);
 	pi->quiet_until_ms = now_ms + FAILURE_DETECTION_QP_MS;
@@ -148,11 +158,18 @@ static uint64_t slot_timeout_ns(struct probe_instance *pi, const struct probe_sl
 	return crtt_ns > 1000000 ? crtt_ns : 1000000;
 }
 
+static void slot_resolved(struct probe_instance *pi, const struct probe_slot *s)
+{
+	if (ops_of(pi)->resolved)
+		ops_of(pi)->resolved(pi, s, ctx_of(pi));
+}
+
 static void slot_lose(struct probe_instance *pi, struct probe_slot *s, uint64_t now_ns)
 {
 	s->status = PR_LOST;
 	s->lost_ns = now_ns;
 	pi->counters.lost++;
+	slot_resolved(pi, s);
 }
 
 /*
@@ -596,6 +613,7 @@ static void reply_unicast(struct probe_instance *pi, const struct probe_reply *r
 	s->rx_ns = r->rx_ns;
 	s->acked_ns = now_ns;
 	pi->counters.acked++;
+	slot_resolved(pi, s);
 	pi->quiet_until_ms = 0;	/* the path works: the quiet period is over */
 }
 

@@ -123,6 +123,8 @@ struct probe_ops {
 	void (*timer_arm)(struct probe_instance *pi, uint64_t deadline_ms, void *ctx);
 	/* A host target was found: offer it to the member's group. */
 	void (*target_found)(struct probe_instance *pi, const struct ip_prefix *addr, void *ctx);
+	/* Optional: a probe was answered or declared lost (ipmpstat -p). */
+	void (*resolved)(struct probe_instance *pi, const struct probe_slot *s, void *ctx);
 };
 
 /* What a reply carried, as the XDP program saw it. */

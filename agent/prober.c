@@ -13,6 +13,7 @@
 
 #include <ipmp/probe.h>
 #include "arp.h"
+#include "control.h"
 #include "log.h"
 #include "probe_socket.h"
 #include "prober.h"
@@ -75,10 +76,36 @@ static void ops_target_found(struct probe_instance *pi, const struct ip_prefix *
 	}
 }
 
+/* Every resolved probe goes to ipmpstat -p subscribers (spec 1.3.5). */
+static void ops_resolved(struct probe_instance *pi, const struct probe_slot *s, void *ctx)
+{
+	struct agent_group *ag = ctx;
+	struct probe_target *t = targets_find(pi, &s->target);
+	bool acked = s->status == PR_ACKED;
+	char buf[IP_PREFIX_STRLEN];
+	json_t *ev;
+
+	if (!ag->agent->control)
+		return;
+	ev = json_pack("{s:s, s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "event", "probe",
+		       "interface", pi->member->ifname, "id", s->seq, "target",
+		       ip_prefix_str(&s->target, false, buf, sizeof(buf)), "state",
+		       acked ? "acked" : "lost", "start_ns", (json_int_t)s->sent_ns, "netrtt_ns",
+		       (json_int_t)(acked && s->rx_ns > s->sent_ns ? s->rx_ns - s->sent_ns : 0),
+		       "rtt_ns", (json_int_t)(acked ? s->acked_ns - s->sent_ns : 0), "rttavg_ns",
+		       (json_int_t)(t && t->sa_ns > 0 ? t->sa_ns / 8 : 0), "rttdev_ns",
+		       (json_int_t)(t ? t->sv_ns / 4 : 0));
+	if (ev) {
+		control_publish_probe(ag->agent->control, ev);
+		json_decref(ev);
+	}
+}
+
 static const struct probe_ops agent_probe_ops = {
 	.send = ops_send,
 	.timer_arm = ops_timer_arm,
 	.target_found = ops_target_found,
+	.resolved = ops_resolved,
 };
 
 static enum probe_kind kind_of(uint32_t code)

@@ -18,6 +18,7 @@ int ipmp_client_open(struct ipmp_client *c, const char *path)
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 
 	memset(c, 0, sizeof(*c));
+	c->fd = -1;
 	if (!path)
 		path = getenv("IPMP_SOCKET");
 	if (!path || !*path)
@@ -43,42 +44,60 @@ void ipmp_client_close(struct ipmp_client *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
+	free(c->rbuf);
+	c->rbuf = NULL;
+	c->rlen = c->rcap = 0;
 }
 
-/* One reply line; the agent never sends more than one per request. */
+/* The next line from the agent, however the bytes arrive. */
 static int read_line(struct ipmp_client *c, char **out)
 {
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
+	char *nl;
 	ssize_t n;
 
-	if (!buf)
-		return -ENOMEM;
 	for (;;) {
-		if (len + 1 >= cap) {
-			char *grown = cap < REPLY_MAX ? realloc(buf, cap * 2) : NULL;
+		nl = c->rbuf ? memchr(c->rbuf, '\n', c->rlen) : NULL;
+		if (nl) {
+			size_t len = nl - c->rbuf;
 
-			if (!grown) {
-				free(buf);
-				return -EMSGSIZE;
-			}
-			buf = grown;
-			cap *= 2;
+			*out = malloc(len + 1);
+			if (!*out)
+				return -ENOMEM;
+			memcpy(*out, c->rbuf, len);
+			(*out)[len] = '\0';
+			c->rlen -= len + 1;
+			memmove(c->rbuf, nl + 1, c->rlen);
+			return 0;
 		}
-		n = read(c->fd, buf + len, cap - len - 1);
+		if (c->rlen + 4096 > c->rcap) {
+			size_t cap = c->rcap ? c->rcap * 2 : 8192;
+			char *grown = cap <= REPLY_MAX ? realloc(c->rbuf, cap) : NULL;
+
+			if (!grown)
+				return -EMSGSIZE;
+			c->rbuf = grown;
+			c->rcap = cap;
+		}
+		n = read(c->fd, c->rbuf + c->rlen, c->rcap - c->rlen);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			free(buf);
+		if (n <= 0)
 			return n ? -errno : -ECONNRESET;
-		}
-		len += n;
-		if (memchr(buf + len - n, '\n', n))
-			break;
+		c->rlen += n;
 	}
-	buf[len] = '\0';
-	*out = buf;
-	return 0;
+}
+
+int ipmp_client_next(struct ipmp_client *c, json_t **event)
+{
+	json_error_t jerr;
+	char *line;
+	int ret = read_line(c, &line);
+
+	if (ret)
+		return ret;
+	*event = json_loads(line, 0, &jerr);
+	free(line);
+	return *event ? 0 : -EPROTO;
 }
 
 int ipmp_client_call(struct ipmp_client *c, const char *cmd, json_t *args, json_t **reply)

@@ -58,6 +58,8 @@ struct ipmp_client {
 	char error[256];	/* the agent's or ours, for the last failure */
 	int code;		/* enum ipmp_error of the last failure */
 	int err;		/* its errno, for IPMP_FAILURE */
+	char *rbuf;		/* bytes read past the last line */
+	size_t rlen, rcap;
 };
 
 /* path NULL: $IPMP_SOCKET, else the default. 0 or -errno. */
@@ -66,6 +68,8 @@ void ipmp_client_close(struct ipmp_client *c);
 /* Send {"version":1,"cmd":cmd} (plus args' members); *reply is the object on success. */
 int ipmp_client_call(struct ipmp_client *c, const char *cmd, json_t *args, json_t **reply);
 int ipmp_client_ping(struct ipmp_client *c);
+/* After a subscribing call ("probes"): the next event object; -ECONNRESET at the end. */
+int ipmp_client_next(struct ipmp_client *c, json_t **event);
 int ipmp_client_snapshot(struct ipmp_client *c, struct ipmp_snapshot *snap);
 
 /* Decode a snapshot object; -EPROTO with err set when it is malformed. */

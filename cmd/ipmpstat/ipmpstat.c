@@ -6,7 +6,8 @@
  * lib/ofmt.c. Beyond illumos: -j prints the selection as JSON.
  *
  * IPMPSTAT_SNAPSHOT=FILE reads a saved snapshot instead of asking the
- * agent (golden tests; looking at a snapshot someone sent you).
+ * agent (golden tests; looking at a snapshot someone sent you); not for -p,
+ * which follows the agent live.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ipaddr.h"
@@ -273,11 +275,116 @@ static bool target_value(int id, const void *r, char *buf, size_t len)
 	return true;
 }
 
-/* -p: the table exists so -o is checked as illumos checks it */
+static void snapshot_from_agent(struct ipmp_snapshot *snap)
+{
+	struct ipmp_client c;
+
+	if (ipmp_client_open(&c, NULL) || ipmp_client_ping(&c))
+		die("cannot contact in.mpathd(1M) -- is IPMP in use?");
+	if (ipmp_client_snapshot(&c, snap))
+		die("cannot snapshot IPMP state: %s", c.error[0] ? c.error : strerror(errno));
+	ipmp_client_close(&c);
+}
+
+/* -p: one row per probe as it is answered or lost (spec 1.3.5) */
+enum { P_TIME, P_INTERFACE, P_PROBE, P_NETRTT, P_RTT, P_RTTAVG, P_TARGET, P_RTTDEV };
 static const struct ofmt_field probe_fields[] = {
-	{ "TIME", 10, 0 }, { "INTERFACE", 12, 1 }, { "PROBE", 7, 2 }, { "NETRTT", 10, 3 },
-	{ "RTT", 10, 4 }, { "RTTAVG", 10, 5 }, { "TARGET", 20, 6 }, { "RTTDEV", 10, 7 },
+	{ "TIME", 10, P_TIME }, { "INTERFACE", 12, P_INTERFACE }, { "PROBE", 7, P_PROBE },
+	{ "NETRTT", 10, P_NETRTT }, { "RTT", 10, P_RTT }, { "RTTAVG", 10, P_RTTAVG },
+	{ "TARGET", 20, P_TARGET }, { "RTTDEV", 10, P_RTTDEV },
 };
+
+static int64_t probe_t0_ns;	/* when ipmpstat started, on the agent's clock */
+
+static bool json_int(const json_t *ev, const char *key, int64_t *out)
+{
+	const json_t *v = json_object_get(ev, key);
+
+	if (!json_is_integer(v))
+		return false;
+	*out = json_integer_value(v);
+	return true;
+}
+
+/* "%.2fms", or empty for 0 (no data / not answered) */
+static void ms_or_empty(char *buf, size_t len, int64_t ns)
+{
+	if (ns > 0)
+		snprintf(buf, len, "%.2fms", ns / 1e6);
+	else
+		buf[0] = '\0';
+}
+
+static bool probe_value(int id, const void *r, char *buf, size_t len)
+{
+	const json_t *ev = ((const struct row *)r)->obj;
+	const char *s;
+	int64_t v;
+
+	switch (id) {
+	case P_TIME:
+		if (!json_int(ev, "start_ns", &v))
+			return false;
+		snprintf(buf, len, "%.2fs", (v - probe_t0_ns) / 1e9);
+		return true;
+	case P_INTERFACE:
+	case P_TARGET:
+		s = json_string_value(json_object_get(ev, id == P_TARGET ? "target" : "interface"));
+		if (!s)
+			return false;
+		if (id == P_TARGET)
+			addr_format(s, buf, len);
+		else
+			snprintf(buf, len, "%s", s);
+		return true;
+	case P_PROBE:
+		if (!json_int(ev, "id", &v))
+			return false;
+		snprintf(buf, len, "%u", (unsigned)v);
+		return true;
+	default: {
+		static const char *const keys[] = {
+			[P_NETRTT] = "netrtt_ns", [P_RTT] = "rtt_ns", [P_RTTAVG] = "rttavg_ns",
+			[P_RTTDEV] = "rttdev_ns",
+		};
+
+		if (!json_int(ev, keys[id], &v))
+			return false;
+		ms_or_empty(buf, len, v);
+		return true;
+	}
+	}
+}
+
+/* Print probes as the agent resolves them, until interrupted (spec 1.3.5). */
+static void probe_mode(struct ofmt *o)
+{
+	struct ipmp_snapshot snap;
+	struct ipmp_client c;
+	struct timespec ts;
+	bool any = false;
+	json_t *reply, *ev;
+
+	snapshot_from_agent(&snap);
+	for (unsigned i = 0; i < snap.nifs; i++)
+		any |= strcmp(snap.ifs[i].probe, "disabled") != 0;
+	ipmp_snapshot_free(&snap);
+	if (!any)
+		die("probe-based failure detection is disabled");
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	probe_t0_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	if (ipmp_client_open(&c, NULL) || ipmp_client_call(&c, "probes", NULL, &reply))
+		die("cannot contact in.mpathd(1M) -- is IPMP in use?");
+	json_decref(reply);
+	while (!ipmp_client_next(&c, &ev)) {
+		struct row r = { .obj = ev };
+
+		if (!strcmp(json_string_value(json_object_get(ev, "event")) ?: "", "probe"))
+			ofmt_print(o, &r);
+		json_decref(ev);
+	}
+	die("cannot contact in.mpathd(1M) -- is IPMP in use?");
+}
 
 /* --- main ---------------------------------------------------------------------------- */
 
@@ -294,17 +401,6 @@ static void snapshot_from_file(const char *path, struct ipmp_snapshot *snap)
 				 snap, err, sizeof(err)))
 		die("cannot snapshot IPMP state: %s", err);
 	json_decref(obj);
-}
-
-static void snapshot_from_agent(struct ipmp_snapshot *snap)
-{
-	struct ipmp_client c;
-
-	if (ipmp_client_open(&c, NULL) || ipmp_client_ping(&c))
-		die("cannot contact in.mpathd(1M) -- is IPMP in use?");
-	if (ipmp_client_snapshot(&c, snap))
-		die("cannot snapshot IPMP state: %s", c.error[0] ? c.error : strerror(errno));
-	ipmp_client_close(&c);
 }
 
 static unsigned screen_rows(void)
@@ -359,7 +455,7 @@ int main(int argc, char **argv)
 	case 'g': fields = group_fields; nfields = 5; value = group_value; break;
 	case 'i': fields = if_fields; nfields = 7; value = if_value; break;
 	case 't': fields = target_fields; nfields = 4; value = target_value; break;
-	default: fields = probe_fields; nfields = 8; value = if_value; break;
+	default: fields = probe_fields; nfields = 8; value = probe_value; break;
 	}
 	if (ofmt_open(&o, fields, nfields, olist, style, value, stdout, err, sizeof(err), warning,
 		      sizeof(warning)))
@@ -368,7 +464,7 @@ int main(int argc, char **argv)
 		warn("%s", warning);
 	ofmt_set_screen_rows(&o, screen_rows());
 	if (mode == 'p')
-		die("probe mode (-p) is not available in this version of ipmpstat");
+		probe_mode(&o);	/* does not return */
 
 	if (file)
 		snapshot_from_file(file, &snap);

@@ -5,7 +5,7 @@
 # read it (the control socket needs no privilege for reading).
 . "$(dirname "$0")/lib.sh"
 require_root
-tap_plan 12
+tap_plan 15
 
 FDT=700
 topo_create 3
@@ -51,6 +51,18 @@ member_path 1 up
 ASSERT "and its repair" wait_until $((5 * FDT)) sh -c \
 	"'$IPMPSTAT' -iP -o interface,probe,state | grep -qx 'm1:ok:ok'"
 
+# --- -p: probes as they resolve -----------------------------------------------------------------
+timeout -s INT 1.5 "$IPMPSTAT" -pn >"$TMP/p.out" 2>&1
+ASSERT_EQ "-p header (RTTDEV left out at 80 columns)" \
+	"TIME      INTERFACE   PROBE  NETRTT    RTT       RTTAVG    TARGET" "$(head -1 "$TMP/p.out")"
+ASSERT "-p rows: answered probes of both members with NETRTT and RTT" sh -c \
+	"grep -Eq '^-?[0-9]+\.[0-9]{2}s +m0 +[0-9]+ +[0-9]+\.[0-9]{2}ms +[0-9]+\.[0-9]{2}ms +[0-9.]+ms +$ROUTER\$' $TMP/p.out &&
+	 grep -Eq ' m1 +[0-9]+ +[0-9.]+ms ' $TMP/p.out"
+member_path 1 down
+timeout -s INT 1.5 "$IPMPSTAT" -pn -o interface,netrtt,rtt,target,rttdev >"$TMP/p.out" 2>&1
+ASSERT "-p: lost probes show no NETRTT or RTT" grep -Eq '^m1 +-- +-- +'"$ROUTER" "$TMP/p.out"
+member_path 1 up
+wait_until $((5 * FDT)) sh -c "'$IPMPSTAT' -iP -o interface,probe | grep -qx 'm1:ok'"
 # --- anyone may read ---------------------------------------------------------------------------
 chmod 755 "$TMP"	# our own directory; the socket in it is 0666
 ASSERT "an unprivileged user can run ipmpstat" \

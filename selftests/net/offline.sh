@@ -5,7 +5,7 @@
 # messages are illumos'; changing state needs privilege, reading does not.
 . "$(dirname "$0")/lib.sh"
 require_root
-tap_plan 14
+tap_plan 15
 
 IF_MPADM=$ROOT/build/if_mpadm
 topo_create 3
@@ -53,6 +53,10 @@ chmod 755 "$TMP"
 ASSERT_EQ "an unprivileged user cannot offline" \
 	"if_mpadm: fatal: cannot offline m2: Operation not permitted" \
 	"$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$IF_MPADM" -d m2 2>&1)"
+
+out=$("$IPMPSTAT" -p 2>&1)
+ASSERT_EQ "ipmpstat -p with no member probing" \
+	"ipmpstat: probe-based failure detection is disabled (exit 1)" "$out (exit $?)"
 
 # --- undo -----------------------------------------------------------------------------------------
 ASSERT_EQ "if_mpadm -r m0 and -r m1" "" "$(mpadm -r m0; mpadm -r m1)"

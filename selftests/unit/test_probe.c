@@ -146,7 +146,8 @@ static void sim_probe_start(struct sim *s, unsigned m, uint16_t first_seq)
 
 	test.addr[3] += m;
 	test.plen = 24;
-	probe_start(&s->g.members[m].probe, &s->g.members[m], &test, htons(0x100 + m), 42 + m);
+	probe_start(&s->g.members[m].probe, &s->g.members[m], &test, htons(0x100 + m),
+		    0x5eed0000 ^ (10 + m));	/* as the agent seeds: nonce ^ ifindex */
 	if (first_seq)
 		s->g.members[m].probe.snxt = first_seq;
 }
@@ -225,6 +226,21 @@ static void test_interval_from_fdt(void **state)
 	assert_in_range(s->sent[1], 98, 102);
 	assert_int_equal(s->g.members[0].probe.counters.acked, s->sent[0]);
 	assert_int_equal(s->g.state, GROUP_OK);
+	sim_free(s);
+}
+
+/* spec 3.8: members start at random points, so their probes do not go out together */
+static void test_members_probe_at_different_times(void **state)
+{
+	struct sim *s = sim_new(TWO_MEMBERS);
+	unsigned same = 0;
+
+	start_with_target(s, "192.0.2.1");
+	for (int i = 0; i < 50; i++) {
+		sim_run(s, now_ms(s) + 1000);
+		same += s->deadline_ms[0] == s->deadline_ms[1];
+	}
+	assert_true(same < 5);
 	sim_free(s);
 }
 
@@ -555,6 +571,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_interval_from_fdt),
+		cmocka_unit_test(test_members_probe_at_different_times),
 		cmocka_unit_test(test_probe_failure_within_fdt_and_repair),
 		cmocka_unit_test(test_detection_never_exceeds_fdt),
 		cmocka_unit_test(test_every_target_dies_is_a_group_failure),
