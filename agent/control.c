@@ -232,6 +232,26 @@ static json_t *handle_request(struct client *cl, const char *line)
 	return reply;
 }
 
+static void client_event(struct bufferevent *bev, short what, void *arg);
+
+static void client_drained(struct bufferevent *bev, void *arg)
+{
+	client_free(arg);
+}
+
+/* Say the last word, then hang up once it has been written. */
+static void client_close_after_reply(struct client *cl, json_t *reply)
+{
+	client_reply(cl, reply);
+	bufferevent_disable(cl->bev, EV_READ);
+	if (!evbuffer_get_length(bufferevent_get_output(cl->bev))) {
+		client_free(cl);
+		return;
+	}
+	bufferevent_setwatermark(cl->bev, EV_WRITE, 0, 0);
+	bufferevent_setcb(cl->bev, NULL, client_drained, client_event, cl);
+}
+
 static void client_read(struct bufferevent *bev, void *arg)
 {
 	struct client *cl = arg;
@@ -240,21 +260,21 @@ static void client_read(struct bufferevent *bev, void *arg)
 	char *line;
 
 	while ((line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF))) {
-		bool ok = len <= CONTROL_REQUEST_MAX ?
-				  client_reply(cl, handle_request(cl, line)) :
-				  (client_reply(cl, error_reply("%s", "request too long")), false);
+		if (len > CONTROL_REQUEST_MAX) {
+			free(line);
+			client_close_after_reply(cl, error_reply("%s", "request too long"));
+			return;
+		}
+		bool ok = client_reply(cl, handle_request(cl, line));
 
 		free(line);
 		if (!ok) {
-			client_free(cl);
+			client_free(cl);	/* not reading its replies */
 			return;
 		}
 	}
-	if (evbuffer_get_length(in) > CONTROL_REQUEST_MAX) {
-		client_reply(cl, error_reply("%s", "request too long"));
-		bufferevent_flush(bev, EV_WRITE, BEV_FLUSH);
-		client_free(cl);
-	}
+	if (evbuffer_get_length(in) > CONTROL_REQUEST_MAX)
+		client_close_after_reply(cl, error_reply("%s", "request too long"));
 }
 
 static void client_event(struct bufferevent *bev, short what, void *arg)

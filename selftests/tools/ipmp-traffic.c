@@ -8,6 +8,14 @@
  *   udp-echo ADDR PORT SECONDS            echo every datagram back
  *   udp-stream ADDR PORT PPS SECONDS      sequenced datagrams both ways (via udp-echo);
  *                                         reports sent, lost and the longest gap
+ *   ctl SOCKET ARG...                     talk to the control socket: each ARG is a
+ *                                         line to send, except @big:N (N bytes, no
+ *                                         newline), @half (shut down our sending side)
+ *                                         and @wait:MS; prints what comes back
+ *   ctl-many SOCKET N                     N clients at once, each pings; prints how
+ *                                         many got their answer
+ *   ctl-stall SOCKET SECONDS              subscribe to probes, ask for 20,000 snapshots,
+ *                                         never read; says when the agent hung up
  *   echo-forge DST SRC ID NONCE SEQ_FROM SEQ_TO ROUNDS
  *                                         forged ICMP echo replies to DST claiming to
  *                                         come from SRC, with identifier ID and probe
@@ -31,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -298,6 +307,128 @@ static int echo_forge(const char *dst, const char *src, unsigned id, const char 
 	return 0;
 }
 
+static int unix_connect(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)))
+		return -1;
+	return fd;
+}
+
+/* Print whatever arrives within ms milliseconds (or until EOF). */
+static void drain(int fd, int ms)
+{
+	char buf[65536];
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+
+	while (poll(&p, 1, ms) == 1) {
+		n = read(fd, buf, sizeof(buf));
+		if (n <= 0) {
+			printf("<eof>\n");
+			return;
+		}
+		fwrite(buf, 1, n, stdout);
+	}
+}
+
+static int ctl(const char *path, int argc, char **argv)
+{
+	int fd = unix_connect(path);
+
+	if (fd < 0)
+		return die("connect");
+	for (int i = 0; i < argc; i++) {
+		if (!strncmp(argv[i], "@big:", 5)) {
+			size_t n = strtoul(argv[i] + 5, NULL, 10);
+			char *big = malloc(n);
+
+			memset(big, 'x', n);
+			for (size_t off = 0; off < n;) {
+				ssize_t w = write(fd, big + off, n - off);
+
+				if (w <= 0)
+					break;
+				off += w;
+			}
+			free(big);
+		} else if (!strcmp(argv[i], "@half")) {
+			shutdown(fd, SHUT_WR);
+		} else if (!strncmp(argv[i], "@wait:", 6)) {
+			drain(fd, atoi(argv[i] + 6));
+		} else if (write(fd, argv[i], strlen(argv[i])) < 0 || write(fd, "\n", 1) < 0) {
+			return die("write");
+		}
+	}
+	drain(fd, 1000);
+	close(fd);
+	return 0;
+}
+
+static int ctl_many(const char *path, int n)
+{
+	int *fds = calloc(n, sizeof(int)), answered = 0;
+	const char ping[] = "{\"version\":1,\"cmd\":\"ping\"}\n";
+	char buf[256];
+
+	for (int i = 0; i < n; i++)
+		fds[i] = unix_connect(path);
+	for (int i = 0; i < n; i++)
+		if (fds[i] >= 0 && write(fds[i], ping, sizeof(ping) - 1) < 0)
+			fds[i] = -1;
+	for (int i = 0; i < n; i++) {
+		struct pollfd p = { .fd = fds[i], .events = POLLIN };
+
+		if (fds[i] >= 0 && poll(&p, 1, 5000) == 1 && read(fds[i], buf, sizeof(buf)) > 0 &&
+		    strstr(buf, "\"ok\":true"))
+			answered++;
+		if (fds[i] >= 0)
+			close(fds[i]);
+	}
+	printf("answered=%d of %d\n", answered, n);
+	free(fds);
+	return 0;
+}
+
+/* A client that asks and asks and never reads: the agent must drop it, not wait. */
+static int ctl_stall(const char *path, double seconds)
+{
+	const char sub[] = "{\"version\":1,\"cmd\":\"probes\"}\n";
+	const char snap[] = "{\"version\":1,\"cmd\":\"snapshot\"}\n";
+	int fd = unix_connect(path), small = 4096, flags;
+	uint64_t end = now_us() + seconds * 1e6;
+	char buf[4096];
+
+	if (fd < 0)
+		return die("connect");
+	struct timeval tv = { .tv_sec = 2 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	flags = MSG_NOSIGNAL;
+	send(fd, sub, sizeof(sub) - 1, flags);
+	for (int i = 0; i < 20000 && now_us() < end; i++)
+		if (send(fd, snap, sizeof(snap) - 1, flags) < 0)
+			break;	/* the agent hung up on us, or stopped reading */
+	while (now_us() < end) {
+		/* peek only: a hangup shows as EOF once the queue is read... so look for it */
+		struct pollfd p = { .fd = fd, .events = POLLRDHUP };
+
+		if (poll(&p, 1, 50) == 1 && (p.revents & (POLLRDHUP | POLLHUP))) {
+			printf("dropped by the agent\n");
+			close(fd);
+			return 0;
+		}
+	}
+	(void)buf;
+	printf("still connected\n");
+	close(fd);
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: ipmp-traffic tcp-sink ADDR PORT SECONDS\n"
@@ -312,6 +443,12 @@ int main(int argc, char **argv)
 {
 	struct sockaddr_in sa;
 
+	if (argc >= 3 && !strcmp(argv[1], "ctl"))
+		return ctl(argv[2], argc - 3, argv + 3);
+	if (argc == 4 && !strcmp(argv[1], "ctl-many"))
+		return ctl_many(argv[2], atoi(argv[3]));
+	if (argc == 4 && !strcmp(argv[1], "ctl-stall"))
+		return ctl_stall(argv[2], atof(argv[3]));
 	if (argc == 9 && !strcmp(argv[1], "echo-forge"))
 		return echo_forge(argv[2], argv[3], strtoul(argv[4], NULL, 0), argv[5],
 				  atoi(argv[6]), atoi(argv[7]), atoi(argv[8]));
