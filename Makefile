@@ -90,7 +90,11 @@ $(BUILD)/if_mpadm: $(call objs,cmd/if_mpadm/if_mpadm.c $(LIB_SRCS))
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-BINS := $(BUILD)/ipmp-agent $(BUILD)/ipmpstat $(BUILD)/if_mpadm
+$(BUILD)/ipmpadm: $(call objs,cmd/ipmpadm/ipmpadm.c $(LIB_SRCS))
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+BINS := $(BUILD)/ipmp-agent $(BUILD)/ipmpstat $(BUILD)/if_mpadm $(BUILD)/ipmpadm
 
 # --- tests --------------------------------------------------------------------
 UNIT_TESTS := $(patsubst selftests/unit/%.c,$(BUILD)/selftests/%,$(wildcard selftests/unit/test_*.c))
@@ -166,7 +170,8 @@ install: $(BINS)
 	install -m 0755 $(BUILD)/ipmp-agent $(DESTDIR)$(PREFIX)/sbin/ipmp-agent
 	install -m 0755 $(BUILD)/ipmpstat $(DESTDIR)$(PREFIX)/sbin/ipmpstat
 	install -m 0755 $(BUILD)/if_mpadm $(DESTDIR)$(PREFIX)/sbin/if_mpadm
-	install -m 0644 man/ipmp-agent.8 man/ipmpstat.8 man/if_mpadm.8 \
+	install -m 0755 $(BUILD)/ipmpadm $(DESTDIR)$(PREFIX)/sbin/ipmpadm
+	install -m 0644 man/ipmp-agent.8 man/ipmpstat.8 man/if_mpadm.8 man/ipmpadm.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 0644 man/ipmp.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 0644 etc/ipmp.conf.example $(DESTDIR)$(PREFIX)/share/doc/ipmp/

@@ -20,6 +20,7 @@
 #include "control.h"
 #include "log.h"
 #include "prober.h"
+#include "snapshot.h"
 #include "sysctl.h"
 #include <sys/random.h>
 
@@ -68,10 +69,59 @@ static void ops_timer_arm(struct ipmp_member *m, uint64_t deadline_ms, void *ctx
 	agent_timer_arm(ag->agent, &ag->link_timers[m->slot], link_timer_cb, m, deadline_ms);
 }
 
+/*
+ * What ipmpadm monitor prints: one object per event, each with its kind,
+ * the monotonic and the wall-clock time.
+ */
+static void ops_event(struct ipmp_group *g, const struct group_event *ev, void *ctx)
+{
+	struct agent_group *ag = ctx;
+	char buf[IP_PREFIX_STRLEN], mac[18], flags[8];
+	struct timespec wall;
+	json_t *obj = NULL;
+
+	if (!ag->agent->control)
+		return;
+	clock_gettime(CLOCK_REALTIME, &wall);
+	switch (ev->kind) {
+	case GROUP_EVENT_GROUP_STATE:
+		obj = json_pack("{s:s, s:s, s:s, s:s}", "event", "group-state", "group", g->ifname,
+				"state", group_state_names[ev->to], "previous",
+				group_state_names[ev->from]);
+		break;
+	case GROUP_EVENT_MEMBER_STATE:
+		snapshot_member_flags(ev->member, flags);
+		obj = json_pack("{s:s, s:s, s:s, s:s, s:b}", "event", "member-state", "interface",
+				ev->member->ifname, "group", g->ifname, "state",
+				member_state_names[ev->member->state], "flags", flags, "active",
+				member_active(ev->member));
+		break;
+	case GROUP_EVENT_FAILOVER:
+		if (!ev->addr->bound)
+			return;
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", ev->addr->bound->mac[0],
+			 ev->addr->bound->mac[1], ev->addr->bound->mac[2], ev->addr->bound->mac[3],
+			 ev->addr->bound->mac[4], ev->addr->bound->mac[5]);
+		obj = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s}", "event", "failover", "group",
+				g->ifname, "address",
+				ip_prefix_str(&ev->addr->prefix, false, buf, sizeof(buf)), "from",
+				ev->addr->was_bound ? ev->addr->was_bound->ifname : NULL, "to",
+				ev->addr->bound->ifname, "mac", mac);
+		break;
+	}
+	if (!obj)
+		return;
+	json_object_set_new(obj, "mono_ns", json_integer(clock_now_ns(ag->agent->clock)));
+	json_object_set_new(obj, "wall", json_real(wall.tv_sec + wall.tv_nsec / 1e9));
+	control_publish(ag->agent->control, CONTROL_STREAM_EVENTS, obj);
+	json_decref(obj);
+}
+
 static const struct group_ops agent_group_ops = {
 	.push = ops_push,
 	.announce = ops_announce,
 	.timer_arm = ops_timer_arm,
+	.event = ops_event,
 };
 
 static void sysctl_or_warn(const char *family, const char *ifname, const char *key,

@@ -42,8 +42,10 @@ static void addr_bind(struct ipmp_addr *a, struct ipmp_member *m)
 {
 	if (a->bound == m)
 		return;
-	if (a->bound)
+	if (a->bound) {
+		a->was_bound = a->bound;	/* the last member it had, for monitors */
 		a->bound->nbound--;
+	}
 	a->bound = m;
 	if (m) {
 		m->nbound++;

@@ -33,7 +33,7 @@ struct client {
 	struct control *control;
 	struct bufferevent *bev;
 	struct ucred cred;
-	bool probes;		/* subscribed to the probe stream */
+	unsigned streams;	/* enum control_stream bits subscribed to */
 };
 
 struct control {
@@ -86,7 +86,7 @@ static bool client_reply(struct client *cl, json_t *reply)
 	return ok;
 }
 
-void control_publish_probe(struct control *c, json_t *event)
+void control_publish(struct control *c, enum control_stream stream, json_t *event)
 {
 	struct client *cl, *next;
 
@@ -95,7 +95,7 @@ void control_publish_probe(struct control *c, json_t *event)
 	json_object_set_new(event, "version", json_integer(IPMP_PROTOCOL_VERSION));
 	for (cl = c->clients; cl; cl = next) {
 		next = cl->next;
-		if (cl->probes && !client_send(cl, event))
+		if ((cl->streams & stream) && !client_send(cl, event))
 			client_free(cl);
 	}
 }
@@ -184,6 +184,24 @@ static json_t *cmd_offline(struct client *cl, json_t *req, bool offline)
 	return code ? ipmp_error_reply(code, EINVAL) : json_pack("{s:b}", "ok", 1);
 }
 
+static json_t *cmd_standby(struct client *cl, json_t *req)
+{
+	const char *ifname = json_string_value(json_object_get(req, "interface"));
+	json_t *on = json_object_get(req, "standby");
+	struct agent_group *ag;
+	struct ipmp_member *m;
+
+	if (!client_privileged(cl))
+		return ipmp_error_reply(IPMP_FAILURE, EPERM);
+	if (!ifname || !json_is_boolean(on))
+		return ipmp_error_reply(IPMP_EINVAL, 0);
+	m = member_find(cl->control->agent, ifname, &ag);
+	if (!m)
+		return ipmp_error_reply(IPMP_EUNKIF, 0);
+	member_set_standby(m, json_is_true(on));
+	return json_pack("{s:b}", "ok", 1);
+}
+
 static json_t *cmd_snapshot(struct control *c)
 {
 	struct agent *a = c->agent;
@@ -219,10 +237,14 @@ static json_t *handle_request(struct client *cl, const char *line)
 		reply = json_pack("{s:b}", "ok", 1);
 	else if (!strcmp(cmd, "snapshot"))
 		reply = cmd_snapshot(cl->control);
-	else if (!strcmp(cmd, "probes")) {
-		cl->probes = true;	/* this connection now streams probe events */
+	else if (!strcmp(cmd, "probes") || !strcmp(cmd, "events")) {
+		/* from now on this connection also carries that stream */
+		cl->streams |= !strcmp(cmd, "probes") ? CONTROL_STREAM_PROBES : CONTROL_STREAM_EVENTS;
+		pr_debug("control: a client follows %s", cmd);
 		reply = json_pack("{s:b}", "ok", 1);
-	} else if (!strcmp(cmd, "offline"))
+	} else if (!strcmp(cmd, "standby"))
+		reply = cmd_standby(cl, req);
+	else if (!strcmp(cmd, "offline"))
 		reply = cmd_offline(cl, req, true);
 	else if (!strcmp(cmd, "undo-offline"))
 		reply = cmd_offline(cl, req, false);

@@ -22,7 +22,12 @@ struct control;
 
 struct control *control_open(struct agent *a, const char *path);
 void control_close(struct control *c);
-/* Send an event object to every client that asked for this kind of event. */
-void control_publish_probe(struct control *c, json_t *event);
+enum control_stream {
+	CONTROL_STREAM_PROBES = 1,	/* ipmpstat -p */
+	CONTROL_STREAM_EVENTS = 2,	/* ipmpadm monitor */
+};
+
+/* Send an event object to every client subscribed to that stream. */
+void control_publish(struct control *c, enum control_stream stream, json_t *event);
 
 #endif

@@ -109,6 +109,12 @@ bool member_active(const struct ipmp_member *m)
 	       !(m->flags & (MEMBER_F_INACTIVE | MEMBER_F_FAILED | MEMBER_F_OFFLINE));
 }
 
+static void group_event(struct ipmp_group *g, const struct group_event *ev)
+{
+	if (g->ops->event && g->started)
+		g->ops->event(g, ev, g->ops_ctx);
+}
+
 static const struct ipmp_member *group_first_functioning(const struct ipmp_group *g)
 {
 	for (unsigned i = 0; i < g->nmembers; i++)
@@ -142,8 +148,11 @@ static void group_chstate(struct ipmp_group *g, enum group_state state)
 		       m ? m->ifname : "?", g->name);
 		g->failure_logged = false;
 	}
+	struct group_event ev = { .kind = GROUP_EVENT_GROUP_STATE, .from = g->state, .to = state };
+
 	g->state = state;
 	g->generation++;
+	group_event(g, &ev);
 }
 
 static void group_refresh_state(struct ipmp_group *g)
@@ -175,10 +184,13 @@ static void group_commit(struct ipmp_group *g)
 	group_refresh_state(g);
 	g->ops->push(g, g->ops_ctx);
 	for (unsigned i = 0; i < g->naddrs; i++) {
+		struct group_event ev = { .kind = GROUP_EVENT_FAILOVER, .addr = &g->addrs[i] };
+
 		if (!g->addrs[i].moved)
 			continue;
 		g->addrs[i].moved = false;
 		g->ops->announce(g, &g->addrs[i], g->ops_ctx);
+		group_event(g, &ev);
 	}
 }
 
@@ -209,6 +221,9 @@ void member_chstate(struct ipmp_member *m, enum member_state state, unsigned fla
 	m->flags = flags;
 	g->generation++;
 	group_commit(g);
+	struct group_event ev = { .kind = GROUP_EVENT_MEMBER_STATE, .member = m };
+
+	group_event(g, &ev);
 }
 
 /*
@@ -387,6 +402,38 @@ int member_undo_offline(struct ipmp_member *m)
 	else
 		member_run(m, RUN_ONLINE);
 	return IPMP_SUCCESS;
+}
+
+/*
+ * spec 3.14 standby refresh, when the administrator marks a member standby
+ * (or not): a functioning standby stays active while the group has fewer
+ * active members than non-standby ones, and goes idle when it has more.
+ */
+void member_set_standby(struct ipmp_member *m, bool standby)
+{
+	struct ipmp_group *g = m->group;
+	unsigned nnonstandby = 0, nactive = 0, flags = m->flags;
+
+	if (!standby) {
+		member_chstate(m, m->state, flags & ~(MEMBER_F_STANDBY | MEMBER_F_INACTIVE));
+		return;
+	}
+	flags |= MEMBER_F_STANDBY;
+	for (unsigned i = 0; i < g->nmembers; i++) {
+		const struct ipmp_member *o = &g->members[i];
+
+		if (o != m && !(o->flags & MEMBER_F_STANDBY))
+			nnonstandby++;
+		if (member_functioning(o) && !(o->flags & MEMBER_F_INACTIVE))
+			nactive++;
+	}
+	if (member_functioning(m)) {
+		if (nactive == 0 || nactive < nnonstandby)
+			flags &= ~MEMBER_F_INACTIVE;
+		else if (nactive > nnonstandby)
+			flags |= MEMBER_F_INACTIVE;
+	}
+	member_chstate(m, m->state, flags);
 }
 
 /* spec 3.13, repair action. */

@@ -88,7 +88,21 @@ struct ipmp_member {
 struct ipmp_addr {
 	struct ip_prefix prefix;
 	struct ipmp_member *bound;	/* NULL: no active member */
+	struct ipmp_member *was_bound;	/* before the last move */
 	bool moved;			/* rebound since the last push */
+};
+
+enum group_event_kind {
+	GROUP_EVENT_GROUP_STATE,	/* group: from -> to */
+	GROUP_EVENT_MEMBER_STATE,	/* member's state or flags changed */
+	GROUP_EVENT_FAILOVER,		/* addr moved from addr->was_bound to addr->bound */
+};
+
+struct group_event {
+	enum group_event_kind kind;
+	const struct ipmp_member *member;
+	const struct ipmp_addr *addr;
+	enum group_state from, to;
 };
 
 struct group_ops {
@@ -98,6 +112,8 @@ struct group_ops {
 	void (*announce)(struct ipmp_group *g, struct ipmp_addr *a, void *ctx);
 	/* Call link_timer(m) at deadline_ms (replacing any earlier one). */
 	void (*timer_arm)(struct ipmp_member *m, uint64_t deadline_ms, void *ctx);
+	/* Optional: something a monitor wants to know happened. */
+	void (*event)(struct ipmp_group *g, const struct group_event *ev, void *ctx);
 };
 
 struct ipmp_group {
@@ -143,6 +159,8 @@ void group_member_relearn(struct ipmp_member *m);
  */
 int member_offline(struct ipmp_member *m);
 int member_undo_offline(struct ipmp_member *m);
+/* Mark a member standby or not, and apply spec 3.14's standby refresh. */
+void member_set_standby(struct ipmp_member *m, bool standby);
 bool member_active(const struct ipmp_member *m);
 
 /* Decisions, called by detection (agent/link.c). */

@@ -96,7 +96,7 @@ static void ops_resolved(struct probe_instance *pi, const struct probe_slot *s, 
 		       (json_int_t)(t && t->sa_ns > 0 ? t->sa_ns / 8 : 0), "rttdev_ns",
 		       (json_int_t)(t ? t->sv_ns / 4 : 0));
 	if (ev) {
-		control_publish_probe(ag->agent->control, ev);
+		control_publish(ag->agent->control, CONTROL_STREAM_PROBES, ev);
 		json_decref(ev);
 	}
 }

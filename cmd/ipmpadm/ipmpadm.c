@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * ipmpadm: Linux-side administration of the agent's groups.
+ *
+ *   ipmpadm standby IF on|off   mark a member standby, or not (runtime only)
+ *   ipmpadm monitor             print state changes as JSON lines until interrupted
+ *
+ * Changes made here last until the agent restarts; the configuration file
+ * is what the agent starts from.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipmp_client.h"
+#include "ipmp_errors.h"
+
+static const char *progname = "ipmpadm";
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: %s standby INTERFACE on|off\n"
+		"       %s monitor\n",
+		progname, progname);
+	return 2;
+}
+
+static struct ipmp_client connect_or_die(void)
+{
+	struct ipmp_client c;
+
+	if (ipmp_client_open(&c, NULL)) {
+		fprintf(stderr, "%s: %s\n", progname, ipmp_errmsg(IPMP_ENOMPATHD, 0));
+		exit(1);
+	}
+	return c;
+}
+
+static const char *reason(const struct ipmp_client *c)
+{
+	if (c->code == IPMP_EUNKIF)
+		return "not in an IPMP group";
+	return c->code ? ipmp_errmsg(c->code, c->err) : c->error;
+}
+
+static int cmd_standby(const char *ifname, const char *onoff)
+{
+	struct ipmp_client c;
+	json_t *args, *reply;
+	bool on;
+	int ret;
+
+	if (!strcmp(onoff, "on"))
+		on = true;
+	else if (!strcmp(onoff, "off"))
+		on = false;
+	else
+		return usage();
+	c = connect_or_die();
+	args = json_pack("{s:s, s:b}", "interface", ifname, "standby", on);
+	ret = ipmp_client_call(&c, "standby", args, &reply);
+	json_decref(args);
+	if (ret) {
+		fprintf(stderr, "%s: cannot set standby %s on %s: %s\n", progname, onoff, ifname,
+			reason(&c));
+		ipmp_client_close(&c);
+		return 1;
+	}
+	json_decref(reply);
+	ipmp_client_close(&c);
+	return 0;
+}
+
+/* One JSON object per line, flushed, until the agent goes away or we are stopped. */
+static int cmd_monitor(void)
+{
+	struct ipmp_client c = connect_or_die();
+	json_t *reply, *ev;
+
+	if (ipmp_client_call(&c, "events", NULL, &reply)) {
+		fprintf(stderr, "%s: cannot follow events: %s\n", progname, c.error);
+		return 1;
+	}
+	json_decref(reply);
+	while (!ipmp_client_next(&c, &ev)) {
+		char *text = json_dumps(ev, JSON_COMPACT);
+
+		if (text) {
+			puts(text);
+			fflush(stdout);
+			free(text);
+		}
+		json_decref(ev);
+	}
+	fprintf(stderr, "%s: the agent closed the connection\n", progname);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	progname = basename(argv[0]);
+	if (argc == 4 && !strcmp(argv[1], "standby"))
+		return cmd_standby(argv[2], argv[3]);
+	if (argc == 2 && !strcmp(argv[1], "monitor"))
+		return cmd_monitor();
+	return usage();
+}

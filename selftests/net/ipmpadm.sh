@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# ipmpadm: standby on/off at run time (spec 3.14's standby refresh), and
+# monitor, which shows a failover with the address and the new member's
+# MAC as it happens. Changing state needs privilege.
+. "$(dirname "$0")/lib.sh"
+require_root
+tap_plan 9
+
+IPMPADM=$ROOT/build/ipmpadm
+topo_create 3
+write_config "$TMP/ipmp.conf"
+agent_start "$TMP/ipmp.conf"
+wait_until 2000 active_is "m0 m1 m2"
+
+"$IPMPADM" monitor >"$TMP/monitor.out" 2>&1 &
+PIDS+=($!)
+wait_until 2000 agent_log_has "control: a client follows events"
+
+ASSERT_EQ "standby on m2" "" "$("$IPMPADM" standby m2 on 2>&1)"
+ASSERT "m2 goes idle: two active members remain for two non-standby" wait_until 1000 active_is "m0 m1"
+ASSERT_EQ "ipmpstat shows it standby and inactive" "m2:no:is-----" \
+	"$("$IPMPSTAT" -iP -o interface,active,flags | grep '^m2:')"
+
+member_link 0 down
+ASSERT "the standby takes over when m0 fails" wait_until 1000 active_is "m1 m2"
+m2mac=$(mac_of "$NS_H" m2)
+ASSERT "monitor reports the failover with the new member's MAC" wait_until 2000 sh -c \
+	"grep '\"event\":\"failover\"' $TMP/monitor.out | grep '\"address\":\"$DATA1\"' | grep '\"from\":\"m0\"' | grep '\"to\":\"m2\"' | grep -q '\"mac\":\"$m2mac\"'"
+ASSERT "monitor reports m0's failure and the group degraded" sh -c \
+	"grep -q '\"event\":\"member-state\",.*\"interface\":\"m0\",.*\"state\":\"failed\"' $TMP/monitor.out &&
+	 grep -q '\"event\":\"group-state\",.*\"state\":\"degraded\"' $TMP/monitor.out"
+ASSERT "every event has a monotonic and a wall-clock time" sh -c \
+	"! grep -v '\"mono_ns\":[0-9]' $TMP/monitor.out | grep -q . && ! grep -v '\"wall\":[0-9]' $TMP/monitor.out | grep -q ."
+
+ASSERT_EQ "standby off" "" "$("$IPMPADM" standby m2 off 2>&1)"
+chmod 755 "$TMP"
+ASSERT_EQ "an unprivileged user cannot change standby" \
+	"ipmpadm: cannot set standby on on m1: Operation not permitted" \
+	"$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$IPMPADM" standby m1 on 2>&1)"
