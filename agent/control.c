@@ -25,6 +25,7 @@
 #include "log.h"
 #include "prober.h"
 #include "snapshot.h"
+#include "ipaddr.h"
 
 #define CAP_NET_ADMIN_BIT	12
 
@@ -202,6 +203,65 @@ static json_t *cmd_standby(struct client *cl, json_t *req)
 	return json_pack("{s:b}", "ok", 1);
 }
 
+static struct agent_group *group_find_by(struct agent *a, const char *name)
+{
+	for (unsigned i = 0; i < a->ngroups; i++)
+		if (!strcmp(a->groups[i].group.ifname, name) || !strcmp(a->groups[i].group.name, name))
+			return &a->groups[i];
+	return NULL;
+}
+
+static struct agent_group *address_owner(struct agent *a, const struct ip_prefix *p, int *index)
+{
+	for (unsigned i = 0; i < a->ngroups; i++) {
+		*index = group_addr_find(&a->groups[i].group, p);
+		if (*index >= 0)
+			return &a->groups[i];
+	}
+	return NULL;
+}
+
+/* add-address / remove-address: runtime only (the config file is not changed). */
+static json_t *cmd_address(struct client *cl, json_t *req, bool add)
+{
+	struct agent *a = cl->control->agent;
+	const char *text = json_string_value(json_object_get(req, "address"));
+	const char *gname = json_string_value(json_object_get(req, "group"));
+	struct agent_group *ag, *owner;
+	struct ip_prefix p;
+	const char *why;
+	int index, ret;
+
+	if (!client_privileged(cl))
+		return ipmp_error_reply(IPMP_FAILURE, EPERM);
+	if (!text || ip_prefix_parse(text, add, &p, &why))
+		return error_reply("bad address: %s", text && why ? why : "missing");
+	if (p.family != AF_INET)
+		return error_reply("%s", "IPv6 data addresses are not supported yet");
+	owner = address_owner(a, &p, &index);
+	if (!add) {
+		if (!owner)
+			return ipmp_error_reply(IPMP_EUNKADDR, 0);
+		nl_addr_del(&a->nl, owner->group.ifindex, &owner->group.addrs[index].prefix);
+		dataplane_addr_forget(&owner->dp, index, &p);
+		group_addr_remove(&owner->group, index);
+		return json_pack("{s:b}", "ok", 1);
+	}
+	ag = gname ? group_find_by(a, gname) : NULL;
+	if (!ag)
+		return ipmp_error_reply(IPMP_EUNKGROUP, 0);
+	if (owner)
+		return error_reply("address %s is already a data address", text);
+	ret = dataplane_addrs_reserve(&ag->dp, ag->group.naddrs + 1);
+	if (!ret)
+		ret = group_addr_add(&ag->group, &p);
+	if (!ret)
+		ret = nl_addr_add(&a->nl, ag->group.ifindex, &p, false);
+	if (ret)
+		return ipmp_error_reply(IPMP_FAILURE, -ret);
+	return json_pack("{s:b}", "ok", 1);
+}
+
 static json_t *cmd_snapshot(struct control *c)
 {
 	struct agent *a = c->agent;
@@ -242,7 +302,9 @@ static json_t *handle_request(struct client *cl, const char *line)
 		cl->streams |= !strcmp(cmd, "probes") ? CONTROL_STREAM_PROBES : CONTROL_STREAM_EVENTS;
 		pr_debug("control: a client follows %s", cmd);
 		reply = json_pack("{s:b}", "ok", 1);
-	} else if (!strcmp(cmd, "standby"))
+	} else if (!strcmp(cmd, "add-address") || !strcmp(cmd, "remove-address"))
+		reply = cmd_address(cl, req, !strcmp(cmd, "add-address"));
+	else if (!strcmp(cmd, "standby"))
 		reply = cmd_standby(cl, req);
 	else if (!strcmp(cmd, "offline"))
 		reply = cmd_offline(cl, req, true);

@@ -405,6 +405,34 @@ static int push_bindings(struct dataplane *dp, const struct ipmp_group *g)
 	return 0;
 }
 
+int dataplane_addrs_reserve(struct dataplane *dp, unsigned naddrs)
+{
+	uint32_t *grown;
+
+	if (naddrs <= dp->naddrs)
+		return 0;
+	grown = realloc(dp->pushed_binding, naddrs * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	memset(grown + dp->naddrs, 0, (naddrs - dp->naddrs) * sizeof(*grown));
+	dp->pushed_binding = grown;
+	dp->naddrs = naddrs;
+	return 0;
+}
+
+void dataplane_addr_forget(struct dataplane *dp, unsigned index, const struct ip_prefix *p)
+{
+	struct ipmp_addr_key key = { .family = p->family == AF_INET ? IPMP_AF_INET : IPMP_AF_INET6 };
+
+	memcpy(key.addr, p->addr, ip_addr_len(p->family));
+	bpf_map_delete_elem(map_fd(dp, "addr_binding"), &key);
+	if (index < dp->naddrs) {
+		memmove(dp->pushed_binding + index, dp->pushed_binding + index + 1,
+			(dp->naddrs - index - 1) * sizeof(*dp->pushed_binding));
+		dp->pushed_binding[dp->naddrs - 1] = 0;
+	}
+}
+
 /*
  * Write the group's state into the maps in the order include/ipmp/maps.h
  * gives: members, tx_set, group_cfg, addr_binding. Unchanged bindings are

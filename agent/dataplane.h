@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include <ipmp/maps.h>
+#include "ipaddr.h"
 
 struct ipmp_group;
 struct group_egress;
@@ -45,6 +46,10 @@ int dataplane_attach_group(struct dataplane *dp, int ifindex);
 int dataplane_attach_member(struct dataplane *dp, unsigned slot, int ifindex);
 void dataplane_detach_member(struct dataplane *dp, unsigned slot);
 int dataplane_push(struct dataplane *dp, const struct ipmp_group *g);
+/* Room for naddrs data addresses (before the group gains one). */
+int dataplane_addrs_reserve(struct dataplane *dp, unsigned naddrs);
+/* The group is about to drop address index: remove its binding. */
+void dataplane_addr_forget(struct dataplane *dp, unsigned index, const struct ip_prefix *p);
 
 /* XDP probe-reply timestamping on a member: a bpf_link pinned as xdp_<ifname>. */
 int dataplane_attach_xdp(struct dataplane *dp, unsigned slot, int ifindex, const char *ifname);

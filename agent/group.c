@@ -404,6 +404,46 @@ int member_undo_offline(struct ipmp_member *m)
 	return IPMP_SUCCESS;
 }
 
+int group_addr_find(const struct ipmp_group *g, const struct ip_prefix *p)
+{
+	for (unsigned i = 0; i < g->naddrs; i++)
+		if (ip_prefix_same_addr(&g->addrs[i].prefix, p))
+			return i;
+	return -1;
+}
+
+/* A new data address: bound to the least loaded active member and announced. */
+int group_addr_add(struct ipmp_group *g, const struct ip_prefix *p)
+{
+	struct ipmp_addr *grown;
+
+	if (g->naddrs >= IPMP_MAX_ADDRS)
+		return -ENOSPC;
+	grown = realloc(g->addrs, (g->naddrs + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	g->addrs = grown;
+	memset(&g->addrs[g->naddrs], 0, sizeof(*grown));
+	g->addrs[g->naddrs].prefix = *p;
+	g->naddrs++;
+	g->generation++;
+	group_commit(g);
+	return 0;
+}
+
+/* Forget a data address; the others keep their members (then rebalanced). */
+void group_addr_remove(struct ipmp_group *g, unsigned index)
+{
+	struct ipmp_addr *a = &g->addrs[index];
+
+	if (a->bound)
+		a->bound->nbound--;
+	memmove(a, a + 1, (g->naddrs - index - 1) * sizeof(*a));
+	g->naddrs--;
+	g->generation++;
+	group_commit(g);
+}
+
 /*
  * spec 3.14 standby refresh, when the administrator marks a member standby
  * (or not): a functioning standby stays active while the group has fewer

@@ -159,6 +159,10 @@ void group_member_relearn(struct ipmp_member *m);
  */
 int member_offline(struct ipmp_member *m);
 int member_undo_offline(struct ipmp_member *m);
+/* Data addresses at run time: add binds and announces it; remove unbinds it. */
+int group_addr_add(struct ipmp_group *g, const struct ip_prefix *p);
+int group_addr_find(const struct ipmp_group *g, const struct ip_prefix *p);
+void group_addr_remove(struct ipmp_group *g, unsigned index);
 /* Mark a member standby or not, and apply spec 3.14's standby refresh. */
 void member_set_standby(struct ipmp_member *m, bool standby);
 bool member_active(const struct ipmp_member *m);

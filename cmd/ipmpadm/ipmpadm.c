@@ -2,8 +2,10 @@
 /*
  * ipmpadm: Linux-side administration of the agent's groups.
  *
- *   ipmpadm standby IF on|off   mark a member standby, or not (runtime only)
- *   ipmpadm monitor             print state changes as JSON lines until interrupted
+ *   ipmpadm standby IF on|off              mark a member standby, or not
+ *   ipmpadm add-address GROUP ADDR/PLEN    a new data address on GROUP
+ *   ipmpadm remove-address ADDR            drop a data address
+ *   ipmpadm monitor                        state changes as JSON lines until interrupted
  *
  * Changes made here last until the agent restarts; the configuration file
  * is what the agent starts from.
@@ -23,8 +25,10 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: %s standby INTERFACE on|off\n"
+		"       %s add-address GROUP ADDRESS/PREFIXLEN\n"
+		"       %s remove-address ADDRESS\n"
 		"       %s monitor\n",
-		progname, progname);
+		progname, progname, progname, progname);
 	return 2;
 }
 
@@ -46,32 +50,33 @@ static const char *reason(const struct ipmp_client *c)
 	return c->code ? ipmp_errmsg(c->code, c->err) : c->error;
 }
 
+/* One privileged request; prints "cannot WHAT: reason" on failure. */
+static int simple_request(const char *cmd, json_t *args, const char *what)
+{
+	struct ipmp_client c = connect_or_die();
+	json_t *reply;
+	int ret = ipmp_client_call(&c, cmd, args, &reply);
+
+	json_decref(args);
+	if (ret)
+		fprintf(stderr, "%s: cannot %s: %s\n", progname, what, reason(&c));
+	else
+		json_decref(reply);
+	ipmp_client_close(&c);
+	return ret ? 1 : 0;
+}
+
 static int cmd_standby(const char *ifname, const char *onoff)
 {
-	struct ipmp_client c;
-	json_t *args, *reply;
-	bool on;
-	int ret;
+	char what[128];
 
-	if (!strcmp(onoff, "on"))
-		on = true;
-	else if (!strcmp(onoff, "off"))
-		on = false;
-	else
+	if (strcmp(onoff, "on") && strcmp(onoff, "off"))
 		return usage();
-	c = connect_or_die();
-	args = json_pack("{s:s, s:b}", "interface", ifname, "standby", on);
-	ret = ipmp_client_call(&c, "standby", args, &reply);
-	json_decref(args);
-	if (ret) {
-		fprintf(stderr, "%s: cannot set standby %s on %s: %s\n", progname, onoff, ifname,
-			reason(&c));
-		ipmp_client_close(&c);
-		return 1;
-	}
-	json_decref(reply);
-	ipmp_client_close(&c);
-	return 0;
+	snprintf(what, sizeof(what), "set standby %s on %s", onoff, ifname);
+	return simple_request("standby",
+			      json_pack("{s:s, s:b}", "interface", ifname, "standby",
+					!strcmp(onoff, "on")),
+			      what);
 }
 
 /* One JSON object per line, flushed, until the agent goes away or we are stopped. */
@@ -106,5 +111,20 @@ int main(int argc, char **argv)
 		return cmd_standby(argv[2], argv[3]);
 	if (argc == 2 && !strcmp(argv[1], "monitor"))
 		return cmd_monitor();
+	if (argc == 4 && !strcmp(argv[1], "add-address")) {
+		char what[128];
+
+		snprintf(what, sizeof(what), "add %s to %s", argv[3], argv[2]);
+		return simple_request("add-address",
+				      json_pack("{s:s, s:s}", "group", argv[2], "address", argv[3]),
+				      what);
+	}
+	if (argc == 3 && !strcmp(argv[1], "remove-address")) {
+		char what[128];
+
+		snprintf(what, sizeof(what), "remove %s", argv[2]);
+		return simple_request("remove-address", json_pack("{s:s}", "address", argv[2]),
+				      what);
+	}
 	return usage();
 }

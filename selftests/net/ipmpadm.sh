@@ -5,7 +5,7 @@
 # MAC as it happens. Changing state needs privilege.
 . "$(dirname "$0")/lib.sh"
 require_root
-tap_plan 9
+tap_plan 14
 
 IPMPADM=$ROOT/build/ipmpadm
 topo_create 3
@@ -34,6 +34,17 @@ ASSERT "every event has a monotonic and a wall-clock time" sh -c \
 	"! grep -v '\"mono_ns\":[0-9]' $TMP/monitor.out | grep -q . && ! grep -v '\"wall\":[0-9]' $TMP/monitor.out | grep -q ."
 
 ASSERT_EQ "standby off" "" "$("$IPMPADM" standby m2 off 2>&1)"
+
+# --- data addresses at run time --------------------------------------------------------------
+ASSERT_EQ "add-address" "" "$("$IPMPADM" add-address g0 "$DATA3/24" 2>&1)"
+ASSERT "the new address answers the peer through a member" wait_until 2000 sh -c \
+	"ip netns exec $NS_P ping -c1 -W1 -q $DATA3 >/dev/null && ip -n $NS_P neigh show $DATA3 | grep -q lladdr"
+ASSERT_EQ "an address already in use is refused" \
+	"ipmpadm: cannot add $DATA1/24 to g0: address $DATA1/24 is already a data address" \
+	"$("$IPMPADM" add-address g0 "$DATA1/24" 2>&1)"
+ASSERT_EQ "remove-address" "" "$("$IPMPADM" remove-address "$DATA3" 2>&1)"
+ASSERT "the removed address is gone from the group and the data plane" sh -c \
+	"! ip -n $NS_H addr show dev ipmp0 | grep -q '$DATA3/' && ! '$IPMPSTAT' -anP -o address | grep -qx '$DATA3'"
 chmod 755 "$TMP"
 ASSERT_EQ "an unprivileged user cannot change standby" \
 	"ipmpadm: cannot set standby on on m1: Operation not permitted" \
