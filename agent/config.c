@@ -17,11 +17,16 @@
 #include "config.h"
 #include "log.h"
 
+/* Debian's inih can grow its line buffer at run time; lists of addresses get long. */
+#define CONFIG_LINE_MAX	65536
+
 struct parse_state {
 	struct ipmp_config *cfg;
 	const char *name;	/* file name for messages */
 	int line;		/* line the reader returned last */
 	bool at_line_start;
+	size_t cur_len;		/* bytes of the physical line read so far */
+	bool too_long;		/* reported for this line already */
 	bool continuation;	/* that line is indented: inih continues the last key */
 	int section_line;	/* line of the last [section] header */
 	char last_key[32];
@@ -75,15 +80,21 @@ static char *reader_count_lines(char *str, int num, void *stream)
 		return NULL;
 	if (st->at_line_start) {
 		st->line++;
+		st->cur_len = 0;
+		st->too_long = false;
 		st->continuation = (ret[0] == ' ' || ret[0] == '\t') && ret[strspn(ret, " \t\r\n")];
 		if (ret[strspn(ret, " \t")] == '[')
 			st->section_line = st->line;
 	}
 	len = strlen(ret);
+	st->cur_len += len;
 	st->at_line_start = len > 0 && ret[len - 1] == '\n';
-	if (!st->at_line_start && len == (size_t)num - 1)
+	/* inih grows its buffer up to CONFIG_LINE_MAX; only past that is a line too long */
+	if (!st->at_line_start && st->cur_len + 1 >= CONFIG_LINE_MAX && !st->too_long) {
 		cfg_error(st, st->line, "line too long (at most %d characters); continue a list "
-			  "on an indented line", num - 3);
+			  "on an indented line", CONFIG_LINE_MAX - 3);
+		st->too_long = true;
+	}
 	return ret;
 }
 
@@ -589,6 +600,9 @@ static int config_parse(struct parse_state *st)
 
 	config_defaults(st->cfg, st->name);
 	st->at_line_start = true;
+	ini_use_stack = false;
+	ini_allow_realloc = true;
+	ini_max_line = CONFIG_LINE_MAX;
 	ret = ini_parse_stream(reader_count_lines, st, handler, &hc);
 	if (ret > 0 && !st->errors)
 		cfg_error(st, ret, "syntax error (expected [section], key = value or a comment)");

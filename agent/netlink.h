@@ -54,10 +54,16 @@ int nl_addr_first(struct nl *nl, int ifindex, int family, struct ip_prefix *out)
  */
 int nl_route_gateways(struct nl *nl, struct ip_prefix *out, unsigned max);
 
-/* Link state as the agent sees it: carrier and operationally up. */
+/*
+ * Link state as the agent sees it: administratively up with carrier
+ * (IFF_LOWER_UP). Not IFF_RUNNING: it follows the operational state,
+ * which the kernel updates lazily, so a member just set up is announced
+ * first with carrier but without RUNNING, a flap that never happened. A
+ * carrier loss clears both at once.
+ */
 static inline bool nl_link_is_up(const struct nl_link *l)
 {
-	return (l->flags & IFF_UP) && (l->flags & IFF_RUNNING) && (l->flags & IFF_LOWER_UP);
+	return (l->flags & IFF_UP) && (l->flags & IFF_LOWER_UP);
 }
 
 /*

@@ -113,6 +113,7 @@ ROWS=$OUT/results.txt
 cleanup_topology_for_next() { agent_stop; for ns in "$NS_H" "$NS_SW" "$NS_P" "$NS_R"; do ip netns del "$ns" 2>/dev/null; done; mountpoint -q "$BPFFS" && umount "$BPFFS"; }
 cleanup_topology_for_next
 ROWS=$ROWS TRIALS=$TRIALS bash "$ROOT/bench/probe.sh"
+ROWS=$ROWS bash "$ROOT/bench/control.sh"
 
 cat "$ROWS"
 # the same rows as JSON: figure, ours, baseline, ratio, goal

@@ -180,16 +180,30 @@ static void test_bad_files(void **state)
 
 static void test_long_line(void **state)
 {
-	char text[600];
+	size_t len = 80000;
+	char *text = malloc(len);
 	struct ipmp_config cfg;
+	unsigned n = 0;
 
-	snprintf(text, sizeof(text), "[group g]\ninterfaces = e0\naddresses = ");
-	while (strlen(text) < 400)
-		strcat(text, "192.0.2.99/24 ");
+	/* a long list on one line is fine: 254 addresses, ~4 KB */
+	snprintf(text, len, "[group g]\ninterfaces = e0\naddresses =");
+	for (int i = 1; i <= 254; i++, n++)
+		snprintf(text + strlen(text), len - strlen(text), " 198.51.100.%d/24", i);
 	strcat(text, "\n");
 	log_capture_start();
+	assert_int_equal(config_load_string(text, "long.conf", &cfg), 0);
+	assert_int_equal(cfg.groups[0].naddrs, n);
+	config_free(&cfg);
+
+	/* past 64 KiB it is refused, once, with the line number */
+	snprintf(text, len, "[group g]\ninterfaces = e0\n; ");
+	memset(text + strlen(text), 'x', 70000);
+	strcpy(text + 70000 + 28, "\n");
+	log_capture_start();
 	assert_int_equal(config_load_string(text, "long.conf", &cfg), -EINVAL);
-	assert_logged("long.conf:3: line too long");
+	assert_logged("long.conf:3: line too long (at most 65533 characters)");
+	assert_null(strstr(strstr(captured_log, "line too long") + 1, "line too long"));
+	free(text);
 }
 
 /* spec 3.1: in.mpathd corrects bad values and says so; it does not reject them. */

@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# Control-plane benchmarks (called by bench/run.sh; prints table rows):
+#   ipmpstat latency  -an and -i against a live agent with 16 probing
+#                     members and NADDRS data addresses (IPv4 documentation
+#                     space holds ~760; 4,096 needs IPv6 data addresses),
+#                     beside `ip -br addr` listing the same addresses; and
+#                     -an over a saved 4,096-address snapshot.
+#   agent CPU         the agent's CPU time over a few seconds with and
+#                     without an ipmpstat -p client following every probe.
+. "$(dirname "$0")/../selftests/net/lib.sh"
+trap - EXIT
+trap cleanup EXIT
+
+NADDRS=${NADDRS:-700}
+RUNS=${RUNS:-20}
+ROWS=${ROWS:-/dev/stdout}
+[ "$(id -u)" = 0 ] || { echo "bench needs root" >&2; exit 1; }
+row() { printf '%-40s %14s %14s %8s  %s\n' "$@" >>"$ROWS"; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ms_of() {	# ms_of CMD...: wall time of one run, in ms (3 decimals)
+	local t0 t1
+	t0=$(date +%s%N)
+	"$@" >/dev/null 2>&1
+	t1=$(date +%s%N)
+	awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", (b - a) / 1e6}'
+}
+
+topo_create 16
+addrs=""
+n=0
+for net in 198.51.100 203.0.113; do
+	for ((i = 1; i <= 254 && n < NADDRS; i++, n++)); do addrs="$addrs $net.$i/24"; done
+done
+for ((i = 100; i <= 254 && n < NADDRS; i++, n++)); do addrs="$addrs 192.0.2.$i/24"; done
+GROUP_ADDRS="$addrs" write_probe_config "$TMP/ipmp.conf" 1000 "targets = $ROUTER"
+agent_start "$TMP/ipmp.conf"
+wait_probe_replies 100 20000
+
+for mode in -an -i; do
+	ours=$(for ((r = 0; r < RUNS; r++)); do ms_of "$IPMPSTAT" $mode; done | median)
+	base=$(for ((r = 0; r < RUNS; r++)); do ms_of ip -n "$NS_H" -br addr show dev ipmp0; done | median)
+	row "ipmpstat $mode, $n addresses, 16 members" "$ours ms" "$base ms" \
+		"$(awk -v a="$ours" -v b="$base" 'BEGIN {printf "%.2f", a / b}')" "< 50 ms"
+done
+
+# 4,096 addresses from a saved snapshot: decoding and formatting only
+{
+	printf '{"groups": [{"ifname": "ipmp0", "name": "g0", "state": "ok", "fdt_ms": 1000, "interfaces": []}], "interfaces": [], "addresses": ['
+	for ((i = 0; i < 4096; i++)); do
+		printf '%s{"address": "2001:db8::%x", "state": "up", "group": "ipmp0", "inbound": "m%d", "outbound": ["m0", "m1"]}' \
+			"$([ $i = 0 ] || echo ,)" "$i" $((i % 16))
+	done
+	printf ']}'
+} >"$TMP/snap4096.json"
+ours=$(for ((r = 0; r < RUNS; r++)); do IPMPSTAT_SNAPSHOT=$TMP/snap4096.json ms_of "$IPMPSTAT" -an; done | median)
+row "ipmpstat -an, 4,096 addresses (saved)" "$ours ms" "-" "-" "< 50 ms"
+
+# agent CPU: clock ticks used over SECONDS, without and with a -p follower
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$AGENT_PID/stat"; }
+SECONDS_CPU=${SECONDS_CPU:-5}
+a=$(cpu_ticks); sleep "$SECONDS_CPU"; idle=$(($(cpu_ticks) - a))
+"$IPMPSTAT" -pn >/dev/null 2>&1 &
+follower=$!
+PIDS+=($follower)
+wait_until 2000 agent_log_has "control: a client follows probes"
+a=$(cpu_ticks); sleep "$SECONDS_CPU"; busy=$(($(cpu_ticks) - a))
+kill "$follower" 2>/dev/null
+hz=$(getconf CLK_TCK)
+row "agent CPU, 16 members probing (%)" \
+	"$(awk -v t="$busy" -v s="$SECONDS_CPU" -v h="$hz" 'BEGIN {printf "%.2f%%", 100 * t / h / s}')" \
+	"$(awk -v t="$idle" -v s="$SECONDS_CPU" -v h="$hz" 'BEGIN {printf "%.2f%%", 100 * t / h / s}')" \
+	"$(awk -v a="$busy" -v b="$idle" 'BEGIN {printf "%.2f", b ? a / b : 0}')" ""
+echo "# agent CPU: ours = with an ipmpstat -p client, baseline = without; $(probe_replies) probe replies in all" >>"$ROWS"
