@@ -33,7 +33,8 @@ for net in 198.51.100 203.0.113; do
 	for ((i = 1; i <= 254 && n < NADDRS; i++, n++)); do addrs="$addrs $net.$i/24"; done
 done
 for ((i = 100; i <= 254 && n < NADDRS; i++, n++)); do addrs="$addrs 192.0.2.$i/24"; done
-GROUP_ADDRS="$addrs" write_probe_config "$TMP/ipmp.conf" 1000 "targets = $ROUTER"
+GROUP_ADDRS=$addrs	# for agent_start too, not just the config
+write_probe_config "$TMP/ipmp.conf" 1000 "targets = $ROUTER"
 agent_start "$TMP/ipmp.conf"
 wait_probe_replies 100 20000
 

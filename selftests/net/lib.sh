@@ -180,8 +180,8 @@ agent_start() {
 	ip netns exec "$NS_H" "$AGENT" -c "$conf" --bpffs "$BPFFS" --socket "$IPMP_SOCKET" -d "$@" \
 		>>"$TMP/agent.log" 2>&1 &
 	AGENT_PID=$!
-	if ! wait_until 5000 group_up; then
-		not_ok "agent starts" "the group interface did not get its first address within 5 s"
+	if ! wait_until "${AGENT_START_MS:-15000}" group_up; then
+		not_ok "agent starts" "the group interface did not get its first address within ${AGENT_START_MS:-15000} ms"
 		exit 1
 	fi
 	nsx "$NS_H" ip route replace default via "$ROUTER" dev ipmp0
