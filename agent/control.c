@@ -35,6 +35,7 @@ struct client {
 	struct bufferevent *bev;
 	struct ucred cred;
 	unsigned streams;	/* enum control_stream bits subscribed to */
+	bool dropping;		/* freed from the event loop soon; touch nothing */
 };
 
 struct control {
@@ -87,18 +88,38 @@ static bool client_reply(struct client *cl, json_t *reply)
 	return ok;
 }
 
+static void client_free_cb(evutil_socket_t fd, short what, void *arg)
+{
+	client_free(arg);
+}
+
+/*
+ * Drop a client from outside its own callbacks: it may be the client whose
+ * request caused this event, still inside client_read(). Stop its I/O now,
+ * free it from the event loop.
+ */
+static void client_drop_later(struct client *cl)
+{
+	static const struct timeval now = { 0, 0 };
+
+	if (cl->dropping)
+		return;
+	cl->dropping = true;
+	cl->streams = 0;
+	bufferevent_disable(cl->bev, EV_READ | EV_WRITE);
+	bufferevent_setcb(cl->bev, NULL, NULL, NULL, NULL);
+	if (event_base_once(cl->control->agent->base, -1, EV_TIMEOUT, client_free_cb, cl, &now))
+		pr_err("control: cannot schedule a client's removal");
+}
+
 void control_publish(struct control *c, enum control_stream stream, json_t *event)
 {
-	struct client *cl, *next;
-
 	if (!c)
 		return;
 	json_object_set_new(event, "version", json_integer(IPMP_PROTOCOL_VERSION));
-	for (cl = c->clients; cl; cl = next) {
-		next = cl->next;
+	for (struct client *cl = c->clients; cl; cl = cl->next)
 		if ((cl->streams & stream) && !client_send(cl, event))
-			client_free(cl);
-	}
+			client_drop_later(cl);
 }
 
 static json_t *error_reply(const char *fmt, const char *arg)
@@ -352,6 +373,8 @@ static void client_read(struct bufferevent *bev, void *arg)
 		bool ok = client_reply(cl, handle_request(cl, line));
 
 		free(line);
+		if (cl->dropping)
+			return;		/* the request's own events dropped it */
 		if (!ok) {
 			client_free(cl);	/* not reading its replies */
 			return;

@@ -299,3 +299,22 @@ wait_probe_replies() {
 	local want=$(($(probe_replies) + $1))
 	wait_until "$2" sh -c "[ \$(bpftool -j map dump pinned $BPFFS/g0/probe_stats | jq '.[0].formatted.values | map(.value) | add') -ge $want ]"
 }
+
+# ASSERT_PATH_CUT_DETECTED IDX FDT WHAT: cut member IDX's path (carrier up),
+# expect probes to fail it within 3 FDT, restore it, expect the repair.
+ASSERT_PATH_CUT_DETECTED() {
+	local i=$1 fdt=$2 what=$3
+	member_path "$i" down
+	ASSERT "a cut path is detected $what" \
+		wait_until $((3 * fdt)) agent_log_has "IP interface failure detected on m$i of group g0"
+	member_path "$i" up
+	ASSERT "and m$i is repaired $what" \
+		wait_until $((5 * fdt)) agent_log_has "IP interface repair detected on m$i of group g0"
+}
+
+# agent_restart_clean: stop the agent and remove what it made, log emptied.
+agent_restart_clean() {
+	agent_stop
+	nsx "$NS_H" "$AGENT" -c "$TMP/ipmp.conf" --bpffs "$BPFFS" --cleanup >>"$TMP/agent.log" 2>&1
+	: >"$TMP/agent.log"
+}
