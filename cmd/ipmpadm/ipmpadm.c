@@ -68,14 +68,13 @@ static int simple_request(const char *cmd, json_t *args, const char *what)
 
 static int cmd_standby(const char *ifname, const char *onoff)
 {
+	bool on = !strcmp(onoff, "on");
 	char what[128];
 
-	if (strcmp(onoff, "on") && strcmp(onoff, "off"))
+	if (!on && strcmp(onoff, "off"))
 		return usage();
-	snprintf(what, sizeof(what), "set standby %s on %s", onoff, ifname);
-	return simple_request("standby",
-			      json_pack("{s:s, s:b}", "interface", ifname, "standby",
-					!strcmp(onoff, "on")),
+	snprintf(what, sizeof(what), "set standby %s on %s", on ? "on" : "off", ifname);
+	return simple_request("standby", json_pack("{s:s, s:b}", "interface", ifname, "standby", on),
 			      what);
 }
 
