@@ -143,10 +143,10 @@ static int group_iface_setup(struct agent *a, struct agent_group *ag)
 
 	ret = nl_link_get(&a->nl, g->ifname, &l);
 	if (ret == -ENODEV) {
-		ret = nl_veth_create(&a->nl, g->ifname, ag->peer_ifname);
+		ret = nl_veth_create(&a->nl, g->ifname, ag->cfg->peer_ifname);
 		if (ret) {
 			pr_err("cannot create group interface %s (veth peer %s): %s", g->ifname,
-			       ag->peer_ifname, strerror(-ret));
+			       ag->cfg->peer_ifname, strerror(-ret));
 			return ret;
 		}
 		pr_info("created group interface %s", g->ifname);
@@ -166,7 +166,7 @@ static int group_iface_setup(struct agent *a, struct agent_group *ag)
 	memcpy(g->mac, l.mac, sizeof(g->mac));
 	/* IPv6 on the group comes with its own ND handling; until then none */
 	sysctl_or_warn("ipv6", g->ifname, "disable_ipv6", "1");
-	sysctl_or_warn("ipv6", ag->peer_ifname, "disable_ipv6", "1");
+	sysctl_or_warn("ipv6", ag->cfg->peer_ifname, "disable_ipv6", "1");
 	sysctl_or_warn("ipv4", g->ifname, "rp_filter", "2");
 	/*
 	 * The group hears broadcast ARP through the nominated member; it must
@@ -197,7 +197,7 @@ static void group_mtu_sync(struct agent *a, struct agent_group *ag)
 	if (!mtu)
 		return;
 	/* the far end first: a veth refuses an MTU above its peer's max */
-	if (!nl_link_get(&a->nl, ag->peer_ifname, &peer))
+	if (!nl_link_get(&a->nl, ag->cfg->peer_ifname, &peer))
 		nl_link_set(&a->nl, peer.ifindex, true, mtu);
 	ret = nl_link_set(&a->nl, ag->group.ifindex, true, mtu);
 	if (ret)
@@ -447,7 +447,6 @@ int agent_start(struct agent *a)
 		ag->cfg = &a->cfg.groups[i];
 		for (unsigned j = 0; j < IPMP_MAX_MEMBERS; j++)
 			ag->probe_fds[j] = -1;
-		snprintf(ag->peer_ifname, sizeof(ag->peer_ifname), "%s", ag->cfg->peer_ifname);
 		ret = group_init(&ag->group, ag->cfg, &a->cfg, a->clock, &agent_group_ops, ag);
 		a->ngroups++;
 		if (!ret)

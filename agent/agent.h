@@ -26,7 +26,6 @@ struct agent_group {
 	const struct config_group *cfg;
 	struct agent *agent;
 	struct event *link_timers[IPMP_MAX_MEMBERS];
-	char peer_ifname[IFNAMSIZ];
 	bool created_iface;	/* this agent made the group interface */
 	/* probing (agent/prober.c), by member slot */
 	int probe_fds[IPMP_MAX_MEMBERS];	/* -1: not probing */

@@ -25,7 +25,6 @@ struct announcer {
 	unsigned count;
 	struct timeval interval;
 	struct announcement *pending;
-	uint64_t sent;
 };
 
 struct announcer *announcer_new(struct event_base *base, unsigned count, unsigned interval_ms)
@@ -70,11 +69,6 @@ void announcer_free(struct announcer *an)
 	free(an);
 }
 
-uint64_t announcer_sent(const struct announcer *an)
-{
-	return an->sent;
-}
-
 /* Gratuitous ARP, request form: sender = target = the address (RFC 5227 announcement). */
 static void announcement_send(struct announcement *a)
 {
@@ -89,8 +83,6 @@ static void announcement_send(struct announcement *a)
 		pr_warn("gratuitous ARP for %s on ifindex %d: %s",
 			ip_prefix_str(&a->addr, false, buf, sizeof(buf)), a->ifindex,
 			strerror(-ret));
-	else
-		a->an->sent++;
 	a->left--;
 }
 

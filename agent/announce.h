@@ -19,7 +19,5 @@ struct announcer *announcer_new(struct event_base *base, unsigned count, unsigne
 void announcer_free(struct announcer *an);
 int announcer_start(struct announcer *an, int ifindex, const uint8_t mac[6],
 		    const struct ip_prefix *addr);
-/* Frames sent so far (for tests and metrics). */
-uint64_t announcer_sent(const struct announcer *an);
 
 #endif

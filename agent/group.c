@@ -509,8 +509,5 @@ void group_start(struct ipmp_group *g)
 		member_chstate(m, MEMBER_FAILED, (m->flags | MEMBER_F_FAILED) & ~MEMBER_F_INACTIVE);
 	}
 	g->started = true;
-	for (unsigned i = 0; i < g->naddrs; i++)
-		g->addrs[i].moved = false;
-	binding_rebalance(g);
-	group_commit(g);
+	group_commit(g);	/* binds and announces every address */
 }

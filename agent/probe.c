@@ -133,9 +133,20 @@ void probe_link_down(struct probe_instance *pi)
 	history_clear(pi);
 }
 
+/* The slot of the probe sent `back` probes ago (1: the newest). */
+static unsigned slot_index(const struct probe_instance *pi, unsigned back)
+{
+	return (pi->next_slot + PROBE_STATS_COUNT - back) % PROBE_STATS_COUNT;
+}
+
 static struct probe_slot *slot_back(struct probe_instance *pi, unsigned back)
 {
-	return &pi->slots[(pi->next_slot + PROBE_STATS_COUNT - back) % PROBE_STATS_COUNT];
+	return &pi->slots[slot_index(pi, back)];
+}
+
+static const struct probe_slot *slot_at(const struct probe_instance *pi, unsigned back)
+{
+	return &pi->slots[slot_index(pi, back)];
 }
 
 /*
@@ -188,10 +199,10 @@ static void history_resolve(struct probe_instance *pi, uint64_t now_ns)
 }
 
 /* The newest slot that is not still waiting for its reply. */
-static const struct probe_slot *history_newest_resolved(struct probe_instance *pi)
+static const struct probe_slot *history_newest_resolved(const struct probe_instance *pi)
 {
 	for (unsigned back = 1; back <= PROBE_STATS_COUNT; back++) {
-		const struct probe_slot *s = slot_back(pi, back);
+		const struct probe_slot *s = slot_at(pi, back);
 
 		if (s->status != PR_UNACKED)
 			return s->status == PR_UNUSED ? NULL : s;
@@ -204,14 +215,14 @@ static const struct probe_slot *history_newest_resolved(struct probe_instance *p
  * optionally only those sent to one target; *tff_ns gets the earliest
  * "declared lost" time of the run.
  */
-static unsigned history_losses(struct probe_instance *pi, const struct ip_prefix *only,
+static unsigned history_losses(const struct probe_instance *pi, const struct ip_prefix *only,
 			       uint64_t *tff_ns)
 {
 	unsigned n = 0;
 
 	*tff_ns = UINT64_MAX;
 	for (unsigned back = 1; back <= PROBE_STATS_COUNT; back++) {
-		const struct probe_slot *s = slot_back(pi, back);
+		const struct probe_slot *s = slot_at(pi, back);
 
 		if (only && s->status != PR_UNUSED && !ip_prefix_same_addr(&s->target, only))
 			continue;	/* another target's probe: not part of this run */
@@ -226,12 +237,12 @@ static unsigned history_losses(struct probe_instance *pi, const struct ip_prefix
 	return n;
 }
 
-static unsigned history_acks(struct probe_instance *pi, const struct ip_prefix *only)
+static unsigned history_acks(const struct probe_instance *pi, const struct ip_prefix *only)
 {
 	unsigned n = 0;
 
 	for (unsigned back = 1; back <= PROBE_STATS_COUNT; back++) {
-		const struct probe_slot *s = slot_back(pi, back);
+		const struct probe_slot *s = slot_at(pi, back);
 
 		if (s->status == PR_UNACKED || (only && !ip_prefix_same_addr(&s->target, only)))
 			continue;
@@ -244,21 +255,19 @@ static unsigned history_acks(struct probe_instance *pi, const struct ip_prefix *
 
 bool probe_repaired(const struct probe_instance *pi)
 {
-	struct probe_instance *mpi = (struct probe_instance *)pi;
-	const struct probe_slot *newest = history_newest_resolved(mpi);
+	const struct probe_slot *newest = history_newest_resolved(pi);
 
 	if (!newest || newest->status != PR_ACKED)
 		return false;
-	return history_acks(mpi, NULL) >= NUM_PROBE_REPAIRS ||
-	       history_acks(mpi, &newest->target) >= NUM_PROBE_REPAIRS;
+	return history_acks(pi, NULL) >= NUM_PROBE_REPAIRS ||
+	       history_acks(pi, &newest->target) >= NUM_PROBE_REPAIRS;
 }
 
 bool probe_outstanding(const struct probe_instance *pi, const struct ip_prefix *target,
 		       uint16_t *seq, uint64_t *sent_ns)
 {
 	for (unsigned back = 1; back <= PROBE_STATS_COUNT; back++) {
-		const struct probe_slot *s =
-			&pi->slots[(pi->next_slot + PROBE_STATS_COUNT - back) % PROBE_STATS_COUNT];
+		const struct probe_slot *s = slot_at(pi, back);
 
 		if (s->status == PR_UNUSED)
 			return false;
@@ -574,32 +583,42 @@ static bool newer_ack_to(struct probe_instance *pi, const struct ip_prefix *targ
 	return false;
 }
 
+/* in.mpathd's debug trace for a refused reply (spec 3.9); formats only when refusing. */
+static void reply_refused(const struct probe_instance *pi, const struct probe_reply *r,
+			  const char *why, int status)
+{
+	char from[IP_PREFIX_STRLEN];
+
+	ip_prefix_str(&r->src, false, from, sizeof(from));
+	if (status < 0)
+		pr_debug("%s probe seq %u snxt %u on %s from %s", why, r->seq, pi->snxt,
+			 pi->member->ifname, from);
+	else
+		pr_debug("probe status %d %s probe reply seq %u snxt %u on %s from %s", status, why,
+			 r->seq, pi->snxt, pi->member->ifname, from);
+}
+
 static void reply_unicast(struct probe_instance *pi, const struct probe_reply *r, uint64_t now_ns)
 {
 	struct ipmp_member *m = pi->member;
 	uint16_t back = pi->snxt - r->seq;	/* 16-bit serial arithmetic (spec 5.5) */
-	char from[IP_PREFIX_STRLEN];
 	struct probe_target *t;
 	struct probe_slot *s;
 	int64_t rtt_ns;
 
-	ip_prefix_str(&r->src, false, from, sizeof(from));
 	if (back < 1 || back > PROBE_STATS_COUNT) {
-		pr_debug("out of window probe seq %u snxt %u on %s from %s", r->seq, pi->snxt,
-			 m->ifname, from);
+		reply_refused(pi, r, "out of window", -1);
 		pi->counters.unknown++;
 		return;
 	}
 	s = slot_back(pi, back);
 	if (s->status == PR_UNUSED || s->seq != r->seq || !ip_prefix_same_addr(&s->target, &r->src)) {
-		pr_debug("probe status %d Fake probe reply seq %u snxt %u on %s from %s", s->status,
-			 r->seq, pi->snxt, m->ifname, from);
+		reply_refused(pi, r, "Fake", s->status);
 		pi->counters.spoofed++;
 		return;
 	}
 	if (s->status == PR_ACKED) {
-		pr_debug("probe status %d Duplicate probe reply seq %u snxt %u on %s from %s",
-			 s->status, r->seq, pi->snxt, m->ifname, from);
+		reply_refused(pi, r, "Duplicate", s->status);
 		pi->counters.unknown++;
 		return;
 	}
