@@ -65,7 +65,7 @@ AGENT_CORE := agent/config.c agent/log.c agent/clock.c agent/group.c agent/bindi
 	agent/probe.c agent/targets.c agent/snapshot.c \
 	agent/link.c
 AGENT_SYS  := agent/netlink.c agent/dataplane.c agent/announce.c agent/sysctl.c \
-	agent/probe_socket.c agent/prober.c agent/control.c \
+	agent/probe_socket.c agent/prober.c agent/control.c agent/admin.c \
 	agent/agent.c agent/main.c
 AGENT_SRCS := $(AGENT_CORE) $(AGENT_SYS)
 

@@ -96,6 +96,12 @@ static void ops_event(struct ipmp_group *g, const struct group_event *ev, void *
 				member_state_names[ev->member->state], "flags", flags, "active",
 				member_active(ev->member));
 		break;
+	case GROUP_EVENT_MEMBER_JOINED:
+	case GROUP_EVENT_MEMBER_LEFT:
+		obj = json_pack("{s:s, s:s, s:s}", "event",
+				ev->kind == GROUP_EVENT_MEMBER_JOINED ? "member-joined" : "member-left",
+				"interface", ev->member->ifname, "group", g->ifname);
+		break;
 	case GROUP_EVENT_FAILOVER:
 		if (!ev->addr->bound)
 			return;
@@ -182,9 +188,9 @@ static unsigned group_min_mtu(const struct ipmp_group *g)
 {
 	unsigned mtu = 0;
 
-	for (unsigned i = 0; i < g->nmembers; i++)
-		if (g->members[i].ifindex && (!mtu || g->members[i].mtu < mtu))
-			mtu = g->members[i].mtu;
+	group_for_each_member(g, m)
+		if (m->ifindex && (!mtu || m->mtu < mtu))
+			mtu = m->mtu;
 	return mtu;
 }
 
@@ -204,13 +210,13 @@ static void group_mtu_sync(struct agent *a, struct agent_group *ag)
 		pr_err("cannot set %s up with MTU %u: %s", ag->group.ifname, mtu, strerror(-ret));
 }
 
+static void member_test_address(struct agent *a, const struct ipmp_member *m, bool add);
+
 /* A member netdev exists: take it over (up, no ARP of its own, our filter). */
 static int member_adopt(struct agent *a, struct agent_group *ag, struct ipmp_member *m,
 			const struct nl_link *l)
 {
-	const struct config_member *cm = &ag->cfg->members[m->slot];
 	struct nl_link now;
-	char buf[IP_PREFIX_STRLEN];
 	int ret;
 
 	/* a member never answers ARP for addresses it does not hold itself */
@@ -226,16 +232,53 @@ static int member_adopt(struct agent *a, struct agent_group *ag, struct ipmp_mem
 	ret = dataplane_attach_member(&ag->dp, m->slot, now.ifindex);
 	if (ret)
 		return ret;
-	if (cm->has_test_address) {
-		ret = nl_addr_add(&a->nl, now.ifindex, &cm->test_address, true);
-		if (ret)
-			pr_warn("cannot add test address %s to %s: %s",
-				ip_prefix_str(&cm->test_address, true, buf, sizeof(buf)), m->ifname,
-				strerror(-ret));
-	}
 	m->ifindex = now.ifindex;
 	memcpy(m->mac, now.mac, sizeof(m->mac));
 	m->mtu = now.mtu;
+	member_test_address(a, m, true);
+	return 0;
+}
+
+/* Put the configured test address on the member's netdev, or take it off. */
+static void member_test_address(struct agent *a, const struct ipmp_member *m, bool add)
+{
+	char buf[IP_PREFIX_STRLEN];
+	int ret;
+
+	if (!m->ifindex || !m->cfg.has_test_address)
+		return;
+	ret = add ? nl_addr_add(&a->nl, m->ifindex, &m->cfg.test_address, true) :
+		    nl_addr_del(&a->nl, m->ifindex, &m->cfg.test_address);
+	if (ret && ret != (add ? -EEXIST : -EADDRNOTAVAIL))
+		pr_warn("cannot %s test address %s %s %s: %s", add ? "add" : "remove",
+			ip_prefix_str(&m->cfg.test_address, true, buf, sizeof(buf)),
+			add ? "to" : "from", m->ifname, strerror(-ret));
+}
+
+void agent_member_reconfigure(struct agent *a, struct agent_group *ag, struct ipmp_member *m,
+			      const struct config_member *cm)
+{
+	prober_member_stop(ag, m, false);
+	member_test_address(a, m, false);
+	m->cfg = *cm;
+	member_test_address(a, m, true);
+	if (m->ifindex && m->state != MEMBER_OFFLINE)
+		prober_member_start(a, ag, m);
+}
+
+/* Adopt a member's netdev if it exists and read its link state; missing is no error. */
+static int member_find_netdev(struct agent *a, struct agent_group *ag, struct ipmp_member *m)
+{
+	struct nl_link l;
+	int ret;
+
+	if (nl_link_get(&a->nl, m->ifname, &l))
+		return 0;	/* missing: its first transition says so */
+	ret = member_adopt(a, ag, m, &l);
+	if (ret)
+		return ret;
+	nl_link_get(&a->nl, m->ifname, &l);
+	m->link_up = nl_link_is_up(&l);
 	return 0;
 }
 
@@ -263,7 +306,7 @@ static int group_addrs_add(struct agent *a, struct agent_group *ag)
 static void group_rollback(struct agent *a, struct agent_group *ag)
 {
 	prober_group_stop(ag);
-	for (unsigned i = 0; i < ag->group.nmembers; i++)
+	for (unsigned i = 0; i < IPMP_MAX_MEMBERS; i++)
 		dataplane_detach_member(&ag->dp, i);
 	if (ag->created_iface && ag->group.ifindex)
 		nl_link_del(&a->nl, ag->group.ifindex);
@@ -274,7 +317,6 @@ static void group_rollback(struct agent *a, struct agent_group *ag)
 static int group_setup(struct agent *a, struct agent_group *ag)
 {
 	struct ipmp_group *g = &ag->group;
-	struct nl_link l;
 	int ret;
 
 	ret = group_iface_setup(a, ag);
@@ -286,23 +328,131 @@ static int group_setup(struct agent *a, struct agent_group *ag)
 		ret = prober_group_start(a, ag);
 	if (ret)
 		return ret;
-	for (unsigned i = 0; i < g->nmembers; i++) {
-		struct ipmp_member *m = &g->members[i];
-
-		if (nl_link_get(&a->nl, m->ifname, &l))
-			continue;	/* missing: group_start() says so */
-		ret = member_adopt(a, ag, m, &l);
+	group_for_each_member(g, m) {
+		ret = member_find_netdev(a, ag, m);
 		if (ret)
 			return ret;
-		nl_link_get(&a->nl, m->ifname, &l);
-		m->link_up = nl_link_is_up(&l);
 	}
 	group_mtu_sync(a, ag);
 	group_start(g);
-	for (unsigned i = 0; i < g->nmembers; i++)
-		if (g->members[i].ifindex)
-			prober_member_start(a, ag, &g->members[i]);
+	group_for_each_member(g, m)
+		if (m->ifindex)
+			prober_member_start(a, ag, m);
 	return group_addrs_add(a, ag);
+}
+
+/* The agent's side of a group is gone: timers, probing, program handles, memory. */
+static void agent_group_free(struct agent_group *ag)
+{
+	for (unsigned j = 0; j < IPMP_MAX_MEMBERS; j++)
+		if (ag->link_timers[j])
+			event_free(ag->link_timers[j]);
+	prober_group_stop(ag);
+	dataplane_close(&ag->dp);
+	group_free(&ag->group);
+	free(ag);
+}
+
+int agent_group_add(struct agent *a, const struct config_group *cg)
+{
+	struct agent_group **grown, *ag;
+	int ret;
+
+	grown = realloc(a->groups, (a->ngroups + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	a->groups = grown;
+	ag = calloc(1, sizeof(*ag));
+	if (!ag)
+		return -ENOMEM;
+	ag->agent = a;
+	ag->cfg = cg;
+	for (unsigned j = 0; j < IPMP_MAX_MEMBERS; j++)
+		ag->probe_fds[j] = -1;
+	ret = group_init(&ag->group, cg, &a->cfg, a->clock, &agent_group_ops, ag);
+	if (!ret)
+		ret = group_setup(a, ag);
+	if (ret) {
+		pr_err("cannot set up group %s; undoing it", cg->name);
+		group_rollback(a, ag);
+		agent_group_free(ag);
+		return ret;
+	}
+	a->groups[a->ngroups++] = ag;
+	pr_info("group %s (%s) is %s", ag->group.name, ag->group.ifname,
+		group_state_names[ag->group.state]);
+	return 0;
+}
+
+/* Release a member's netdev: our filters and XDP off, its test address removed. */
+static void member_release(struct agent *a, struct agent_group *ag, struct ipmp_member *m)
+{
+	prober_member_stop(ag, m, true);
+	dataplane_detach_member(&ag->dp, m->slot);
+	member_test_address(a, m, false);
+}
+
+/*
+ * A group leaves (reload): its members released, its group interface
+ * deleted (with the data addresses on it), its pins removed.
+ */
+void agent_group_remove(struct agent *a, struct agent_group *ag)
+{
+	unsigned i;
+
+	pr_info("group %s (%s): removing it", ag->group.name, ag->group.ifname);
+	group_for_each_member(&ag->group, m)
+		member_release(a, ag, m);
+	if (nl_link_del(&a->nl, ag->group.ifindex))	/* its filter and addresses go with it */
+		pr_warn("cannot delete group interface %s", ag->group.ifname);
+	for (i = 0; i < a->ngroups && a->groups[i] != ag; i++)
+		;
+	memmove(a->groups + i, a->groups + i + 1, (a->ngroups - i - 1) * sizeof(*a->groups));
+	a->ngroups--;
+	if (dataplane_unpin(a->bpffs, ag->group.name))
+		pr_warn("cannot remove %s/%s", a->bpffs, ag->group.name);
+	agent_group_free(ag);
+}
+
+int agent_member_add(struct agent *a, struct agent_group *ag, const struct config_member *cm)
+{
+	struct ipmp_member *m;
+	int ret = group_member_add(&ag->group, cm, &m);
+
+	if (ret)
+		return ret;
+	ret = dataplane_stats_reset(&ag->dp, m->slot);
+	if (!ret)
+		ret = member_find_netdev(a, ag, m);
+	if (ret) {
+		member_release(a, ag, m);
+		group_member_remove(m);
+		return ret;
+	}
+	group_mtu_sync(a, ag);
+	group_member_start(m);
+	if (m->ifindex)
+		prober_member_start(a, ag, m);
+	return 0;
+}
+
+/*
+ * A member leaves: its addresses move to the others and the maps forget
+ * it before its filter comes off, so frames still arriving on it are
+ * delivered until then.
+ */
+void agent_member_remove(struct agent *a, struct agent_group *ag, struct ipmp_member *m)
+{
+	unsigned slot = m->slot;
+
+	prober_member_stop(ag, m, false);
+	if (ag->link_timers[slot]) {
+		event_free(ag->link_timers[slot]);
+		ag->link_timers[slot] = NULL;
+	}
+	group_member_remove(m);
+	member_release(a, ag, m);	/* its fields stay readable until the slot is reused */
+	group_mtu_sync(a, ag);
 }
 
 static uint64_t now_us(void)
@@ -366,7 +516,7 @@ static void link_event(const struct nl_link *l, void *ctx)
 	struct agent *a = ctx;
 
 	for (unsigned i = 0; i < a->ngroups; i++)
-		group_link_event(a, &a->groups[i], l);
+		group_link_event(a, a->groups[i], l);
 }
 
 /* Read every member again: after lost events, and once after setup. */
@@ -375,20 +525,18 @@ static void agent_resync(struct agent *a)
 	struct nl_link l;
 
 	for (unsigned i = 0; i < a->ngroups; i++) {
-		struct ipmp_group *g = &a->groups[i].group;
+		struct agent_group *ag = a->groups[i];
 
-		for (unsigned j = 0; j < g->nmembers; j++) {
-			struct ipmp_member *m = &g->members[j];
-
+		group_for_each_member(&ag->group, m) {
 			if (nl_link_get(&a->nl, m->ifname, &l)) {
 				if (m->ifindex) {
 					struct nl_link gone = { .ifindex = m->ifindex, .deleted = true };
 
-					group_link_event(a, &a->groups[i], &gone);
+					group_link_event(a, ag, &gone);
 				}
 				continue;
 			}
-			group_link_event(a, &a->groups[i], &l);
+			group_link_event(a, ag, &l);
 		}
 	}
 }
@@ -433,31 +581,14 @@ int agent_start(struct agent *a)
 	a->announcer = announcer_new(a->base, a->cfg.garp_count, a->cfg.garp_interval_ms);
 	if (!a->announcer)
 		return -EIO;	/* announcer_new() said why */
-	a->groups = calloc(a->cfg.ngroups, sizeof(*a->groups));
-	if (!a->groups)
-		return -ENOMEM;
 	/* listen before reading state, so no change falls between the two */
 	a->events_ev = event_new(a->base, nl_fd(&a->events), EV_READ | EV_PERSIST, events_cb, a);
 	if (!a->events_ev || event_add(a->events_ev, NULL))
 		return -ENOMEM;
 	for (unsigned i = 0; i < a->cfg.ngroups; i++) {
-		struct agent_group *ag = &a->groups[i];
-
-		ag->agent = a;
-		ag->cfg = &a->cfg.groups[i];
-		for (unsigned j = 0; j < IPMP_MAX_MEMBERS; j++)
-			ag->probe_fds[j] = -1;
-		ret = group_init(&ag->group, ag->cfg, &a->cfg, a->clock, &agent_group_ops, ag);
-		a->ngroups++;
-		if (!ret)
-			ret = group_setup(a, ag);
-		if (ret) {
-			pr_err("cannot set up group %s; undoing it", ag->cfg->name);
-			group_rollback(a, ag);
+		ret = agent_group_add(a, &a->cfg.groups[i]);
+		if (ret)
 			return ret;
-		}
-		pr_info("group %s (%s) is %s", ag->group.name, ag->group.ifname,
-			group_state_names[ag->group.state]);
 	}
 	/*
 	 * Setup itself made events (members set up, the veth created); they
@@ -475,16 +606,8 @@ void agent_stop(struct agent *a)
 {
 	control_close(a->control);
 	a->control = NULL;
-	for (unsigned i = 0; i < a->ngroups; i++) {
-		struct agent_group *ag = &a->groups[i];
-
-		for (unsigned j = 0; j < IPMP_MAX_MEMBERS; j++)
-			if (ag->link_timers[j])
-				event_free(ag->link_timers[j]);
-		prober_group_stop(ag);
-		dataplane_close(&ag->dp);
-		group_free(&ag->group);
-	}
+	for (unsigned i = 0; i < a->ngroups; i++)
+		agent_group_free(a->groups[i]);
 	free(a->groups);
 	a->groups = NULL;
 	a->ngroups = 0;

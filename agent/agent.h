@@ -51,7 +51,7 @@ struct agent {
 	struct nl events;	/* RTMGRP_LINK */
 	struct event *events_ev;
 	struct announcer *announcer;
-	struct agent_group *groups;
+	struct agent_group **groups;	/* each stays where it is while it exists */
 	unsigned ngroups;
 	uint64_t nonce;		/* in every probe; fresh per run */
 };
@@ -60,6 +60,18 @@ struct agent {
 void agent_timer_arm(struct agent *a, struct event **ev, event_callback_fn cb, void *arg,
 		     uint64_t deadline_ms);
 int agent_start(struct agent *a);
+/*
+ * Groups and members at run time (agent/admin.c, and start-up for the
+ * groups). A group or member that cannot be set up is undone and the
+ * error returned; removal takes it off the system as --cleanup would.
+ */
+int agent_group_add(struct agent *a, const struct config_group *cg);
+void agent_group_remove(struct agent *a, struct agent_group *ag);
+int agent_member_add(struct agent *a, struct agent_group *ag, const struct config_member *cm);
+void agent_member_remove(struct agent *a, struct agent_group *ag, struct ipmp_member *m);
+/* New probe settings (test address, method) for a member: probing restarts with them. */
+void agent_member_reconfigure(struct agent *a, struct agent_group *ag, struct ipmp_member *m,
+			      const struct config_member *cm);
 /* Stop the agent; the data plane keeps forwarding. */
 void agent_stop(struct agent *a);
 /* Remove every group interface, filter, address and pin the config made. */

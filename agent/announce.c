@@ -27,6 +27,13 @@ struct announcer {
 	struct announcement *pending;
 };
 
+void announcer_configure(struct announcer *an, unsigned count, unsigned interval_ms)
+{
+	an->count = count;
+	an->interval.tv_sec = interval_ms / 1000;
+	an->interval.tv_usec = (interval_ms % 1000) * 1000;
+}
+
 struct announcer *announcer_new(struct event_base *base, unsigned count, unsigned interval_ms)
 {
 	struct announcer *an = calloc(1, sizeof(*an));
@@ -41,9 +48,7 @@ struct announcer *announcer_new(struct event_base *base, unsigned count, unsigne
 		return NULL;
 	}
 	an->base = base;
-	an->count = count;
-	an->interval.tv_sec = interval_ms / 1000;
-	an->interval.tv_usec = (interval_ms % 1000) * 1000;
+	announcer_configure(an, count, interval_ms);
 	return an;
 }
 

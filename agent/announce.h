@@ -17,6 +17,8 @@ struct announcer;
 
 struct announcer *announcer_new(struct event_base *base, unsigned count, unsigned interval_ms);
 void announcer_free(struct announcer *an);
+/* From the next announcement on (reload). */
+void announcer_configure(struct announcer *an, unsigned count, unsigned interval_ms);
 int announcer_start(struct announcer *an, int ifindex, const uint8_t mac[6],
 		    const struct ip_prefix *addr);
 

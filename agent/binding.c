@@ -16,9 +16,7 @@ static struct ipmp_member *least_loaded(struct ipmp_group *g)
 {
 	struct ipmp_member *best = NULL;
 
-	for (unsigned i = 0; i < g->nmembers; i++) {
-		struct ipmp_member *m = &g->members[i];
-
+	group_for_each_member(g, m) {
 		if (member_active(m) && (!best || m->nbound < best->nbound))
 			best = m;
 	}
@@ -29,9 +27,7 @@ static struct ipmp_member *most_loaded(struct ipmp_group *g)
 {
 	struct ipmp_member *best = NULL;
 
-	for (unsigned i = 0; i < g->nmembers; i++) {
-		struct ipmp_member *m = &g->members[i];
-
+	group_for_each_member(g, m) {
 		if (member_active(m) && (!best || m->nbound > best->nbound))
 			best = m;
 	}
@@ -95,9 +91,9 @@ void binding_nominate(struct ipmp_group *g)
 	if (g->nominated && member_active(g->nominated))
 		return;
 	g->nominated = NULL;
-	for (unsigned i = 0; i < g->nmembers; i++)
-		if (member_active(&g->members[i])) {
-			g->nominated = &g->members[i];
+	group_for_each_member(g, m)
+		if (member_active(m)) {
+			g->nominated = m;
 			return;
 		}
 }

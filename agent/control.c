@@ -19,6 +19,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "admin.h"
 #include "agent.h"
 #include "control.h"
 #include "ipmp_errors.h"
@@ -162,19 +163,6 @@ static bool client_privileged(const struct client *cl)
 	return ok;
 }
 
-static struct ipmp_member *member_find(struct agent *a, const char *ifname, struct agent_group **ag)
-{
-	for (unsigned i = 0; i < a->ngroups; i++) {
-		struct ipmp_member *m = group_member_by_name(&a->groups[i].group, ifname);
-
-		if (m) {
-			*ag = &a->groups[i];
-			return m;
-		}
-	}
-	return NULL;
-}
-
 /* offline / undo-offline (spec 3.16); probing stops while offline. */
 static json_t *cmd_offline(struct client *cl, json_t *req, bool offline)
 {
@@ -191,7 +179,7 @@ static json_t *cmd_offline(struct client *cl, json_t *req, bool offline)
 	}
 	if (!ifname)
 		return ipmp_error_reply(IPMP_EINVAL, 0);
-	m = member_find(a, ifname, &ag);
+	m = admin_member_find(a, ifname, &ag);
 	if (!m)
 		return ipmp_error_reply(IPMP_EUNKIF, 0);
 	if (offline) {
@@ -217,29 +205,29 @@ static json_t *cmd_standby(struct client *cl, json_t *req)
 		return ipmp_error_reply(IPMP_FAILURE, EPERM);
 	if (!ifname || !json_is_boolean(on))
 		return ipmp_error_reply(IPMP_EINVAL, 0);
-	m = member_find(cl->control->agent, ifname, &ag);
+	m = admin_member_find(cl->control->agent, ifname, &ag);
 	if (!m)
 		return ipmp_error_reply(IPMP_EUNKIF, 0);
 	member_set_standby(m, json_is_true(on));
 	return json_pack("{s:b}", "ok", 1);
 }
 
-static struct agent_group *group_find_by(struct agent *a, const char *name)
+/* What an admin_* call left: ok, or its error with code and errno. */
+static json_t *admin_reply(struct admin_result *r)
 {
-	for (unsigned i = 0; i < a->ngroups; i++)
-		if (!strcmp(a->groups[i].group.ifname, name) || !strcmp(a->groups[i].group.name, name))
-			return &a->groups[i];
-	return NULL;
-}
+	json_t *reply;
 
-static struct agent_group *address_owner(struct agent *a, const struct ip_prefix *p, int *index)
-{
-	for (unsigned i = 0; i < a->ngroups; i++) {
-		*index = group_addr_find(&a->groups[i].group, p);
-		if (*index >= 0)
-			return &a->groups[i];
-	}
-	return NULL;
+	if (r->code)
+		reply = json_pack("{s:b, s:s, s:i, s:i}", "ok", 0, "error", r->msg, "code", r->code,
+				  "errno", r->err);
+	else
+		reply = json_pack("{s:b}", "ok", 1);
+	if (reply && r->changes)
+		json_object_set(reply, "changes", r->changes);
+	if (reply && r->errors)
+		json_object_set(reply, "errors", r->errors);
+	admin_result_free(r);
+	return reply;
 }
 
 /* add-address / remove-address: runtime only (the config file is not changed). */
@@ -248,39 +236,75 @@ static json_t *cmd_address(struct client *cl, json_t *req, bool add)
 	struct agent *a = cl->control->agent;
 	const char *text = json_string_value(json_object_get(req, "address"));
 	const char *gname = json_string_value(json_object_get(req, "group"));
-	struct agent_group *ag, *owner;
+	struct admin_result r;
 	struct ip_prefix p;
 	const char *why;
-	int index, ret;
 
 	if (!client_privileged(cl))
 		return ipmp_error_reply(IPMP_FAILURE, EPERM);
 	if (!text || ip_prefix_parse(text, add, &p, &why))
 		return error_reply("bad address: %s", text && why ? why : "missing");
-	if (p.family != AF_INET)
-		return error_reply("%s", "IPv6 data addresses are not supported yet");
-	owner = address_owner(a, &p, &index);
-	if (!add) {
-		if (!owner)
-			return ipmp_error_reply(IPMP_EUNKADDR, 0);
-		nl_addr_del(&a->nl, owner->group.ifindex, &owner->group.addrs[index].prefix);
-		dataplane_addr_forget(&owner->dp, index, &p);
-		group_addr_remove(&owner->group, index);
-		return json_pack("{s:b}", "ok", 1);
-	}
-	ag = gname ? group_find_by(a, gname) : NULL;
-	if (!ag)
+	if (add && !gname)
 		return ipmp_error_reply(IPMP_EUNKGROUP, 0);
-	if (owner)
-		return error_reply("address %s is already a data address", text);
-	ret = dataplane_addrs_reserve(&ag->dp, ag->group.naddrs + 1);
-	if (!ret)
-		ret = group_addr_add(&ag->group, &p);
-	if (!ret)
-		ret = nl_addr_add(&a->nl, ag->group.ifindex, &p, false);
-	if (ret)
-		return ipmp_error_reply(IPMP_FAILURE, -ret);
-	return json_pack("{s:b}", "ok", 1);
+	admin_result_init(&r);
+	if (add)
+		admin_add_address(a, gname, &p, &r);
+	else
+		admin_remove_address(a, &p, &r);
+	return admin_reply(&r);
+}
+
+/* add-interface {group, interface, standby?, test_address?, probe?} / remove-interface. */
+static json_t *cmd_interface(struct client *cl, json_t *req, bool add)
+{
+	struct agent *a = cl->control->agent;
+	const char *ifname = json_string_value(json_object_get(req, "interface"));
+	const char *gname = json_string_value(json_object_get(req, "group"));
+	const char *test = json_string_value(json_object_get(req, "test_address"));
+	const char *probe = json_string_value(json_object_get(req, "probe"));
+	struct config_member cm = {};
+	struct admin_result r;
+	const char *why;
+
+	if (!client_privileged(cl))
+		return ipmp_error_reply(IPMP_FAILURE, EPERM);
+	if (!ifname || !*ifname || strlen(ifname) >= IFNAMSIZ)
+		return error_reply("bad interface name: %s", ifname ? ifname : "missing");
+	admin_result_init(&r);
+	if (!add) {
+		admin_remove_interface(a, ifname, &r);
+		return admin_reply(&r);
+	}
+	if (!gname)
+		return ipmp_error_reply(IPMP_EUNKGROUP, 0);
+	snprintf(cm.ifname, sizeof(cm.ifname), "%s", ifname);
+	cm.standby = json_is_true(json_object_get(req, "standby"));
+	if (test) {
+		if (ip_prefix_parse(test, true, &cm.test_address, &why))
+			return error_reply("bad test address: %s", why);
+		if (cm.test_address.family != AF_INET)
+			return error_reply("%s", "IPv6 test addresses are not supported yet");
+		cm.has_test_address = true;
+	}
+	if (probe && !strcmp(probe, "arp"))
+		cm.probe = PROBE_METHOD_ARP;
+	else if (probe && !strcmp(probe, "icmp"))
+		cm.probe = PROBE_METHOD_ICMP;
+	else if (probe)
+		return error_reply("bad probe method '%s' (icmp or arp)", probe);
+	admin_add_interface(a, gname, &cm, &r);
+	return admin_reply(&r);
+}
+
+static json_t *cmd_reload(struct client *cl)
+{
+	struct admin_result r;
+
+	if (!client_privileged(cl))
+		return ipmp_error_reply(IPMP_FAILURE, EPERM);
+	admin_result_init(&r);
+	admin_reload(cl->control->agent, &r);
+	return admin_reply(&r);
 }
 
 static json_t *cmd_snapshot(struct control *c)
@@ -290,7 +314,7 @@ static json_t *cmd_snapshot(struct control *c)
 	json_t *snap;
 
 	for (unsigned i = 0; i < a->ngroups; i++)
-		groups[i] = &a->groups[i].group;
+		groups[i] = &a->groups[i]->group;
 	snap = snapshot_build(groups, a->ngroups);
 	if (!snap)
 		return error_reply("%s", "out of memory");
@@ -325,6 +349,10 @@ static json_t *handle_request(struct client *cl, const char *line)
 		reply = json_pack("{s:b}", "ok", 1);
 	} else if (!strcmp(cmd, "add-address") || !strcmp(cmd, "remove-address"))
 		reply = cmd_address(cl, req, !strcmp(cmd, "add-address"));
+	else if (!strcmp(cmd, "add-interface") || !strcmp(cmd, "remove-interface"))
+		reply = cmd_interface(cl, req, !strcmp(cmd, "add-interface"));
+	else if (!strcmp(cmd, "reload"))
+		reply = cmd_reload(cl);
 	else if (!strcmp(cmd, "standby"))
 		reply = cmd_standby(cl, req);
 	else if (!strcmp(cmd, "offline"))

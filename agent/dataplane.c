@@ -325,6 +325,24 @@ static int map_fd(const struct dataplane *dp, const char *name)
 	return bpf_map__fd(bpf_object__find_map_by_name(dp->egress->obj, name));
 }
 
+int dataplane_stats_reset(struct dataplane *dp, unsigned slot)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct ipmp_member_stats *zero;
+	__u32 key = slot;
+	int ret = 0;
+
+	if (ncpu < 0)
+		return ncpu;
+	zero = calloc(ncpu, sizeof(*zero));
+	if (!zero)
+		return -ENOMEM;
+	if (bpf_map_update_elem(map_fd(dp, "stats"), &key, zero, BPF_ANY))
+		ret = -errno;
+	free(zero);
+	return ret;
+}
+
 static void addr_key(const struct ipmp_addr *a, struct ipmp_addr_key *key)
 {
 	memset(key, 0, sizeof(*key));
@@ -336,17 +354,18 @@ static int push_members(struct dataplane *dp, const struct ipmp_group *g)
 {
 	int fd = map_fd(dp, "members");
 
-	for (unsigned i = 0; i < g->nmembers; i++) {
+	/* every slot: a member that left (or lost its netdev) is deleted */
+	for (unsigned i = 0; i < IPMP_MAX_MEMBERS; i++) {
 		const struct ipmp_member *m = &g->members[i];
 		struct ipmp_member_info info = { .slot = m->slot };
 		__u32 key;
 
-		if (dp->pushed[i] && dp->pushed[i] != m->ifindex) {
+		if (dp->pushed[i] && (!m->used || dp->pushed[i] != m->ifindex)) {
 			key = dp->pushed[i];
 			bpf_map_delete_elem(fd, &key);
 			dp->pushed[i] = 0;
 		}
-		if (!m->ifindex)
+		if (!m->used || !m->ifindex)
 			continue;
 		key = m->ifindex;
 		info.flags = member_active(m) ? IPMP_MEMBER_ACTIVE : 0;
@@ -363,9 +382,9 @@ static int push_tx_set(struct dataplane *dp, const struct ipmp_group *g)
 	struct ipmp_tx_set tx = {};
 	__u32 zero = 0;
 
-	for (unsigned i = 0; i < g->nmembers; i++)
-		if (member_active(&g->members[i]) && g->members[i].ifindex)
-			tx.ifindex[tx.count++] = g->members[i].ifindex;
+	group_for_each_member(g, m)
+		if (member_active(m) && m->ifindex)
+			tx.ifindex[tx.count++] = m->ifindex;
 	return bpf_map_update_elem(map_fd(dp, "tx_set"), &zero, &tx, BPF_ANY) ? -errno : 0;
 }
 

@@ -46,6 +46,8 @@ int dataplane_attach_group(struct dataplane *dp, int ifindex);
 int dataplane_attach_member(struct dataplane *dp, unsigned slot, int ifindex);
 void dataplane_detach_member(struct dataplane *dp, unsigned slot);
 int dataplane_push(struct dataplane *dp, const struct ipmp_group *g);
+/* A slot is about to hold a new member: its counters start from zero. */
+int dataplane_stats_reset(struct dataplane *dp, unsigned slot);
 /* Room for naddrs data addresses (before the group gains one). */
 int dataplane_addrs_reserve(struct dataplane *dp, unsigned naddrs);
 /* The group is about to drop address index: remove its binding. */

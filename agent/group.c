@@ -44,16 +44,8 @@ int group_init(struct ipmp_group *g, const struct config_group *cg, const struct
 	g->ops = ops;
 	g->ops_ctx = ops_ctx;
 	probe_group_init(&g->probe, cfg->fdt_ms);
-	g->nmembers = cg->nmembers;
-	for (unsigned i = 0; i < cg->nmembers; i++) {
-		struct ipmp_member *m = &g->members[i];
-
-		snprintf(m->ifname, sizeof(m->ifname), "%s", cg->members[i].ifname);
-		m->slot = i;
-		m->group = g;
-		m->flags = cg->members[i].standby ? MEMBER_F_STANDBY : 0;
-		m->probe.member = m;
-	}
+	for (unsigned i = 0; i < cg->nmembers; i++)
+		group_member_add(g, &cg->members[i], NULL);
 	g->addrs = calloc(cg->naddrs ? cg->naddrs : 1, sizeof(*g->addrs));
 	if (!g->addrs)
 		return -ENOMEM;
@@ -84,18 +76,33 @@ void group_free(struct ipmp_group *g)
 
 struct ipmp_member *group_member_by_ifindex(struct ipmp_group *g, int ifindex)
 {
-	for (unsigned i = 0; i < g->nmembers; i++)
-		if (ifindex && g->members[i].ifindex == ifindex)
-			return &g->members[i];
+	group_for_each_member(g, m)
+		if (ifindex && m->ifindex == ifindex)
+			return m;
 	return NULL;
 }
 
 struct ipmp_member *group_member_by_name(struct ipmp_group *g, const char *ifname)
 {
-	for (unsigned i = 0; i < g->nmembers; i++)
-		if (!strcmp(g->members[i].ifname, ifname))
-			return &g->members[i];
+	group_for_each_member(g, m)
+		if (!strcmp(m->ifname, ifname))
+			return m;
 	return NULL;
+}
+
+unsigned group_members_newest_first(const struct ipmp_group *g,
+				    const struct ipmp_member *out[IPMP_MAX_MEMBERS])
+{
+	unsigned n = 0;
+
+	group_for_each_member(g, m) {
+		unsigned i = n++;
+
+		for (; i > 0 && out[i - 1]->joined < m->joined; i--)
+			out[i] = out[i - 1];
+		out[i] = m;
+	}
+	return n;
 }
 
 bool member_functioning(const struct ipmp_member *m)
@@ -105,7 +112,7 @@ bool member_functioning(const struct ipmp_member *m)
 
 bool member_active(const struct ipmp_member *m)
 {
-	return member_functioning(m) &&
+	return m->used && member_functioning(m) &&
 	       !(m->flags & (MEMBER_F_INACTIVE | MEMBER_F_FAILED | MEMBER_F_OFFLINE));
 }
 
@@ -117,9 +124,9 @@ static void group_event(struct ipmp_group *g, const struct group_event *ev)
 
 static const struct ipmp_member *group_first_functioning(const struct ipmp_group *g)
 {
-	for (unsigned i = 0; i < g->nmembers; i++)
-		if (member_functioning(&g->members[i]))
-			return &g->members[i];
+	group_for_each_member(g, m)
+		if (member_functioning(m))
+			return m;
 	return NULL;
 }
 
@@ -140,8 +147,8 @@ static void group_chstate(struct ipmp_group *g, enum group_state state)
 		pr_err("All IP interfaces in group %s are now unusable", g->name);
 		g->failure_logged = true;
 		/* spec 3.13: the targets may all have been replaced; find them anew */
-		for (unsigned i = 0; i < g->nmembers; i++)
-			targets_flush_hosts(&g->members[i].probe);
+		group_for_each_member(g, o)
+			targets_flush_hosts(&o->probe);
 	} else if (g->state == GROUP_FAILED && g->failure_logged) {
 		m = group_first_functioning(g);
 		pr_err("At least 1 IP interface (%s) in group %s is now usable",
@@ -159,8 +166,8 @@ static void group_refresh_state(struct ipmp_group *g)
 {
 	unsigned nusable = 0;
 
-	for (unsigned i = 0; i < g->nmembers; i++)
-		nusable += member_functioning(&g->members[i]);
+	group_for_each_member(g, m)
+		nusable += member_functioning(m);
 	if (nusable == 0)
 		group_chstate(g, GROUP_FAILED);
 	else if (nusable == g->nmembers)
@@ -235,9 +242,7 @@ static void group_activate_another(struct ipmp_group *g, const struct ipmp_membe
 {
 	struct ipmp_member *pick = NULL;
 
-	for (unsigned i = 0; i < g->nmembers; i++) {
-		struct ipmp_member *m = &g->members[i];
-
+	group_for_each_member(g, m) {
 		if (m == except || !member_functioning(m) || !(m->flags & MEMBER_F_INACTIVE))
 			continue;
 		if (m->flags & MEMBER_F_STANDBY) {
@@ -263,9 +268,7 @@ static void member_run(struct ipmp_member *m, enum run_reason why)
 	unsigned nnonstandby = 0, nactive = 0;
 	unsigned flags;
 
-	for (unsigned i = 0; i < g->nmembers; i++) {
-		struct ipmp_member *o = &g->members[i];
-
+	group_for_each_member(g, o) {
 		if (!(o->flags & MEMBER_F_STANDBY))
 			nnonstandby++;
 		if (o == m || !member_functioning(o) || (o->flags & MEMBER_F_INACTIVE))
@@ -318,8 +321,7 @@ void member_fail(struct ipmp_member *m)
 /* spec 3.13, group failure action: every member fails, no per-member message. */
 void group_fail(struct ipmp_group *g)
 {
-	for (unsigned i = 0; i < g->nmembers; i++) {
-		struct ipmp_member *m = &g->members[i];
+	group_for_each_member(g, m) {
 		unsigned flags = (m->flags | MEMBER_F_FAILED) & ~MEMBER_F_INACTIVE;
 
 		if (m->state == MEMBER_OFFLINE)
@@ -339,9 +341,7 @@ bool group_link_failure_is_group(const struct ipmp_group *g, const struct ipmp_m
 {
 	if (g->state == GROUP_FAILED)
 		return true;
-	for (unsigned i = 0; i < g->nmembers; i++) {
-		const struct ipmp_member *o = &g->members[i];
-
+	group_for_each_member(g, o) {
 		if (o != m && o->state == MEMBER_RUNNING && o->link_up)
 			return false;
 	}
@@ -374,9 +374,7 @@ int member_offline(struct ipmp_member *m)
 
 	if (m->state == MEMBER_OFFLINE)
 		return IPMP_SUCCESS;
-	for (unsigned i = 0; i < g->nmembers; i++) {
-		const struct ipmp_member *o = &g->members[i];
-
+	group_for_each_member(g, o) {
 		if (o == m)
 			continue;
 		if (g->state == GROUP_FAILED ? o->state != MEMBER_OFFLINE : member_functioning(o))
@@ -459,9 +457,7 @@ void member_set_standby(struct ipmp_member *m, bool standby)
 		return;
 	}
 	flags |= MEMBER_F_STANDBY;
-	for (unsigned i = 0; i < g->nmembers; i++) {
-		const struct ipmp_member *o = &g->members[i];
-
+	group_for_each_member(g, o) {
 		if (o != m && !(o->flags & MEMBER_F_STANDBY))
 			nnonstandby++;
 		if (member_functioning(o) && !(o->flags & MEMBER_F_INACTIVE))
@@ -486,6 +482,21 @@ void member_repair(struct ipmp_member *m)
 		member_run(m, RUN_REPAIR);
 }
 
+/* A member's first transition: running if its link is up, else failed. */
+static void member_first_transition(struct ipmp_member *m)
+{
+	if (m->ifindex && m->link_up) {
+		member_run(m, RUN_INITIAL);
+		return;
+	}
+	if (!m->ifindex)
+		pr_err("IP interface %s of group %s does not exist; treating it as failed", m->ifname,
+		       m->group->name);
+	else
+		pr_err("The link has gone down on %s", m->ifname);
+	member_chstate(m, MEMBER_FAILED, (m->flags | MEMBER_F_FAILED) & ~MEMBER_F_INACTIVE);
+}
+
 /*
  * First transitions: members whose link is up start running (standby ones
  * inactive), the others start failed, as if their link had just gone down
@@ -494,20 +505,82 @@ void member_repair(struct ipmp_member *m)
  */
 void group_start(struct ipmp_group *g)
 {
-	for (unsigned i = 0; i < g->nmembers; i++) {
-		struct ipmp_member *m = &g->members[i];
-
-		if (m->ifindex && m->link_up) {
-			member_run(m, RUN_INITIAL);
-			continue;
-		}
-		if (!m->ifindex)
-			pr_err("IP interface %s of group %s does not exist; treating it as failed",
-			       m->ifname, g->name);
-		else
-			pr_err("The link has gone down on %s", m->ifname);
-		member_chstate(m, MEMBER_FAILED, (m->flags | MEMBER_F_FAILED) & ~MEMBER_F_INACTIVE);
-	}
+	group_for_each_member(g, m)
+		member_first_transition(m);
 	g->started = true;
 	group_commit(g);	/* binds and announces every address */
+}
+
+int group_member_add(struct ipmp_group *g, const struct config_member *cm,
+		     struct ipmp_member **out)
+{
+	struct ipmp_member *m = NULL;
+
+	if (group_member_by_name(g, cm->ifname))
+		return -EEXIST;
+	for (unsigned i = 0; i < IPMP_MAX_MEMBERS && !m; i++)
+		if (!g->members[i].used)
+			m = &g->members[i];
+	if (!m)
+		return -ENOSPC;
+	memset(m, 0, sizeof(*m));
+	m->used = true;
+	m->slot = m - g->members;
+	m->joined = ++g->njoined;
+	m->cfg = *cm;
+	snprintf(m->ifname, sizeof(m->ifname), "%s", cm->ifname);
+	m->group = g;
+	m->flags = cm->standby ? MEMBER_F_STANDBY : 0;
+	m->probe.member = m;
+	g->nmembers++;
+	g->generation++;
+	if (out)
+		*out = m;
+	if (g->started) {
+		struct group_event ev = { .kind = GROUP_EVENT_MEMBER_JOINED, .member = m };
+
+		pr_info("%s: joined group %s", m->ifname, g->name);
+		group_event(g, &ev);
+	}
+	return 0;
+}
+
+void group_member_start(struct ipmp_member *m)
+{
+	if (!m->group->started || m->state != MEMBER_INIT)
+		return;
+	member_first_transition(m);
+	/* member_run() committed unless nothing changed; the group state counts m now */
+	group_commit(m->group);
+}
+
+/*
+ * spec 3.14 phyint removal: another member is activated when none that
+ * carries data would remain, or when the one leaving was an active
+ * standby. Then the slot is freed and the group committed, which moves
+ * the member's addresses to the least loaded active members and deletes
+ * it from the data plane before announcing them.
+ */
+void group_member_remove(struct ipmp_member *m)
+{
+	struct ipmp_group *g = m->group;
+	struct group_event ev = { .kind = GROUP_EVENT_MEMBER_LEFT, .member = m };
+	unsigned nactive = 0;
+
+	group_for_each_member(g, o)
+		if (o != m && member_active(o))
+			nactive++;
+	if (nactive == 0 || (member_active(m) && (m->flags & MEMBER_F_STANDBY)))
+		group_activate_another(g, m);
+	pr_info("%s: left group %s", m->ifname, g->name);
+	m->used = false;
+	g->nmembers--;
+	g->generation++;
+	group_commit(g);
+	group_event(g, &ev);
+	for (unsigned i = 0; i < g->naddrs; i++)
+		if (g->addrs[i].was_bound == m)
+			g->addrs[i].was_bound = NULL;
+	if (g->nominated == m)
+		g->nominated = NULL;
 }

@@ -69,7 +69,10 @@ struct ipmp_group;
 
 struct ipmp_member {
 	char ifname[IFNAMSIZ];
+	bool used;			/* the slot holds a member (see group_member_add) */
 	unsigned slot;			/* index in group->members and the stats map */
+	uint64_t joined;		/* join order: ipmpstat lists the newest first */
+	struct config_member cfg;	/* as configured or added: test address, probe */
 	struct ipmp_group *group;
 	int ifindex;			/* 0 while the netdev does not exist */
 	uint8_t mac[IPMP_ETH_ALEN];
@@ -96,6 +99,8 @@ enum group_event_kind {
 	GROUP_EVENT_GROUP_STATE,	/* group: from -> to */
 	GROUP_EVENT_MEMBER_STATE,	/* member's state or flags changed */
 	GROUP_EVENT_FAILOVER,		/* addr moved from addr->was_bound to addr->bound */
+	GROUP_EVENT_MEMBER_JOINED,	/* member added to the group */
+	GROUP_EVENT_MEMBER_LEFT,	/* member removed (still readable during the event) */
 };
 
 struct group_event {
@@ -116,13 +121,21 @@ struct group_ops {
 	void (*event)(struct ipmp_group *g, const struct group_event *ev, void *ctx);
 };
 
+/*
+ * Members live in fixed slots: a slot's index is the member's key in the
+ * stats map and in every per-member array of the agent, and pointers to a
+ * member stay valid while it is in the group. A member that leaves frees
+ * its slot (used = false); a member that joins takes the lowest free one.
+ * Walk the members with group_for_each_member(), never over the array.
+ */
 struct ipmp_group {
 	char ifname[IFNAMSIZ];
 	char name[IPMP_GROUP_NAME_MAX];
 	int ifindex;
 	uint8_t mac[IPMP_ETH_ALEN];
 	struct ipmp_member members[IPMP_MAX_MEMBERS];
-	unsigned nmembers;
+	unsigned nmembers;		/* slots in use */
+	uint64_t njoined;		/* members ever joined: the next one's join order */
 	struct ipmp_addr *addrs;
 	unsigned naddrs;
 	struct ipmp_member *nominated;	/* IPv4 broadcast/multicast */
@@ -139,6 +152,12 @@ struct ipmp_group {
 	void *probe_ctx;
 };
 
+#define group_for_each_member(g, m)                                                         \
+	for (__typeof__(&(g)->members[0]) m = (g)->members; m < (g)->members + IPMP_MAX_MEMBERS; \
+	     m++)                                                                                   \
+		if (!m->used) {                                                                     \
+		} else
+
 int group_init(struct ipmp_group *g, const struct config_group *cg, const struct ipmp_config *cfg,
 	       const struct ipmp_clock *clock, const struct group_ops *ops, void *ops_ctx);
 /* Where probes go; without this call the group detects by link only. */
@@ -146,6 +165,23 @@ void group_set_probe_ops(struct ipmp_group *g, const struct probe_ops *ops, void
 void group_free(struct ipmp_group *g);
 /* Initial transitions once every present member's link state is known. */
 void group_start(struct ipmp_group *g);
+/*
+ * Members joining and leaving a running group (ipmpadm add-interface,
+ * remove-interface, reload). group_member_add() takes a free slot and
+ * leaves the member in state init; once its netdev and link state are
+ * known, group_member_start() makes its first transition, as
+ * group_start() does for the members present at start. Remove moves the
+ * member's addresses to the others (spec 3.14, phyint removal) and frees
+ * its slot; the caller has stopped probing on it. The member's fields stay
+ * readable until the slot is reused.
+ */
+int group_member_add(struct ipmp_group *g, const struct config_member *cm,
+		     struct ipmp_member **out);
+void group_member_start(struct ipmp_member *m);
+void group_member_remove(struct ipmp_member *m);
+/* The members, most recently joined first (in.mpathd's list order); returns how many. */
+unsigned group_members_newest_first(const struct ipmp_group *g,
+				    const struct ipmp_member *out[IPMP_MAX_MEMBERS]);
 struct ipmp_member *group_member_by_ifindex(struct ipmp_group *g, int ifindex);
 struct ipmp_member *group_member_by_name(struct ipmp_group *g, const char *ifname);
 

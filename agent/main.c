@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admin.h"
 #include "agent.h"
 #include "control.h"
 #include "log.h"
@@ -129,10 +130,22 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(base);
 }
 
+/* SIGHUP: re-read the config file, as ipmpadm reload does (in.mpathd re-execs). */
+static void on_sighup(evutil_socket_t sig, short what, void *arg)
+{
+	struct admin_result r;
+
+	pr_info("SIGHUP: rereading config file");
+	admin_result_init(&r);
+	if (admin_reload(arg, &r))
+		pr_err("reload: %s", r.msg);
+	admin_result_free(&r);
+}
+
 int main(int argc, char **argv)
 {
 	struct agent a = { .clock = &clock_monotonic };
-	struct event *sigterm = NULL, *sigint = NULL;
+	struct event *sigterm = NULL, *sigint = NULL, *sighup = NULL;
 	struct options o;
 	int ret;
 
@@ -165,7 +178,9 @@ int main(int argc, char **argv)
 	}
 	sigterm = evsignal_new(a.base, SIGTERM, on_signal, a.base);
 	sigint = evsignal_new(a.base, SIGINT, on_signal, a.base);
-	if (!sigterm || !sigint || evsignal_add(sigterm, NULL) || evsignal_add(sigint, NULL)) {
+	sighup = evsignal_new(a.base, SIGHUP, on_sighup, &a);
+	if (!sigterm || !sigint || !sighup || evsignal_add(sigterm, NULL) ||
+	    evsignal_add(sigint, NULL) || evsignal_add(sighup, NULL)) {
 		pr_err("cannot set up signal handling");
 		ret = -ENOMEM;
 		goto out;
@@ -181,6 +196,8 @@ out:
 		event_free(sigterm);
 	if (sigint)
 		event_free(sigint);
+	if (sighup)
+		event_free(sighup);
 	event_base_free(a.base);
 	config_free(&a.cfg);
 	return ret ? 1 : 0;

@@ -333,9 +333,7 @@ static bool failure_is_interface(struct probe_instance *pi, uint64_t tff_ns)
 	struct ipmp_member *m = pi->member;
 	struct ipmp_group *g = m->group;
 
-	for (unsigned i = 0; i < g->nmembers; i++) {
-		struct ipmp_member *o = &g->members[i];
-
+	group_for_each_member(g, o) {
 		if (o == m || !o->link_up)
 			continue;
 		if (!probe_capable(&o->probe))
@@ -491,10 +489,10 @@ static void fdt_log_raise(struct probe_instance *pi)
 /* Every probing member's active targets answer within interval/4? */
 static bool group_all_targets_fast(struct ipmp_group *g, unsigned limit_ms)
 {
-	for (unsigned i = 0; i < g->nmembers; i++) {
-		struct probe_instance *o = &g->members[i].probe;
+	group_for_each_member(g, m) {
+		struct probe_instance *o = &m->probe;
 
-		if (!probe_capable(o) || (g->members[i].flags & MEMBER_F_FAILED))
+		if (!probe_capable(o) || (m->flags & MEMBER_F_FAILED))
 			continue;
 		for (unsigned j = 0; j < o->ntargets; j++)
 			if (o->targets[j].status == TG_ACTIVE && o->targets[j].crtt_ms > limit_ms)

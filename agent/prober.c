@@ -67,11 +67,11 @@ static void ops_target_found(struct probe_instance *pi, const struct ip_prefix *
 	struct ipmp_group *g = pi->member->group;
 	char buf[IP_PREFIX_STRLEN];
 
-	for (unsigned i = 0; i < g->nmembers; i++) {
-		struct probe_instance *o = &g->members[i].probe;
+	group_for_each_member(g, m) {
+		struct probe_instance *o = &m->probe;
 
 		if (o->enabled && !targets_find(o, addr) && !targets_add(o, addr, TARGETS_MULTICAST))
-			pr_debug("%s: probe target %s (found by multicast)", g->members[i].ifname,
+			pr_debug("%s: probe target %s (found by multicast)", m->ifname,
 				 ip_prefix_str(addr, false, buf, sizeof(buf)));
 	}
 }
@@ -201,8 +201,8 @@ static void probe_lag_report(struct agent_group *ag)
 void prober_group_stop(struct agent_group *ag)
 {
 	probe_lag_report(ag);
-	for (unsigned i = 0; i < ag->group.nmembers; i++)
-		prober_member_stop(ag, &ag->group.members[i], false);
+	group_for_each_member(&ag->group, m)
+		prober_member_stop(ag, m, false);
 	if (ag->probe_rb_ev)
 		event_free(ag->probe_rb_ev);
 	ring_buffer__free(ag->probe_rb);
@@ -214,7 +214,7 @@ void prober_group_stop(struct agent_group *ag)
 static bool member_test_address(struct agent *a, struct agent_group *ag, struct ipmp_member *m,
 				struct ip_prefix *out)
 {
-	const struct config_member *cm = &ag->cfg->members[m->slot];
+	const struct config_member *cm = &m->cfg;
 
 	if (cm->has_test_address) {
 		*out = cm->test_address;
@@ -223,11 +223,10 @@ static bool member_test_address(struct agent *a, struct agent_group *ag, struct 
 	return !nl_addr_first(&a->nl, m->ifindex, AF_INET, out);
 }
 
-static enum probe_method member_probe_method(const struct agent_group *ag, unsigned slot)
+static enum probe_method member_probe_method(const struct agent_group *ag,
+					     const struct ipmp_member *m)
 {
-	enum probe_method m = ag->cfg->members[slot].probe;
-
-	return m != PROBE_METHOD_DEFAULT ? m : ag->cfg->probe;
+	return m->cfg.probe != PROBE_METHOD_DEFAULT ? m->cfg.probe : ag->cfg->probe;
 }
 
 /*
@@ -272,7 +271,7 @@ static int icmp_prober_open(struct agent *a, struct agent_group *ag, struct ipmp
 void prober_member_start(struct agent *a, struct agent_group *ag, struct ipmp_member *m)
 {
 	struct ipmp_probe_cfg cfg = { .nonce = a->nonce };
-	bool arp = member_probe_method(ag, m->slot) == PROBE_METHOD_ARP;
+	bool arp = member_probe_method(ag, m) == PROBE_METHOD_ARP;
 	struct ip_prefix test;
 	uint16_t echo_id;
 	char buf[IP_PREFIX_STRLEN], tbuf[IP_PREFIX_STRLEN];
@@ -359,24 +358,25 @@ void prober_routes_rescan(struct agent *a)
 		return;
 	}
 	for (unsigned i = 0; i < a->ngroups; i++)
-		for (unsigned j = 0; j < a->groups[i].group.nmembers; j++)
-			member_routes_apply(&a->groups[i].group.members[j], gw, n);
+		group_for_each_member(&a->groups[i]->group, m)
+			member_routes_apply(m, gw, n);
 }
 
-void prober_member_stop(struct agent_group *ag, struct ipmp_member *m, bool netdev_gone)
+void prober_member_stop(struct agent_group *ag, struct ipmp_member *m, bool release)
 {
-	if (ag->probe_fds[m->slot] < 0)
-		return;
-	close(ag->probe_fds[m->slot]);
-	ag->probe_fds[m->slot] = -1;
-	if (ag->probe_timers[m->slot]) {
-		event_free(ag->probe_timers[m->slot]);
-		ag->probe_timers[m->slot] = NULL;
+	if (ag->probe_fds[m->slot] >= 0) {
+		close(ag->probe_fds[m->slot]);
+		ag->probe_fds[m->slot] = -1;
+		if (ag->probe_timers[m->slot]) {
+			event_free(ag->probe_timers[m->slot]);
+			ag->probe_timers[m->slot] = NULL;
+		}
+		probe_stop(&m->probe);
 	}
-	probe_stop(&m->probe);
-	if (netdev_gone) {
-		/* the kernel detached XDP with the netdev; drop its pin and config */
+	if (release) {
+		/* unpinned and closed, the XDP link detaches (if the netdev still exists) */
 		dataplane_detach_xdp(&ag->dp, m->slot, m->ifname);
-		dataplane_probe_cfg_del(&ag->dp, m->ifindex);
+		if (m->ifindex)
+			dataplane_probe_cfg_del(&ag->dp, m->ifindex);
 	}
 }

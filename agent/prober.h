@@ -13,8 +13,12 @@ int prober_group_start(struct agent *a, struct agent_group *ag);
 void prober_group_stop(struct agent_group *ag);
 /* Start probing on a present member, if it has a test address. */
 void prober_member_start(struct agent *a, struct agent_group *ag, struct ipmp_member *m);
-/* Stop probing on a member (its netdev left, or the agent stops). */
-void prober_member_stop(struct agent_group *ag, struct ipmp_member *m, bool netdev_gone);
+/*
+ * Stop probing on a member (offline, or the agent stops: XDP stays
+ * attached). With release, also detach XDP and forget its probe config:
+ * the netdev left, or the member leaves the group.
+ */
+void prober_member_stop(struct agent_group *ag, struct ipmp_member *m, bool release);
 
 /* Routers on the test subnets from the routing table (spec 3.12); after any route change. */
 void prober_routes_rescan(struct agent *a);

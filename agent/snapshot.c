@@ -88,9 +88,9 @@ static const char *member_mode(const struct ipmp_member *m)
 	return "multicast";
 }
 
-static json_t *member_targets(struct ipmp_member *m)
+static json_t *member_targets(const struct ipmp_member *m)
 {
-	struct probe_instance *pi = &m->probe;
+	const struct probe_instance *pi = &m->probe;
 	json_t *list = json_array();
 	char buf[IP_PREFIX_STRLEN];
 
@@ -107,7 +107,7 @@ static json_t *member_targets(struct ipmp_member *m)
 	return list;
 }
 
-static json_t *member_json(struct ipmp_member *m)
+static json_t *member_json(const struct ipmp_member *m)
 {
 	char flags[8], buf[IP_PREFIX_STRLEN];
 
@@ -129,12 +129,14 @@ static json_t *member_json(struct ipmp_member *m)
 /* Members in group order: most recently joined first, as in.mpathd lists them. */
 static json_t *group_json(struct ipmp_group *g)
 {
+	const struct ipmp_member *order[IPMP_MAX_MEMBERS];
+	unsigned n = group_members_newest_first(g, order);
 	bool probing = false;
 	json_t *members = json_array();
 
-	for (unsigned i = g->nmembers; i-- > 0;) {
-		json_array_append_new(members, json_string(g->members[i].ifname));
-		probing |= g->members[i].probe.enabled;
+	for (unsigned i = 0; i < n; i++) {
+		json_array_append_new(members, json_string(order[i]->ifname));
+		probing |= order[i]->probe.enabled;
 	}
 	return json_pack("{s:s, s:s, s:s, s:i, s:o}", "ifname", g->ifname, "name", g->name,
 			 "state", group_state_names[g->state], "fdt_ms",
@@ -143,13 +145,15 @@ static json_t *group_json(struct ipmp_group *g)
 
 static json_t *address_json(struct ipmp_group *g, const struct ipmp_addr *a)
 {
+	const struct ipmp_member *order[IPMP_MAX_MEMBERS];
+	unsigned n = group_members_newest_first(g, order);
 	char buf[IP_PREFIX_STRLEN];
 	json_t *outbound = json_array();
 
 	if (a->bound)
-		for (unsigned i = g->nmembers; i-- > 0;)
-			if (member_view_active(&g->members[i]))
-				json_array_append_new(outbound, json_string(g->members[i].ifname));
+		for (unsigned i = 0; i < n; i++)
+			if (member_view_active(order[i]))
+				json_array_append_new(outbound, json_string(order[i]->ifname));
 	return json_pack("{s:s, s:s, s:s, s:s, s:o}", "address",
 			 ip_prefix_str(&a->prefix, false, buf, sizeof(buf)), "state", "up", "group",
 			 g->ifname, "inbound", a->bound ? a->bound->ifname : "", "outbound",
@@ -165,10 +169,12 @@ json_t *snapshot_build(struct ipmp_group *const *groups, unsigned ngroups)
 	/* most recently created group first (spec 1.3) */
 	for (unsigned i = ngroups; i-- > 0;) {
 		struct ipmp_group *g = groups[i];
+		const struct ipmp_member *order[IPMP_MAX_MEMBERS];
+		unsigned n = group_members_newest_first(g, order);
 
 		json_array_append_new(gs, group_json(g));
-		for (unsigned j = g->nmembers; j-- > 0;)
-			json_array_append_new(ifs, member_json(&g->members[j]));
+		for (unsigned j = 0; j < n; j++)
+			json_array_append_new(ifs, member_json(order[j]));
 		for (unsigned j = 0; j < g->naddrs; j++)
 			json_array_append_new(addrs, address_json(g, &g->addrs[j]));
 	}

@@ -100,7 +100,8 @@ int ipmp_client_next(struct ipmp_client *c, json_t **event)
 	return *event ? 0 : -EPROTO;
 }
 
-int ipmp_client_call(struct ipmp_client *c, const char *cmd, json_t *args, json_t **reply)
+/* One request and its reply object, ok or not (c->error and code set when not). */
+static int client_call_any(struct ipmp_client *c, const char *cmd, json_t *args, json_t **reply)
 {
 	json_t *req = args ? json_deep_copy(args) : json_object(), *rep;
 	json_error_t jerr;
@@ -138,11 +139,74 @@ int ipmp_client_call(struct ipmp_client *c, const char *cmd, json_t *args, json_
 		snprintf(c->error, sizeof(c->error), "%s", msg ? msg : "request failed");
 		c->code = json_integer_value(json_object_get(rep, "code"));
 		c->err = json_integer_value(json_object_get(rep, "errno"));
+		ret = -EREMOTEIO;
+	}
+	*reply = rep;
+	return ret;
+}
+
+int ipmp_client_call(struct ipmp_client *c, const char *cmd, json_t *args, json_t **reply)
+{
+	json_t *rep = NULL;
+	int ret = client_call_any(c, cmd, args, &rep);
+
+	if (ret) {
 		json_decref(rep);
-		return -EREMOTEIO;
+		return ret;
 	}
 	*reply = rep;
 	return 0;
+}
+
+/* A reply's list of strings, copied; missing is an empty list. */
+static int strings_decode(const json_t *list, char ***out, unsigned *n)
+{
+	size_t i;
+	json_t *v;
+
+	*out = NULL;
+	*n = 0;
+	if (!json_is_array(list) || !json_array_size(list))
+		return 0;
+	*out = calloc(json_array_size(list), sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	json_array_foreach(list, i, v) {
+		const char *s = json_string_value(v);
+
+		if (s && !((*out)[(*n)++] = strdup(s)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int ipmp_client_reload(struct ipmp_client *c, struct ipmp_reload *r)
+{
+	json_t *rep = NULL;
+	int ret = client_call_any(c, "reload", NULL, &rep), dret;
+
+	memset(r, 0, sizeof(*r));
+	if (rep) {
+		dret = strings_decode(json_object_get(rep, "changes"), &r->changes, &r->nchanges);
+		if (!dret)
+			dret = strings_decode(json_object_get(rep, "errors"), &r->errors,
+					      &r->nerrors);
+		if (dret && !ret)
+			ret = dret;
+	}
+	json_decref(rep);
+	return ret;
+}
+
+void ipmp_reload_free(struct ipmp_reload *r)
+{
+	for (unsigned i = 0; i < r->nchanges; i++)
+		free(r->changes[i]);
+	for (unsigned i = 0; i < r->nerrors; i++)
+		free(r->errors[i]);
+	free(r->changes);
+	free(r->errors);
+	memset(r, 0, sizeof(*r));
 }
 
 int ipmp_client_ping(struct ipmp_client *c)

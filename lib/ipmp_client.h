@@ -72,6 +72,18 @@ int ipmp_client_ping(struct ipmp_client *c);
 int ipmp_client_next(struct ipmp_client *c, json_t **event);
 int ipmp_client_snapshot(struct ipmp_client *c, struct ipmp_snapshot *snap);
 
+/* What a reload did: lines saying what changed, and what was wrong. */
+struct ipmp_reload {
+	char **changes;
+	unsigned nchanges;
+	char **errors;		/* the config file's errors, or changes that failed */
+	unsigned nerrors;
+};
+
+/* Ask the agent to re-read its config file; the lists are filled either way. */
+int ipmp_client_reload(struct ipmp_client *c, struct ipmp_reload *r);
+void ipmp_reload_free(struct ipmp_reload *r);
+
 /* Decode a snapshot object; -EPROTO with err set when it is malformed. */
 int ipmp_snapshot_decode(const json_t *obj, struct ipmp_snapshot *snap, char *err, size_t errlen);
 void ipmp_snapshot_free(struct ipmp_snapshot *snap);

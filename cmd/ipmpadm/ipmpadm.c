@@ -3,12 +3,15 @@
  * ipmpadm: Linux-side administration of the agent's groups.
  *
  *   ipmpadm standby IF on|off              mark a member standby, or not
+ *   ipmpadm add-interface GROUP IF [opts]  a new member (standby, test-address, probe)
+ *   ipmpadm remove-interface IF            take a member out of its group
  *   ipmpadm add-address GROUP ADDR/PLEN    a new data address on GROUP
  *   ipmpadm remove-address ADDR            drop a data address
+ *   ipmpadm reload                         re-read the config file, apply what changed
  *   ipmpadm monitor                        state changes as JSON lines until interrupted
  *
- * Changes made here last until the agent restarts; the configuration file
- * is what the agent starts from.
+ * Changes made here last until the agent restarts or reloads; the
+ * configuration file is what the agent starts from.
  */
 #include <errno.h>
 #include <libgen.h>
@@ -25,10 +28,14 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: %s standby INTERFACE on|off\n"
+		"       %s add-interface GROUP INTERFACE [standby] [test-address ADDRESS/PREFIXLEN]\n"
+		"                                          [probe icmp|arp]\n"
+		"       %s remove-interface INTERFACE\n"
 		"       %s add-address GROUP ADDRESS/PREFIXLEN\n"
 		"       %s remove-address ADDRESS\n"
+		"       %s reload\n"
 		"       %s monitor\n",
-		progname, progname, progname, progname);
+		progname, progname, progname, progname, progname, progname, progname);
 	return 2;
 }
 
@@ -47,7 +54,7 @@ static const char *reason(const struct ipmp_client *c)
 {
 	if (c->code == IPMP_EUNKIF)
 		return "not in an IPMP group";
-	return c->code ? ipmp_errmsg(c->code, c->err) : c->error;
+	return c->error;	/* the agent's text: libipmp's message, or what is wrong exactly */
 }
 
 /* One privileged request; prints "cannot WHAT: reason" on failure. */
@@ -76,6 +83,50 @@ static int cmd_standby(const char *ifname, const char *onoff)
 	snprintf(what, sizeof(what), "set standby %s on %s", on ? "on" : "off", ifname);
 	return simple_request("standby", json_pack("{s:s, s:b}", "interface", ifname, "standby", on),
 			      what);
+}
+
+/* add-interface GROUP IF, then keywords: standby, test-address A/P, probe icmp|arp. */
+static int cmd_add_interface(int argc, char **argv)
+{
+	json_t *args = json_pack("{s:s, s:s}", "group", argv[0], "interface", argv[1]);
+	char what[128];
+
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "standby")) {
+			json_object_set_new(args, "standby", json_true());
+		} else if (!strcmp(argv[i], "test-address") && i + 1 < argc) {
+			json_object_set_new(args, "test_address", json_string(argv[++i]));
+		} else if (!strcmp(argv[i], "probe") && i + 1 < argc &&
+			   (!strcmp(argv[i + 1], "icmp") || !strcmp(argv[i + 1], "arp"))) {
+			json_object_set_new(args, "probe", json_string(argv[++i]));
+		} else {
+			fprintf(stderr, "%s: add-interface: unexpected '%s'\n", progname, argv[i]);
+			json_decref(args);
+			return usage();
+		}
+	}
+	snprintf(what, sizeof(what), "add %s to %s", argv[1], argv[0]);
+	return simple_request("add-interface", args, what);
+}
+
+/* What changed on stdout, what was wrong on stderr; 1 if anything was. */
+static int cmd_reload(void)
+{
+	struct ipmp_client c = connect_or_die();
+	struct ipmp_reload r;
+	int ret = ipmp_client_reload(&c, &r);
+
+	for (unsigned i = 0; i < r.nchanges; i++)
+		printf("%s\n", r.changes[i]);
+	if (!ret && !r.nchanges)
+		printf("no changes\n");
+	for (unsigned i = 0; i < r.nerrors; i++)
+		fprintf(stderr, "%s\n", r.errors[i]);
+	if (ret)
+		fprintf(stderr, "%s: cannot reload: %s\n", progname, reason(&c));
+	ipmp_reload_free(&r);
+	ipmp_client_close(&c);
+	return ret ? 1 : 0;
 }
 
 /* One JSON object per line, flushed, until the agent goes away or we are stopped. */
@@ -110,6 +161,17 @@ int main(int argc, char **argv)
 		return cmd_standby(argv[2], argv[3]);
 	if (argc == 2 && !strcmp(argv[1], "monitor"))
 		return cmd_monitor();
+	if (argc == 2 && !strcmp(argv[1], "reload"))
+		return cmd_reload();
+	if (argc >= 4 && !strcmp(argv[1], "add-interface"))
+		return cmd_add_interface(argc - 2, argv + 2);
+	if (argc == 3 && !strcmp(argv[1], "remove-interface")) {
+		char what[128];
+
+		snprintf(what, sizeof(what), "remove %s", argv[2]);
+		return simple_request("remove-interface", json_pack("{s:s}", "interface", argv[2]),
+				      what);
+	}
 	if (argc == 4 && !strcmp(argv[1], "add-address")) {
 		char what[128];
 

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "group.h"
@@ -397,6 +399,126 @@ static void test_offline_in_failed_group(void **state)
 	fixture_free(f);
 }
 
+static struct ipmp_member *join(struct fixture *f, const char *ifname, int ifindex, bool standby)
+{
+	struct config_member cm = { .standby = standby };
+	struct ipmp_member *m = NULL;
+
+	snprintf(cm.ifname, sizeof(cm.ifname), "%s", ifname);
+	assert_int_equal(group_member_add(&f->g, &cm, &m), 0);
+	assert_int_equal(m->state, MEMBER_INIT);
+	assert_false(member_active(m));	/* nothing carried until it starts */
+	m->ifindex = ifindex;
+	m->link_up = true;
+	group_member_start(m);
+	return m;
+}
+
+static void test_member_joins_running_group(void **state)
+{
+	struct fixture *f = fixture_new("[global]\nfailback = no\n[group g]\ninterfaces = e0 e1\n"
+					"addresses = 192.0.2.10/24 192.0.2.11/24 192.0.2.12/24 "
+					"192.0.2.13/24 192.0.2.14/24 192.0.2.15/24\n");
+	const struct ipmp_member *order[IPMP_MAX_MEMBERS];
+	struct ipmp_member *e2;
+	unsigned pushes;
+
+	group_start(&f->g);
+	pushes = f->rec.pushes;
+	f->rec.announces = 0;
+	e2 = join(f, "e2", 12, false);
+	/* a new member starts active even with failback = no, and takes its share */
+	assert_true(member_active(e2));
+	assert_int_equal(e2->slot, 2);
+	assert_int_equal(f->g.nmembers, 3);
+	assert_int_equal(e2->nbound, 2);
+	assert_int_equal(f->g.members[0].nbound + f->g.members[1].nbound, 4);
+	assert_int_equal(f->rec.announces, 2);	/* only the two that moved */
+	assert_true(f->rec.pushes > pushes);
+	/* in.mpathd's order: most recently joined first */
+	assert_int_equal(group_members_newest_first(&f->g, order), 3);
+	assert_string_equal(order[0]->ifname, "e2");
+	assert_string_equal(order[2]->ifname, "e0");
+	assert_logged("e2: joined group g");
+	fixture_free(f);
+}
+
+static void test_member_join_refusals(void **state)
+{
+	struct fixture *f = fixture_new("[group g]\ninterfaces = e0 e1\n");
+	struct config_member cm = {};
+
+	group_start(&f->g);
+	snprintf(cm.ifname, sizeof(cm.ifname), "e1");
+	assert_int_equal(group_member_add(&f->g, &cm, NULL), -EEXIST);
+	for (unsigned i = 2; i < IPMP_MAX_MEMBERS; i++) {
+		snprintf(cm.ifname, sizeof(cm.ifname), "x%u", i);
+		assert_int_equal(group_member_add(&f->g, &cm, NULL), 0);
+	}
+	snprintf(cm.ifname, sizeof(cm.ifname), "full");
+	assert_int_equal(group_member_add(&f->g, &cm, NULL), -ENOSPC);
+	assert_int_equal(f->g.nmembers, IPMP_MAX_MEMBERS);
+	fixture_free(f);
+}
+
+static void test_member_leaves(void **state)
+{
+	struct fixture *f = fixture_new(TWO_PLUS_STANDBY);
+	struct ipmp_member *e0 = &f->g.members[0], *e1 = &f->g.members[1];
+
+	group_start(&f->g);
+	f->rec.announces = 0;
+	group_member_remove(e0);
+	/* its addresses go to e1 and are announced there; the standby stays idle */
+	assert_int_equal(f->g.nmembers, 2);
+	assert_false(member_active(e0));
+	assert_null(group_member_by_name(&f->g, "e0"));
+	assert_null(group_member_by_ifindex(&f->g, 10));
+	assert_int_equal(e1->nbound, 4);
+	assert_int_equal(f->rec.announces, 2);
+	assert_ptr_equal(f->rec.announced_on[0], e1);
+	assert_true(f->g.members[2].flags & MEMBER_F_INACTIVE);
+	assert_ptr_equal(f->g.nominated, e1);
+	for (unsigned i = 0; i < f->g.naddrs; i++)
+		assert_ptr_not_equal(f->g.addrs[i].was_bound, e0);
+	assert_int_equal(f->g.state, GROUP_OK);
+	assert_logged("e0: left group a");
+	/* the last member carrying data leaves: the standby takes over */
+	group_member_remove(e1);
+	assert_true(member_active(&f->g.members[2]));
+	assert_int_equal(f->g.members[2].nbound, 4);
+	/* the free slot is reused; a non-standby joining sends the standby back to idle */
+	struct ipmp_member *e3 = join(f, "e3", 13, false);
+
+	assert_int_equal(e3->slot, 0);
+	assert_true(member_active(e3));
+	assert_int_equal(e3->nbound, 4);
+	assert_true(f->g.members[2].flags & MEMBER_F_INACTIVE);
+	/* the last one leaves: nothing bound, the group has failed */
+	group_member_remove(e3);
+	group_member_remove(&f->g.members[2]);
+	assert_int_equal(f->g.nmembers, 0);
+	assert_int_equal(f->g.state, GROUP_FAILED);
+	for (unsigned i = 0; i < f->g.naddrs; i++)
+		assert_null(f->g.addrs[i].bound);
+	fixture_free(f);
+}
+
+static void test_member_joins_missing(void **state)
+{
+	struct fixture *f = fixture_new("[group g]\ninterfaces = e0\naddresses = 192.0.2.10/24\n");
+	struct config_member cm = { .ifname = "gone" };
+	struct ipmp_member *m;
+
+	group_start(&f->g);
+	assert_int_equal(group_member_add(&f->g, &cm, &m), 0);
+	group_member_start(m);	/* no netdev: failed, as at start */
+	assert_int_equal(m->state, MEMBER_FAILED);
+	assert_int_equal(f->g.state, GROUP_DEGRADED);
+	assert_logged("IP interface gone of group g does not exist; treating it as failed");
+	fixture_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -415,6 +537,10 @@ int main(void)
 		cmocka_unit_test(test_mac_change_reannounces),
 		cmocka_unit_test(test_offline_rules),
 		cmocka_unit_test(test_offline_in_failed_group),
+		cmocka_unit_test(test_member_joins_running_group),
+		cmocka_unit_test(test_member_join_refusals),
+		cmocka_unit_test(test_member_leaves),
+		cmocka_unit_test(test_member_joins_missing),
 	};
 
 	return cmocka_run_group_tests_name("group", tests, NULL, NULL);
