@@ -182,8 +182,11 @@ int admin_add_address(struct agent *a, const char *group, const struct ip_prefix
 	char buf[IP_PREFIX_STRLEN];
 	int index, ret;
 
-	if (p->family != AF_INET)
-		return fail(r, IPMP_EINVAL, 0, "IPv6 data addresses are not supported yet");
+	const char *why = ip_data_address_unfit(p);
+
+	if (why)
+		return fail(r, IPMP_EINVAL, 0, "%s cannot be a data address: %s",
+			    ip_prefix_str(p, false, buf, sizeof(buf)), why);
 	if (!ag)
 		return fail(r, IPMP_EUNKGROUP, 0, NULL);
 	if (address_owner(a, p, &index))
@@ -202,6 +205,9 @@ int admin_remove_address(struct agent *a, const struct ip_prefix *p, struct admi
 
 	if (!ag)
 		return fail(r, IPMP_EUNKADDR, 0, NULL);
+	if (ag->group.addrs[index].kernel)
+		return fail(r, IPMP_EINVAL, 0, "the link-local address of %s is the kernel's",
+			    ag->group.ifname);
 	group_address_remove(a, ag, index);
 	return 0;
 }
@@ -342,7 +348,7 @@ static void reload_remove(struct agent *a, const struct ipmp_config *next, struc
 		for (unsigned j = ag->group.naddrs; j-- > 0;) {
 			const struct ip_prefix *p = &ag->group.addrs[j].prefix;
 
-			if (config_addr_listed(cg, p))
+			if (ag->group.addrs[j].kernel || config_addr_listed(cg, p))
 				continue;
 			list_add(&r->changes, LOG_INFO, "address %s removed from group %s",
 				 ip_prefix_str(p, true, buf, sizeof(buf)), ag->group.name);

@@ -170,8 +170,15 @@ static int group_iface_setup(struct agent *a, struct agent_group *ag)
 	}
 	g->ifindex = l.ifindex;
 	memcpy(g->mac, l.mac, sizeof(g->mac));
-	/* IPv6 on the group comes with its own ND handling; until then none */
-	sysctl_or_warn("ipv6", g->ifname, "disable_ipv6", "1");
+	/*
+	 * IPv6 on the group: its addresses come from the config (no SLAAC from
+	 * router advertisements) plus its link-local, which group_egress
+	 * announces with a member's MAC like any data address. The far end
+	 * carries nothing.
+	 */
+	sysctl_or_warn("ipv6", g->ifname, "disable_ipv6", "0");
+	sysctl_or_warn("ipv6", g->ifname, "accept_ra", "0");
+	sysctl_or_warn("ipv6", g->ifname, "autoconf", "0");
 	sysctl_or_warn("ipv6", ag->cfg->peer_ifname, "disable_ipv6", "1");
 	sysctl_or_warn("ipv4", g->ifname, "rp_filter", "2");
 	/*
@@ -222,6 +229,9 @@ static int member_adopt(struct agent *a, struct agent_group *ag, struct ipmp_mem
 	/* a member never answers ARP for addresses it does not hold itself */
 	sysctl_or_warn("ipv4", m->ifname, "arp_ignore", "1");
 	sysctl_or_warn("ipv4", m->ifname, "arp_announce", "2");
+	/* nor gets global IPv6 addresses of its own from router advertisements */
+	sysctl_or_warn("ipv6", m->ifname, "accept_ra", "0");
+	sysctl_or_warn("ipv6", m->ifname, "autoconf", "0");
 	if (!(l->flags & IFF_UP)) {
 		ret = nl_link_set(&a->nl, l->ifindex, true, 0);
 		if (ret)
@@ -266,6 +276,37 @@ void agent_member_reconfigure(struct agent *a, struct agent_group *ag, struct ip
 		prober_member_start(a, ag, m);
 }
 
+/*
+ * The group interface's IPv6 link-local address is a data address like
+ * the others (illumos lists it too): bound to a member and announced from
+ * its MAC, so the group's own MAC never leaks through ND. The kernel makes
+ * it when the interface comes up; the agent follows it.
+ */
+static void group_link_local_sync(struct agent *a, struct agent_group *ag)
+{
+	struct ipmp_group *g = &ag->group;
+	struct ip_prefix ll;
+	bool have = !nl_addr_first(&a->nl, g->ifindex, AF_INET6, RT_SCOPE_LINK, &ll);
+	int idx = -1;
+
+	for (unsigned i = 0; i < g->naddrs; i++)
+		if (g->addrs[i].kernel)
+			idx = i;
+	if (idx >= 0 && have && ip_prefix_same_addr(&g->addrs[idx].prefix, &ll))
+		return;
+	if (idx >= 0) {
+		dataplane_addr_forget(&ag->dp, idx, &g->addrs[idx].prefix);
+		group_addr_remove(g, idx);
+	}
+	if (!have)
+		return;
+	if (dataplane_addrs_reserve(&ag->dp, g->naddrs + 1) || group_addr_add(g, &ll)) {
+		pr_warn("group %s: cannot follow the link-local address of %s", g->name, g->ifname);
+		return;
+	}
+	g->addrs[g->naddrs - 1].kernel = true;
+}
+
 /* Adopt a member's netdev if it exists and read its link state; missing is no error. */
 static int member_find_netdev(struct agent *a, struct agent_group *ag, struct ipmp_member *m)
 {
@@ -288,6 +329,8 @@ static int group_addrs_add(struct agent *a, struct agent_group *ag)
 	int ret;
 
 	for (unsigned i = 0; i < ag->group.naddrs; i++) {
+		if (ag->group.addrs[i].kernel)
+			continue;
 		ret = nl_addr_add(&a->nl, ag->group.ifindex, &ag->group.addrs[i].prefix, false);
 		if (ret) {
 			pr_err("cannot add %s to %s: %s",
@@ -334,6 +377,7 @@ static int group_setup(struct agent *a, struct agent_group *ag)
 			return ret;
 	}
 	group_mtu_sync(a, ag);
+	group_link_local_sync(a, ag);
 	group_start(g);
 	group_for_each_member(g, m)
 		if (m->ifindex)
@@ -545,14 +589,17 @@ static void events_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct agent *a = arg;
 
-	bool routes_changed = false;
+	unsigned changed = 0;
 
-	if (nl_events_read(&a->events, link_event, a, &routes_changed) == -ENOBUFS) {
-		pr_warn("netlink events were lost; re-reading every member and route");
+	if (nl_events_read(&a->events, link_event, a, &changed) == -ENOBUFS) {
+		pr_warn("netlink events were lost; re-reading every member, address and route");
 		agent_resync(a);
-		routes_changed = true;
+		changed = NL_CHANGED_ROUTES | NL_CHANGED_ADDRS;
 	}
-	if (routes_changed)
+	if (changed & NL_CHANGED_ADDRS)
+		for (unsigned i = 0; i < a->ngroups; i++)
+			group_link_local_sync(a, a->groups[i]);
+	if (changed & NL_CHANGED_ROUTES)
 		prober_routes_rescan(a);
 }
 
@@ -566,7 +613,7 @@ int agent_start(struct agent *a)
 
 	ret = nl_open(&a->nl, 0);
 	if (!ret)
-		ret = nl_open(&a->events, RTMGRP_LINK | RTMGRP_IPV4_ROUTE);
+		ret = nl_open(&a->events, RTMGRP_LINK | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_IFADDR);
 	if (ret) {
 		pr_err("cannot open rtnetlink: %s", strerror(-ret));
 		return ret;

@@ -7,6 +7,7 @@
 
 #include "announce.h"
 #include "arp.h"
+#include "ndp.h"
 #include "log.h"
 
 struct announcement {
@@ -74,18 +75,29 @@ void announcer_free(struct announcer *an)
 	free(an);
 }
 
-/* Gratuitous ARP, request form: sender = target = the address (RFC 5227 announcement). */
+/*
+ * IPv4: gratuitous ARP, request form: sender = target = the address (RFC
+ * 5227 announcement). IPv6: unsolicited neighbour advertisement to all
+ * nodes with the override flag (RFC 4861 7.2.6).
+ */
 static void announcement_send(struct announcement *a)
 {
 	static const uint8_t zero_mac[6];
+	uint8_t na[NDP_NA_LEN];
 	struct arp_packet arp;
 	char buf[IP_PREFIX_STRLEN];
 	int ret;
 
-	arp_build(&arp, ARP_OP_REQUEST, a->mac, a->addr.addr, zero_mac, a->addr.addr);
-	ret = arp_send(a->an->fd, a->ifindex, &arp);
+	if (a->addr.family == AF_INET6) {
+		ndp_build_unsolicited_na(na, a->mac, a->addr.addr);
+		ret = ndp_send_all_nodes(a->an->fd, a->ifindex, na, sizeof(na));
+	} else {
+		arp_build(&arp, ARP_OP_REQUEST, a->mac, a->addr.addr, zero_mac, a->addr.addr);
+		ret = arp_send(a->an->fd, a->ifindex, &arp);
+	}
 	if (ret)
-		pr_warn("gratuitous ARP for %s on ifindex %d: %s",
+		pr_warn("%s for %s on ifindex %d: %s",
+			a->addr.family == AF_INET6 ? "neighbour advertisement" : "gratuitous ARP",
 			ip_prefix_str(&a->addr, false, buf, sizeof(buf)), a->ifindex,
 			strerror(-ret));
 	a->left--;
@@ -107,8 +119,6 @@ int announcer_start(struct announcer *an, int ifindex, const uint8_t mac[6],
 {
 	struct announcement *a;
 
-	if (addr->family != AF_INET)
-		return -EAFNOSUPPORT;
 	for (a = an->pending; a; a = a->next)
 		if (ip_prefix_same_addr(&a->addr, addr))
 			break;

@@ -1,99 +1,121 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Address binding (spec 3.14, last bullet): each data address is bound to
- * the active member with the fewest addresses; when a member becomes
- * active, addresses move to it from the most loaded member until no two
- * active members differ by more than one; when a member stops being
- * active, its addresses go to the least loaded ones. With no active
+ * the active member with the fewest addresses of its family (IPv4 and
+ * IPv6 are balanced apart, as illumos' two IP interfaces of a group are);
+ * when a member becomes active, addresses move to it from the most loaded
+ * member until no two active members differ by more than one; when a
+ * member stops being active, its addresses go to the least loaded ones. With no active
  * member the addresses stay unbound. Every change sets addr->moved, which
  * group_commit() turns into an announcement.
  */
 #include <stddef.h>
+#include <sys/socket.h>
 
 #include "group.h"
 
-static struct ipmp_member *least_loaded(struct ipmp_group *g)
+/* Addresses of one family bound to m: each family is balanced on its own, as in illumos. */
+static unsigned load(const struct ipmp_member *m, int family)
+{
+	return family == AF_INET6 ? m->nbound6 : m->nbound - m->nbound6;
+}
+
+static struct ipmp_member *least_loaded(struct ipmp_group *g, int family)
 {
 	struct ipmp_member *best = NULL;
 
-	group_for_each_member(g, m) {
-		if (member_active(m) && (!best || m->nbound < best->nbound))
+	group_for_each_member(g, m)
+		if (member_active(m) && (!best || load(m, family) < load(best, family)))
 			best = m;
-	}
 	return best;
 }
 
-static struct ipmp_member *most_loaded(struct ipmp_group *g)
+static struct ipmp_member *most_loaded(struct ipmp_group *g, int family)
 {
 	struct ipmp_member *best = NULL;
 
-	group_for_each_member(g, m) {
-		if (member_active(m) && (!best || m->nbound > best->nbound))
+	group_for_each_member(g, m)
+		if (member_active(m) && (!best || load(m, family) > load(best, family)))
 			best = m;
-	}
 	return best;
 }
 
 static void addr_bind(struct ipmp_addr *a, struct ipmp_member *m)
 {
+	unsigned v6 = a->prefix.family == AF_INET6;
+
 	if (a->bound == m)
 		return;
 	if (a->bound) {
 		a->was_bound = a->bound;	/* the last member it had, for monitors */
 		a->bound->nbound--;
+		a->bound->nbound6 -= v6;
 	}
 	a->bound = m;
 	if (m) {
 		m->nbound++;
+		m->nbound6 += v6;
 		a->moved = true;
 	}
 }
 
-/* The last address bound to m: moving the newest keeps old bindings still. */
-static struct ipmp_addr *last_bound_to(struct ipmp_group *g, struct ipmp_member *m)
+/* The last address of the family bound to m: moving the newest keeps old bindings still. */
+static struct ipmp_addr *last_bound_to(struct ipmp_group *g, struct ipmp_member *m, int family)
 {
 	for (unsigned i = g->naddrs; i-- > 0;)
-		if (g->addrs[i].bound == m)
+		if (g->addrs[i].bound == m && g->addrs[i].prefix.family == family)
 			return &g->addrs[i];
 	return NULL;
 }
 
-unsigned binding_rebalance(struct ipmp_group *g)
+static unsigned rebalance_family(struct ipmp_group *g, int family)
 {
 	struct ipmp_member *most, *least;
 	unsigned moved = 0;
 
-	for (unsigned i = 0; i < g->naddrs; i++)
-		if (g->addrs[i].bound && !member_active(g->addrs[i].bound))
-			addr_bind(&g->addrs[i], NULL);
 	for (unsigned i = 0; i < g->naddrs; i++) {
-		if (g->addrs[i].bound)
+		if (g->addrs[i].bound || g->addrs[i].prefix.family != family)
 			continue;
-		least = least_loaded(g);
+		least = least_loaded(g, family);
 		if (!least)
 			return moved;
 		addr_bind(&g->addrs[i], least);
 		moved++;
 	}
 	for (;;) {
-		most = most_loaded(g);
-		least = least_loaded(g);
-		if (!most || most->nbound <= least->nbound + 1)
+		most = most_loaded(g, family);
+		least = least_loaded(g, family);
+		if (!most || load(most, family) <= load(least, family) + 1)
 			return moved;
-		addr_bind(last_bound_to(g, most), least);
+		addr_bind(last_bound_to(g, most, family), least);
 		moved++;
 	}
 }
 
-/* Keep the nominated member while it is active; else the first active one. */
-void binding_nominate(struct ipmp_group *g)
+unsigned binding_rebalance(struct ipmp_group *g)
 {
-	if (g->nominated && member_active(g->nominated))
+	for (unsigned i = 0; i < g->naddrs; i++)
+		if (g->addrs[i].bound && !member_active(g->addrs[i].bound))
+			addr_bind(&g->addrs[i], NULL);
+	return rebalance_family(g, AF_INET) + rebalance_family(g, AF_INET6);
+}
+
+/* Keep a nominee while it is active; else the first active member (spec 1.3.3). */
+static void nominate(struct ipmp_group *g, struct ipmp_member **nominee)
+{
+	if (*nominee && member_active(*nominee))
 		return;
-	g->nominated = NULL;
+	*nominee = NULL;
 	group_for_each_member(g, m)
 		if (member_active(m)) {
-			g->nominated = m;
+			*nominee = m;
 			return;
 		}
+}
+
+/* IPv4 broadcast/multicast and IPv6 multicast are nominated apart, by the same rule. */
+void binding_nominate(struct ipmp_group *g)
+{
+	nominate(g, &g->nominated);
+	nominate(g, &g->nominated6);
 }

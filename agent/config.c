@@ -286,8 +286,9 @@ static bool add_address(struct parse_state *st, void *arg, const char *word)
 		cfg_error(st, st->line, "address '%s': %s", word, why);
 		return true;
 	}
-	if (p.family != AF_INET) {
-		cfg_error(st, st->line, "address %s: IPv6 data addresses are not supported yet", word);
+	why = ip_data_address_unfit(&p);
+	if (why) {
+		cfg_error(st, st->line, "address %s cannot be a data address: %s", word, why);
 		return true;
 	}
 	for (unsigned i = 0; i < st->cfg->ngroups; i++)

@@ -393,6 +393,7 @@ static int push_group_cfg(struct dataplane *dp, const struct ipmp_group *g)
 	struct ipmp_group_cfg cfg = {
 		.group_ifindex = g->ifindex,
 		.bcast_ifindex = g->nominated ? g->nominated->ifindex : 0,
+		.mcast6_ifindex = g->nominated6 ? g->nominated6->ifindex : 0,
 		.abi_version = IPMP_ABI_VERSION,
 	};
 	__u32 zero = 0;

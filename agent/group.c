@@ -434,8 +434,10 @@ void group_addr_remove(struct ipmp_group *g, unsigned index)
 {
 	struct ipmp_addr *a = &g->addrs[index];
 
-	if (a->bound)
+	if (a->bound) {
 		a->bound->nbound--;
+		a->bound->nbound6 -= a->prefix.family == AF_INET6;
+	}
 	memmove(a, a + 1, (g->naddrs - index - 1) * sizeof(*a));
 	g->naddrs--;
 	g->generation++;
@@ -583,4 +585,14 @@ void group_member_remove(struct ipmp_member *m)
 			g->addrs[i].was_bound = NULL;
 	if (g->nominated == m)
 		g->nominated = NULL;
+	if (g->nominated6 == m)
+		g->nominated6 = NULL;
+}
+
+bool group_has_family(const struct ipmp_group *g, int family)
+{
+	for (unsigned i = 0; i < g->naddrs; i++)
+		if (g->addrs[i].prefix.family == family)
+			return true;
+	return false;
 }

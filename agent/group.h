@@ -81,6 +81,7 @@ struct ipmp_member {
 	enum member_state state;
 	unsigned flags;			/* MEMBER_F_* */
 	unsigned nbound;		/* data addresses bound to it */
+	unsigned nbound6;		/* of which IPv6 */
 	/* link-ups within the flap window, newest first (spec 3.5) */
 	uint64_t linkup_ms[LINK_UP_PERMIN + 1];
 	bool flap_logged;
@@ -93,6 +94,7 @@ struct ipmp_addr {
 	struct ipmp_member *bound;	/* NULL: no active member */
 	struct ipmp_member *was_bound;	/* before the last move */
 	bool moved;			/* rebound since the last push */
+	bool kernel;			/* the group interface's IPv6 link-local: not ours to add */
 };
 
 enum group_event_kind {
@@ -138,7 +140,8 @@ struct ipmp_group {
 	uint64_t njoined;		/* members ever joined: the next one's join order */
 	struct ipmp_addr *addrs;
 	unsigned naddrs;
-	struct ipmp_member *nominated;	/* IPv4 broadcast/multicast */
+	struct ipmp_member *nominated;	/* IPv4 broadcast/multicast (flags m, b) */
+	struct ipmp_member *nominated6;	/* IPv6 multicast and ND (flag M) */
 	enum group_state state;
 	bool failback;
 	bool started;			/* past the initial transitions */
@@ -202,6 +205,8 @@ void group_addr_remove(struct ipmp_group *g, unsigned index);
 /* Mark a member standby or not, and apply spec 3.14's standby refresh. */
 void member_set_standby(struct ipmp_member *m, bool standby);
 bool member_active(const struct ipmp_member *m);
+/* Has the group a data address of this family (AF_INET, AF_INET6)? */
+bool group_has_family(const struct ipmp_group *g, int family);
 
 /* Decisions, called by detection (agent/link.c). */
 void member_fail(struct ipmp_member *m);

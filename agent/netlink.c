@@ -241,6 +241,7 @@ int nl_addr_del(struct nl *nl, int ifindex, const struct ip_prefix *p)
 struct addr_find {
 	int ifindex;
 	int family;
+	int scope;
 	bool found;
 	struct ip_prefix *out;
 };
@@ -263,7 +264,7 @@ static int addr_find_cb(const struct nlmsghdr *nlh, void *data)
 	unsigned alen = ip_addr_len(af->family);
 
 	if (af->found || nlh->nlmsg_type != RTM_NEWADDR || (int)ifa->ifa_index != af->ifindex ||
-	    ifa->ifa_family != af->family || ifa->ifa_scope != RT_SCOPE_UNIVERSE)
+	    ifa->ifa_family != af->family || ifa->ifa_scope != af->scope)
 		return MNL_CB_OK;
 	mnl_attr_parse(nlh, sizeof(*ifa), addr_attr_cb, tb);
 	if (!tb[IFA_LOCAL] && !tb[IFA_ADDRESS])
@@ -277,11 +278,11 @@ static int addr_find_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int nl_addr_first(struct nl *nl, int ifindex, int family, struct ip_prefix *out)
+int nl_addr_first(struct nl *nl, int ifindex, int family, int scope, struct ip_prefix *out)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct addr_find af = { .ifindex = ifindex, .family = family, .out = out };
+	struct addr_find af = { .ifindex = ifindex, .family = family, .scope = scope, .out = out };
 	struct ifaddrmsg *ifa;
 	int ret;
 
@@ -378,7 +379,7 @@ int nl_route_gateways(struct nl *nl, struct ip_prefix *out, unsigned max)
 struct events_ctx {
 	void (*fn)(const struct nl_link *l, void *ctx);
 	void *ctx;
-	bool routes_changed;
+	unsigned changed;
 };
 
 static int events_cb(const struct nlmsghdr *nlh, void *data)
@@ -387,7 +388,11 @@ static int events_cb(const struct nlmsghdr *nlh, void *data)
 	struct nl_link l;
 
 	if (nlh->nlmsg_type == RTM_NEWROUTE || nlh->nlmsg_type == RTM_DELROUTE) {
-		ec->routes_changed = true;
+		ec->changed |= NL_CHANGED_ROUTES;
+		return MNL_CB_OK;
+	}
+	if (nlh->nlmsg_type == RTM_NEWADDR || nlh->nlmsg_type == RTM_DELADDR) {
+		ec->changed |= NL_CHANGED_ADDRS;
 		return MNL_CB_OK;
 	}
 	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
@@ -398,7 +403,7 @@ static int events_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 int nl_events_read(struct nl *nl, void (*fn)(const struct nl_link *l, void *ctx), void *ctx,
-		   bool *routes_changed)
+		   unsigned *changed)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct events_ctx ec = { .fn = fn, .ctx = ctx };
@@ -407,8 +412,8 @@ int nl_events_read(struct nl *nl, void (*fn)(const struct nl_link *l, void *ctx)
 	for (;;) {
 		ret = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
 		if (ret < 0) {
-			if (routes_changed)
-				*routes_changed = ec.routes_changed;
+			if (changed)
+				*changed = ec.changed;
 			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
 		}
 		mnl_cb_run(buf, ret, 0, 0, events_cb, &ec);

@@ -45,8 +45,8 @@ int nl_link_set(struct nl *nl, int ifindex, bool up, unsigned mtu);
 int nl_link_del(struct nl *nl, int ifindex);
 int nl_addr_add(struct nl *nl, int ifindex, const struct ip_prefix *p, bool noprefixroute);
 int nl_addr_del(struct nl *nl, int ifindex, const struct ip_prefix *p);
-/* The first address of family on ifindex (global scope): 0, or -ENOENT. */
-int nl_addr_first(struct nl *nl, int ifindex, int family, struct ip_prefix *out);
+/* The first address of family and scope (RT_SCOPE_*) on ifindex: 0, or -ENOENT. */
+int nl_addr_first(struct nl *nl, int ifindex, int family, int scope, struct ip_prefix *out);
 
 /*
  * Next hops (gateways) of every IPv4 route, including multipath ones:
@@ -66,11 +66,15 @@ static inline bool nl_link_is_up(const struct nl_link *l)
 	return (l->flags & IFF_UP) && (l->flags & IFF_LOWER_UP);
 }
 
+#define NL_CHANGED_ROUTES	0x1	/* a route was added or removed */
+#define NL_CHANGED_ADDRS	0x2	/* an address was added or removed */
+
 /*
- * Read what is waiting on an event socket; fn runs for every link message.
- * -ENOBUFS means events were lost: the caller must re-read the state.
+ * Read what is waiting on an event socket; fn runs for every link message,
+ * and *changed (if given) says what else changed (NL_CHANGED_*). -ENOBUFS
+ * means events were lost: the caller must re-read the state.
  */
 int nl_events_read(struct nl *nl, void (*fn)(const struct nl_link *l, void *ctx), void *ctx,
-		   bool *routes_changed);
+		   unsigned *changed);
 
 #endif

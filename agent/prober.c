@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/rtnetlink.h>
+
 #include <ipmp/probe.h>
 #include "arp.h"
 #include "control.h"
@@ -220,7 +222,7 @@ static bool member_test_address(struct agent *a, struct agent_group *ag, struct 
 		*out = cm->test_address;
 		return true;
 	}
-	return !nl_addr_first(&a->nl, m->ifindex, AF_INET, out);
+	return !nl_addr_first(&a->nl, m->ifindex, AF_INET, RT_SCOPE_UNIVERSE, out);
 }
 
 static enum probe_method member_probe_method(const struct agent_group *ag,
@@ -236,14 +238,18 @@ static enum probe_method member_probe_method(const struct agent_group *ag,
 static int arp_prober_open(struct agent_group *ag, struct ipmp_member *m, struct ip_prefix *subnet,
 			   struct ipmp_probe_cfg *cfg)
 {
-	int fd;
+	int fd = -1;
 
-	if (!ag->group.naddrs || ag->group.addrs[0].prefix.family != AF_INET) {
+	for (unsigned i = 0; i < ag->group.naddrs && fd < 0; i++)
+		if (ag->group.addrs[i].prefix.family == AF_INET) {
+			*subnet = ag->group.addrs[i].prefix;
+			fd = 0;
+		}
+	if (fd < 0) {
 		pr_err("%s: ARP probing needs an IPv4 data address in group %s", m->ifname,
 		       ag->group.name);
 		return -EINVAL;
 	}
-	*subnet = ag->group.addrs[0].prefix;
 	fd = arp_socket_open();
 	if (fd < 0) {
 		pr_err("%s: cannot open a packet socket for ARP probes: %s", m->ifname,

@@ -35,10 +35,12 @@ void snapshot_member_flags(const struct ipmp_member *m, char out[8])
 		out[0] = 'i';
 	if (m->flags & MEMBER_F_STANDBY)
 		out[1] = 's';
-	if (m->group->nominated == m) {
+	if (m->group->nominated == m && group_has_family(m->group, AF_INET)) {
 		out[2] = 'm';	/* IPv4 multicast and broadcast share one nominee */
 		out[3] = 'b';
 	}
+	if (m->group->nominated6 == m && group_has_family(m->group, AF_INET6))
+		out[4] = 'M';
 	if (!member_up(m))
 		out[5] = 'd';
 }

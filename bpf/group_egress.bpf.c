@@ -7,10 +7,19 @@
  *  - ARP: the member bound to the sender address (addr_binding) sends it,
  *    with its MAC in the Ethernet source and in the ARP sender field, so
  *    peers learn the binding the agent chose.
- *  - IPv4: the flow (the kernel's 5-tuple hash) stays latched to one
- *    member while that member is active; a new flow, or one whose member
- *    stopped being active, is spread over tx_set by its hash.
- *  - Anything else (IPv6 until the group carries it) is dropped, counted.
+ *  - IPv6 neighbour discovery (RS, NS, NA, redirect): like ARP, sent by
+ *    the member bound to the address it speaks for (an NA's target, else
+ *    the source; for a DAD probe from ::, its target), else by the member
+ *    nominated for IPv6 multicast; that member's MAC goes in the Ethernet
+ *    source and in the source/target link-layer address option, with the
+ *    ICMPv6 checksum fixed.
+ *  - IPv4 broadcast/multicast and IPv6 multicast (MLD reports too): the
+ *    member nominated for it, so a snooping switch learns that member's
+ *    port; any active member while there is no nominee.
+ *  - other IPv4 and IPv6: the flow (the kernel's 5-tuple hash) stays
+ *    latched to one member while that member is active; a new flow, or one
+ *    whose member stopped being active, is spread over tx_set by its hash.
+ *  - Anything else is dropped, counted.
  * No usable member: the frame is dropped and counted (IPMP_DROP_NO_MEMBER).
  */
 #include <linux/bpf.h>
@@ -88,17 +97,112 @@ static __always_inline struct ipmp_member_info *arp_member(struct arp_eth_ipv4 *
 	return member_pick(hash, ifindex);
 }
 
+/*
+ * The member that sends an ND message: the one bound to the address the
+ * message speaks for (first), or to the other one, else the member
+ * nominated for IPv6 multicast, else any active one.
+ */
+static __always_inline struct ipmp_member_info *nd_member(const __u8 *first, const __u8 *second,
+							  __u32 *ifindex)
+{
+	struct ipmp_binding *b = binding_ipv6(first);
+	struct ipmp_group_cfg *cfg;
+	struct ipmp_member_info *m;
+	__u32 hash;
+
+	if (!b && second)
+		b = binding_ipv6(second);
+	if (b) {
+		m = member_active(b->ifindex);
+		if (m) {
+			*ifindex = b->ifindex;
+			return m;
+		}
+	}
+	cfg = group_cfg_get();
+	if (cfg && cfg->mcast6_ifindex) {
+		m = member_active(cfg->mcast6_ifindex);
+		if (m) {
+			*ifindex = cfg->mcast6_ifindex;
+			return m;
+		}
+	}
+	__builtin_memcpy(&hash, first + 12, sizeof(hash));
+	return member_pick(hash, ifindex);
+}
+
+/*
+ * Put mac in every link-layer address option of type want (at most
+ * ND_OPTS_MAX options are looked at), fixing the checksum word by word.
+ * -1 for a malformed option list.
+ */
+static __always_inline int nd_set_lladdr(struct cursor *c, struct icmp6hdr_ *icmp, __u8 want,
+					 const __u8 *mac)
+{
+#pragma unroll
+	for (int i = 0; i < ND_OPTS_MAX; i++) {
+		struct nd_opt_ll *opt = c->pos;
+		__u32 len;
+
+		if (c->pos >= c->end)
+			return 0;
+		if ((void *)opt + 2 > c->end)
+			return -1;
+		len = opt->len * 8;
+		if (!len)
+			return -1;	/* RFC 4861: a zero length is invalid */
+		if (opt->type == want && len == sizeof(*opt)) {
+			if ((void *)(opt + 1) > c->end)
+				return -1;
+#pragma unroll
+			for (int w = 0; w < ETH_ALEN / 2; w++) {
+				__u16 old, new;
+
+				__builtin_memcpy(&old, opt->mac + 2 * w, 2);
+				__builtin_memcpy(&new, mac + 2 * w, 2);
+				csum_replace16(&icmp->checksum, old, new);
+				__builtin_memcpy(opt->mac + 2 * w, &new, 2);
+			}
+		}
+		if (!cursor_take(c, len))
+			return -1;
+	}
+	return 0;
+}
+
+/* Multicast leaves through the family's nominee (spec 1.3.3); a flow otherwise. */
+static __always_inline struct ipmp_member_info *mcast_member(struct __sk_buff *skb, int v6,
+							     __u32 *ifindex)
+{
+	struct ipmp_group_cfg *cfg = group_cfg_get();
+	struct ipmp_member_info *m;
+	__u32 nominee;
+
+	if (cfg) {
+		nominee = v6 ? cfg->mcast6_ifindex : cfg->bcast_ifindex;
+		m = nominee ? member_active(nominee) : NULL;
+		if (m) {
+			*ifindex = nominee;
+			return m;
+		}
+	}
+	return flow_member(skb, ifindex);
+}
+
 SEC("tc")
 int group_egress(struct __sk_buff *skb)
 {
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
 	struct ipmp_member_info *m = NULL;
+	struct icmp6hdr_ *icmp = NULL;
 	struct arp_eth_ipv4 *body;
+	struct ipv6hdr_ *ip6;
 	struct cursor c;
 	struct ethhdr *eth;
 	__u32 ifindex = 0;
-	int is_arp = 0;
+	int is_arp = 0, fixed;
+	__u8 *nd = NULL;
 
 	cursor_init(&c, data, data_end);
 	eth = parse_eth(&c);
@@ -114,7 +218,32 @@ int group_egress(struct __sk_buff *skb)
 		is_arp = 1;
 		m = arp_member(body, &ifindex);
 	} else if (eth->h_proto == bpf_htons(ETH_P_IP)) {
-		m = flow_member(skb, &ifindex);
+		m = mac_is_multicast(eth->h_dest) ? mcast_member(skb, 0, &ifindex) :
+						    flow_member(skb, &ifindex);
+	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+		ip6 = parse_ipv6(&c);
+		if (!ip6) {
+			count_drop(IPMP_DROP_MALFORMED);
+			return TC_ACT_SHOT;
+		}
+		if (ip6->nexthdr == IPPROTO_ICMPV6_) {
+			icmp = cursor_take(&c, sizeof(*icmp));
+			fixed = icmp ? nd_fixed_len(icmp->type) : -1;
+			if (fixed < 0)
+				icmp = NULL;	/* not ND: an ordinary flow */
+			else if (!(nd = cursor_take(&c, fixed))) {
+				count_drop(IPMP_DROP_MALFORMED);
+				return TC_ACT_SHOT;
+			}
+		}
+		if (!icmp)
+			m = mac_is_multicast(eth->h_dest) ? mcast_member(skb, 1, &ifindex) :
+							    flow_member(skb, &ifindex);
+		else if (icmp->type == ND_NEIGHBOR_ADVERT)
+			m = nd_member(nd + 4, ip6->saddr, &ifindex);
+		else
+			m = nd_member(ip6->saddr, icmp->type == ND_ROUTER_SOLICIT ? NULL : nd + 4,
+				      &ifindex);
 	} else {
 		count_drop(IPMP_DROP_UNSUPPORTED);
 		return TC_ACT_SHOT;
@@ -128,6 +257,11 @@ int group_egress(struct __sk_buff *skb)
 	__builtin_memcpy(eth->h_source, m->mac, ETH_ALEN);
 	if (is_arp)
 		__builtin_memcpy(body->sha, m->mac, ETH_ALEN);
+	if (icmp && nd_set_lladdr(&c, icmp, icmp->type == ND_NEIGHBOR_ADVERT ? ND_OPT_TARGET_LL :
+							     ND_OPT_SOURCE_LL, m->mac)) {
+		count_drop(IPMP_DROP_MALFORMED);
+		return TC_ACT_SHOT;
+	}
 	count_member(m->slot, skb->len, 0);
 	return bpf_redirect(ifindex, 0);
 }

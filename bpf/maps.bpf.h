@@ -105,4 +105,12 @@ static __always_inline struct ipmp_binding *binding_ipv4(const __u8 *addr)
 	return bpf_map_lookup_elem(&addr_binding, &key);
 }
 
+static __always_inline struct ipmp_binding *binding_ipv6(const __u8 *addr)
+{
+	struct ipmp_addr_key key = { .family = IPMP_AF_INET6 };
+
+	__builtin_memcpy(key.addr, addr, 16);
+	return bpf_map_lookup_elem(&addr_binding, &key);
+}
+
 #endif /* IPMP_MAPS_BPF_H */

@@ -16,6 +16,12 @@
  *  - ARP sent from a data address, and broadcast/multicast IPv4 from one:
  *    the group's own frames, flooded back by the switch to the other
  *    members; dropped (counted), never handed to anyone.
+ *  - IPv6 the same way: unicast for a data address goes to the group;
+ *    multicast from a data address is the group's own, dropped; a
+ *    neighbour solicitation for a data address goes to the group from the
+ *    member nominated for IPv6 multicast only; other multicast (ND for the
+ *    members' own link-local test addresses, RAs, MLD queries) stays on
+ *    the member, and the nominated member gives the group a copy.
  * Without a configured group (agent not started yet) every frame passes.
  */
 #include <linux/bpf.h>
@@ -54,6 +60,9 @@ int member_ingress(struct __sk_buff *skb)
 	struct cursor c;
 	struct ethhdr *eth;
 	struct iphdr *ip;
+	struct ipv6hdr_ *ip6;
+	struct icmp6hdr_ *icmp;
+	__u8 *ns;
 
 	cfg = group_cfg_get();
 	if (!cfg)
@@ -102,6 +111,28 @@ int member_ingress(struct __sk_buff *skb)
 		}
 		if (binding_ipv4((__u8 *)&ip->daddr))
 			return to_group(skb, eth, cfg, me, 1);
+	}
+	if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+		ip6 = parse_ipv6(&c);
+		if (!ip6)
+			return TC_ACT_OK;
+		if (!multicast)
+			return binding_ipv6(ip6->daddr) ? to_group(skb, eth, cfg, me, 1) : TC_ACT_OK;
+		if (binding_ipv6(ip6->saddr)) {
+			count_drop(IPMP_DROP_LOOPED);
+			return TC_ACT_SHOT;
+		}
+		nominated = ifindex == cfg->mcast6_ifindex;
+		if (ip6->nexthdr == IPPROTO_ICMPV6_ && (icmp = cursor_take(&c, sizeof(*icmp))) &&
+		    icmp->type == ND_NEIGHBOR_SOLICIT && (ns = cursor_take(&c, 4 + 16)) &&
+		    binding_ipv6(ns + 4)) {
+			if (!nominated) {
+				count_drop(IPMP_DROP_NOT_NOMINATED);
+				return TC_ACT_SHOT;
+			}
+			return to_group(skb, eth, cfg, me, 0);
+		}
+		return nominated ? copy_to_group(skb, cfg) : TC_ACT_OK;
 	}
 	return TC_ACT_OK;
 }

@@ -130,6 +130,81 @@ struct icmp_echo {
 
 #define ICMP_ECHOREPLY	0
 
+/* IPv6, from linux/ipv6.h without its libc-facing includes. */
+struct ipv6hdr_ {
+	__u8 ver_tc;		/* version (4 bits), traffic class high bits */
+	__u8 tc_flow[3];
+	__be16 payload_len;
+	__u8 nexthdr;
+	__u8 hop_limit;
+	__u8 saddr[16];
+	__u8 daddr[16];
+};
+
+#define IPPROTO_ICMPV6_	58
+
+/* An IPv6 header; the cursor is at what follows (extension headers are the caller's). */
+static __always_inline struct ipv6hdr_ *parse_ipv6(struct cursor *c)
+{
+	struct ipv6hdr_ *ip6 = cursor_take(c, sizeof(*ip6));
+
+	return ip6 && (ip6->ver_tc >> 4) == 6 ? ip6 : NULL;
+}
+
+/* ICMPv6 header, and neighbour discovery (RFC 4861). */
+struct icmp6hdr_ {
+	__u8 type;
+	__u8 code;
+	__sum16 checksum;
+};
+
+#define ICMPV6_ECHO_REQUEST_	128
+#define ICMPV6_ECHO_REPLY_	129
+#define ND_ROUTER_SOLICIT	133
+#define ND_ROUTER_ADVERT	134
+#define ND_NEIGHBOR_SOLICIT	135
+#define ND_NEIGHBOR_ADVERT	136
+#define ND_REDIRECT		137
+#define ND_OPT_SOURCE_LL	1
+#define ND_OPT_TARGET_LL	2
+#define ND_OPTS_MAX		4	/* options looked at per message */
+
+struct nd_opt_ll {
+	__u8 type;
+	__u8 len;		/* in 8-byte units: 1 for Ethernet */
+	__u8 mac[ETH_ALEN];
+};
+
+/*
+ * The fixed part of an ND message after the 4-byte ICMPv6 header: where
+ * its options start, or -1 for a message that is not RS, NS, NA or a
+ * redirect.
+ */
+static __always_inline int nd_fixed_len(__u8 type)
+{
+	switch (type) {
+	case ND_ROUTER_SOLICIT:
+		return 4;		/* reserved */
+	case ND_NEIGHBOR_SOLICIT:
+	case ND_NEIGHBOR_ADVERT:
+		return 4 + 16;		/* reserved/flags, target */
+	case ND_REDIRECT:
+		return 4 + 16 + 16;	/* reserved, target, destination */
+	default:
+		return -1;
+	}
+}
+
+/* Fold one 16-bit word's change into an Internet checksum (RFC 1624, eqn. 3). */
+static __always_inline void csum_replace16(__sum16 *sum, __u16 old, __u16 new)
+{
+	__u32 s = (__u16)~*sum + (__u16)~old + new;
+
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	*sum = (__sum16)~s;
+}
+
 static __always_inline int mac_is_multicast(const __u8 *mac)
 {
 	return mac[0] & 1;

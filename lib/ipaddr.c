@@ -72,3 +72,18 @@ const char *ip_prefix_str(const struct ip_prefix *p, bool with_plen, char *buf, 
 		snprintf(buf, len, "%s", a);
 	return buf;
 }
+
+const char *ip_data_address_unfit(const struct ip_prefix *p)
+{
+	static const uint8_t zero[16];
+
+	if (!memcmp(p->addr, zero, ip_addr_len(p->family)))
+		return "the unspecified address";
+	if (p->family == AF_INET)
+		return p->addr[0] >= 224 ? "multicast or reserved" : NULL;
+	if (p->addr[0] == 0xff)
+		return "multicast";
+	if (p->addr[0] == 0xfe && (p->addr[1] & 0xc0) == 0x80)
+		return "link-local (the group interface has its own, from the kernel)";
+	return NULL;
+}

@@ -40,7 +40,7 @@
 #define IPMP_ETH_ALEN		6
 
 /* Bumped whenever a map layout or a program's contract changes. */
-#define IPMP_ABI_VERSION	1
+#define IPMP_ABI_VERSION	2
 
 /* ipmp_member_info.flags */
 #define IPMP_MEMBER_ACTIVE	0x1	/* usable for data: functioning, not inactive */
@@ -51,6 +51,7 @@ struct ipmp_group_cfg {
 	__u8 group_mac[IPMP_ETH_ALEN];
 	__u8 pad[2];
 	__u32 abi_version;	/* IPMP_ABI_VERSION of the agent that wrote it */
+	__u32 mcast6_ifindex;	/* member nominated for IPv6 multicast (ND, MLD) */
 };
 
 struct ipmp_member_info {

@@ -15,16 +15,22 @@ agent_start "$TMP/ipmp.conf"
 wait_until 2000 active_is "m0 m1"
 wait_probe_replies 20 3000
 st() { "$IPMPSTAT" "$@" 2>&1; }
+# the group's IPv6 link-local is a data address too, once the kernel has made it
+ll=$(wait_until 3000 sh -c "ip -n $NS_H -6 addr show dev ipmp0 scope link | grep -q inet6" &&
+	ip -n "$NS_H" -6 -o addr show dev ipmp0 scope link | awk '{print $4}' | cut -d/ -f1)
+wait_until 2000 sh -c "'$IPMPSTAT' -an -o address | grep -q '$ll'"
+ll_p=$(sed 's/:/\\:/g' <<<"$ll")	# -P escapes ':' in values
 
 ASSERT_EQ "-g: group, name, state, FDT" "ipmp0:g0:ok:0.70s:m1 m0 (m2)" \
 	"$(st -gP -o group,groupname,state,fdt,interfaces)"
 ASSERT_EQ "-i: active members, the standby, nomination" \
 "m2:no:is-----:up:disabled:ok
 m1:yes:-------:up:ok:ok
-m0:yes:--mb---:up:ok:ok" "$(st -iP -o interface,active,flags,link,probe,state)"
+m0:yes:--mbM--:up:ok:ok" "$(st -iP -o interface,active,flags,link,probe,state)"
 ASSERT_EQ "-a: each address bound to a member, outbound over the active ones" \
 "$DATA1:up:ipmp0:m0:m1 m0
-$DATA2:up:ipmp0:m1:m1 m0" "$(st -anP -o address,state,group,inbound,outbound)"
+$DATA2:up:ipmp0:m1:m1 m0
+$ll_p:up:ipmp0:m0:m1 m0" "$(st -anP -o address,state,group,inbound,outbound)"
 ASSERT_EQ "-t: test addresses and targets" \
 "m2:disabled::
 m1:routes:${TEST_ADDR_BASE}2:$ROUTER
@@ -37,7 +43,7 @@ wait_until 2000 active_is "m1 m2"
 ASSERT_EQ "-g after m0's link fails" "degraded:m2 m1 [m0]" "$(st -gP -o state,interfaces)"
 ASSERT_EQ "-i after m0's link fails: standby active, nomination moved to m1" \
 "m2:yes:-s-----:up:ok
-m1:yes:--mb---:up:ok
+m1:yes:--mbM--:up:ok
 m0:no:-------:down:failed" "$(st -iP -o interface,active,flags,link,state)"
 ASSERT_EQ "-a: $DATA1 now bound to the standby" "$DATA1:m2" "$(st -anP -o address,inbound | head -1)"
 member_link 0 up

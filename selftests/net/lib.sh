@@ -170,7 +170,7 @@ write_config() {
 group_up() {
 	local first
 	read -r first _ <<<"${GROUP_ADDRS:-$DATA1/24}"
-	ip -n "$NS_H" -4 addr show dev ipmp0 2>/dev/null | grep -q "inet ${first%/*}/"
+	ip -n "$NS_H" addr show dev ipmp0 2>/dev/null | grep -q "inet6\? ${first%/*}/"
 }
 
 # agent_start CONF [args]: run the agent in the host namespace.
@@ -184,7 +184,9 @@ agent_start() {
 		not_ok "agent starts" "the group interface did not get its first address within ${AGENT_START_MS:-15000} ms"
 		exit 1
 	fi
-	nsx "$NS_H" ip route replace default via "$ROUTER" dev ipmp0
+	case "${GROUP_ADDRS:-$DATA1/24}" in
+	*.*) nsx "$NS_H" ip route replace default via "$ROUTER" dev ipmp0 ;;
+	esac
 }
 
 agent_stop() {

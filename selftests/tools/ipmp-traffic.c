@@ -61,12 +61,28 @@ static int die(const char *what)
 	return 2;
 }
 
-static int sockaddr_make(const char *addr, const char *port, struct sockaddr_in *sa)
+/* An IPv4 or IPv6 socket address. */
+struct addr {
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in in;
+		struct sockaddr_in6 in6;
+	};
+	socklen_t len;
+};
+
+static int sockaddr_make(const char *addr, const char *port, struct addr *sa)
 {
 	memset(sa, 0, sizeof(*sa));
-	sa->sin_family = AF_INET;
-	sa->sin_port = htons(atoi(port));
-	if (inet_pton(AF_INET, addr, &sa->sin_addr) != 1) {
+	if (inet_pton(AF_INET, addr, &sa->in.sin_addr) == 1) {
+		sa->in.sin_family = AF_INET;
+		sa->in.sin_port = htons(atoi(port));
+		sa->len = sizeof(sa->in);
+	} else if (inet_pton(AF_INET6, addr, &sa->in6.sin6_addr) == 1) {
+		sa->in6.sin6_family = AF_INET6;
+		sa->in6.sin6_port = htons(atoi(port));
+		sa->len = sizeof(sa->in6);
+	} else {
 		fprintf(stderr, "ipmp-traffic: bad address %s\n", addr);
 		return -1;
 	}
@@ -79,7 +95,7 @@ static void fill_pattern(uint8_t *buf, size_t len, uint64_t offset)
 		buf[i] = (offset + i) % PATTERN_MOD;
 }
 
-static int tcp_sink(struct sockaddr_in *sa, double seconds)
+static int tcp_sink(struct addr *sa, double seconds)
 {
 	int one = 1, lfd, fd;
 	uint64_t total = 0, start, deadline = now_us() + seconds * 1e6;
@@ -88,9 +104,9 @@ static int tcp_sink(struct sockaddr_in *sa, double seconds)
 	bool corrupt = false;
 	ssize_t n;
 
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	lfd = socket(sa->sa.sa_family, SOCK_STREAM, 0);
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (lfd < 0 || bind(lfd, (struct sockaddr *)sa, sizeof(*sa)) || listen(lfd, 1))
+	if (lfd < 0 || bind(lfd, &sa->sa, sa->len) || listen(lfd, 1))
 		return die("listen");
 	p = (struct pollfd){ .fd = lfd, .events = POLLIN };
 	if (poll(&p, 1, seconds * 1000) != 1) {
@@ -118,13 +134,13 @@ static int tcp_sink(struct sockaddr_in *sa, double seconds)
 	return corrupt ? 1 : 0;
 }
 
-static int tcp_send(struct sockaddr_in *sa, uint64_t bytes, double seconds)
+static int tcp_send(struct addr *sa, uint64_t bytes, double seconds)
 {
 	uint64_t sent = 0, start = now_us(), end = start + seconds * 1e6;
 	uint8_t buf[65536];
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int fd = socket(sa->sa.sa_family, SOCK_STREAM, 0);
 
-	if (fd < 0 || connect(fd, (struct sockaddr *)sa, sizeof(*sa)))
+	if (fd < 0 || connect(fd, &sa->sa, sa->len))
 		return die("connect");
 	while (now_us() < end + (bytes ? 5e6 : 0)) {
 		uint64_t due = bytes ? (uint64_t)(bytes * ((now_us() - start) / (seconds * 1e6))) : ~0ULL;
@@ -160,17 +176,17 @@ static int tcp_send(struct sockaddr_in *sa, uint64_t bytes, double seconds)
 	return !bytes || sent == bytes ? 0 : 1;
 }
 
-static int udp_echo(struct sockaddr_in *sa, double seconds)
+static int udp_echo(struct addr *sa, double seconds)
 {
 	uint64_t deadline = now_us() + seconds * 1e6, echoed = 0;
-	struct sockaddr_in from;
+	struct sockaddr_storage from;
 	socklen_t flen;
 	uint8_t buf[2048];
 	struct pollfd p;
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	int fd = socket(sa->sa.sa_family, SOCK_DGRAM, 0);
 	ssize_t n;
 
-	if (fd < 0 || bind(fd, (struct sockaddr *)sa, sizeof(*sa)))
+	if (fd < 0 || bind(fd, &sa->sa, sa->len))
 		return die("bind");
 	p = (struct pollfd){ .fd = fd, .events = POLLIN };
 	while (now_us() < deadline) {
@@ -195,16 +211,16 @@ struct seq_packet {
  * the longest time between two consecutive echoes received: with nothing
  * lost it is about 1/PPS, and a failover shows as one long gap.
  */
-static int udp_stream(struct sockaddr_in *sa, unsigned pps, double seconds)
+static int udp_stream(struct addr *sa, unsigned pps, double seconds)
 {
 	uint64_t start = now_us(), end = start + seconds * 1e6, interval = 1000000 / pps;
 	uint64_t next = start, sent = 0, received = 0, last_rx = 0, max_gap = 0, max_gap_at = 0;
 	uint64_t highest = 0;
 	struct seq_packet pkt;
 	struct pollfd p;
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	int fd = socket(sa->sa.sa_family, SOCK_DGRAM, 0);
 
-	if (fd < 0 || connect(fd, (struct sockaddr *)sa, sizeof(*sa)))
+	if (fd < 0 || connect(fd, &sa->sa, sa->len))
 		return die("connect");
 	p = (struct pollfd){ .fd = fd, .events = POLLIN };
 	while (now_us() < end + 300000) {
@@ -441,7 +457,7 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_in sa;
+	struct addr sa;
 
 	if (argc >= 3 && !strcmp(argv[1], "ctl"))
 		return ctl(argv[2], argc - 3, argv + 3);

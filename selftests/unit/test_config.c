@@ -120,8 +120,11 @@ static const struct bad_case bad_cases[] = {
 	  "bad.conf:3: address '192.0.2.3': missing prefix length (ADDR/PLEN)" },
 	{ "[group g]\ninterfaces = e0\naddresses = 192.0.2.3/33\n",
 	  "bad.conf:3: address '192.0.2.3/33': bad prefix length" },
-	{ "[group g]\ninterfaces = e0\naddresses = 2001:db8::1/64\n",
-	  "bad.conf:3: address 2001:db8::1/64: IPv6 data addresses are not supported yet" },
+	{ "[group g]\ninterfaces = e0\naddresses = 2001:db8::1/64 fe80::1/64\n",
+	  "bad.conf:3: address fe80::1/64 cannot be a data address: link-local (the group "
+	  "interface has its own, from the kernel)" },
+	{ "[group g]\ninterfaces = e0\naddresses = 224.0.0.5/32\n",
+	  "bad.conf:3: address 224.0.0.5/32 cannot be a data address: multicast or reserved" },
 	{ "[group g]\ninterfaces = e0 e1 e0\n", "bad.conf:2: e0 is listed twice in interfaces" },
 	{ "[group g]\ninterfaces = e0\n[group h]\ninterfaces = e1\n  e0\n",
 	  "bad.conf:5: e0 is already a member of group g (line 2)" },
