@@ -412,7 +412,7 @@ int agent_group_add(struct agent *a, const struct config_group *cg)
 	ag->agent = a;
 	ag->cfg = cg;
 	for (unsigned j = 0; j < IPMP_MAX_MEMBERS; j++)
-		ag->probe_fds[j] = -1;
+		ag->probe_fds[j][0] = ag->probe_fds[j][1] = -1;
 	ret = group_init(&ag->group, cg, &a->cfg, a->clock, &agent_group_ops, ag);
 	if (!ret)
 		ret = group_setup(a, ag);
@@ -596,9 +596,11 @@ static void events_cb(evutil_socket_t fd, short what, void *arg)
 		agent_resync(a);
 		changed = NL_CHANGED_ROUTES | NL_CHANGED_ADDRS;
 	}
-	if (changed & NL_CHANGED_ADDRS)
+	if (changed & NL_CHANGED_ADDRS) {
 		for (unsigned i = 0; i < a->ngroups; i++)
 			group_link_local_sync(a, a->groups[i]);
+		prober_addresses_changed(a);
+	}
 	if (changed & NL_CHANGED_ROUTES)
 		prober_routes_rescan(a);
 }
@@ -613,7 +615,8 @@ int agent_start(struct agent *a)
 
 	ret = nl_open(&a->nl, 0);
 	if (!ret)
-		ret = nl_open(&a->events, RTMGRP_LINK | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_IFADDR);
+		ret = nl_open(&a->events, RTMGRP_LINK | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_IFADDR |
+					  RTMGRP_IPV6_ROUTE);
 	if (ret) {
 		pr_err("cannot open rtnetlink: %s", strerror(-ret));
 		return ret;

@@ -28,9 +28,9 @@ struct agent_group {
 	struct event *link_timers[IPMP_MAX_MEMBERS];
 	bool created_iface;	/* this agent made the group interface */
 	/* probing (agent/prober.c), by member slot */
-	int probe_fds[IPMP_MAX_MEMBERS];	/* -1: not probing */
-	bool probe_arp[IPMP_MAX_MEMBERS];	/* probing with ARP, not ICMP */
-	struct event *probe_timers[IPMP_MAX_MEMBERS];
+	int probe_fds[IPMP_MAX_MEMBERS][2];	/* [slot][IPv6?]; -1: not probing */
+	bool probe_arp[IPMP_MAX_MEMBERS];	/* IPv4 probing with ARP, not ICMP */
+	struct event *probe_timers[IPMP_MAX_MEMBERS][2];
 	struct ring_buffer *probe_rb;
 	struct event *probe_rb_ev;
 	/* XDP receive -> agent processing, per reply (us), the last PROBE_LAG_SAMPLES */

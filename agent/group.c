@@ -65,6 +65,8 @@ static void member_reset_rtt(struct ipmp_member *m)
 {
 	for (unsigned i = 0; i < m->probe.ntargets; i++)
 		target_rtt_reset(&m->probe.targets[i]);
+	for (unsigned i = 0; i < m->probe6.ntargets; i++)
+		target_rtt_reset(&m->probe6.targets[i]);
 }
 
 void group_free(struct ipmp_group *g)
@@ -147,8 +149,10 @@ static void group_chstate(struct ipmp_group *g, enum group_state state)
 		pr_err("All IP interfaces in group %s are now unusable", g->name);
 		g->failure_logged = true;
 		/* spec 3.13: the targets may all have been replaced; find them anew */
-		group_for_each_member(g, o)
+		group_for_each_member(g, o) {
 			targets_flush_hosts(&o->probe);
+			targets_flush_hosts(&o->probe6);
+		}
 	} else if (g->state == GROUP_FAILED && g->failure_logged) {
 		m = group_first_functioning(g);
 		pr_err("At least 1 IP interface (%s) in group %s is now usable",
@@ -534,6 +538,9 @@ int group_member_add(struct ipmp_group *g, const struct config_member *cm,
 	m->group = g;
 	m->flags = cm->standby ? MEMBER_F_STANDBY : 0;
 	m->probe.member = m;
+	m->probe.family = AF_INET;
+	m->probe6.member = m;
+	m->probe6.family = AF_INET6;
 	g->nmembers++;
 	g->generation++;
 	if (out)

@@ -87,6 +87,7 @@ struct ipmp_member {
 	bool flap_logged;
 	bool repair_deferred;
 	struct probe_instance probe;	/* IPv4 probing (agent/probe.c) */
+	struct probe_instance probe6;	/* IPv6 probing, from the link-local address */
 };
 
 struct ipmp_addr {

@@ -41,7 +41,7 @@ static void link_check_repair(struct ipmp_member *m)
 
 	if (!m->link_up || !(m->flags & MEMBER_F_FAILED))
 		return;
-	if (probe_capable(&m->probe))
+	if (member_probe_capable(m))
 		return;		/* spec 3.13: repair needs probe success too */
 	if (link_flapping(m, now, &until_ms)) {
 		if (!m->flap_logged)
@@ -70,6 +70,7 @@ void link_update(struct ipmp_member *m, bool up)
 		pr_err("The link has gone down on %s", m->ifname);
 		m->repair_deferred = false;
 		probe_link_down(&m->probe);
+		probe_link_down(&m->probe6);
 		if (m->state == MEMBER_OFFLINE)
 			member_chstate(m, MEMBER_OFFLINE, m->flags | MEMBER_F_FAILED);
 		else if (m->flags & MEMBER_F_FAILED)

@@ -264,7 +264,8 @@ static int addr_find_cb(const struct nlmsghdr *nlh, void *data)
 	unsigned alen = ip_addr_len(af->family);
 
 	if (af->found || nlh->nlmsg_type != RTM_NEWADDR || (int)ifa->ifa_index != af->ifindex ||
-	    ifa->ifa_family != af->family || ifa->ifa_scope != af->scope)
+	    ifa->ifa_family != af->family || ifa->ifa_scope != af->scope ||
+	    (ifa->ifa_flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)))
 		return MNL_CB_OK;
 	mnl_attr_parse(nlh, sizeof(*ifa), addr_attr_cb, tb);
 	if (!tb[IFA_LOCAL] && !tb[IFA_ADDRESS])
@@ -300,6 +301,7 @@ int nl_addr_first(struct nl *nl, int ifindex, int family, int scope, struct ip_p
 struct gateways {
 	struct ip_prefix *out;
 	unsigned max, n;
+	int family;
 };
 
 static int route_attr_cb(const struct nlattr *attr, void *data)
@@ -314,9 +316,9 @@ static int route_attr_cb(const struct nlattr *attr, void *data)
 
 static void gateway_add(struct gateways *gw, const void *addr)
 {
-	struct ip_prefix p = { .family = AF_INET, .plen = 32 };
+	struct ip_prefix p = { .family = gw->family, .plen = gw->family == AF_INET ? 32 : 128 };
 
-	memcpy(p.addr, addr, 4);
+	memcpy(p.addr, addr, ip_addr_len(gw->family));
 	for (unsigned i = 0; i < gw->n; i++)
 		if (ip_prefix_same_addr(&gw->out[i], &p))
 			return;
@@ -330,11 +332,11 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 	struct gateways *gw = data;
 
-	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_family != AF_INET ||
+	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_family != gw->family ||
 	    rtm->rtm_type != RTN_UNICAST)
 		return MNL_CB_OK;
 	mnl_attr_parse(nlh, sizeof(*rtm), route_attr_cb, tb);
-	if (tb[RTA_GATEWAY] && mnl_attr_get_payload_len(tb[RTA_GATEWAY]) == 4)
+	if (tb[RTA_GATEWAY] && mnl_attr_get_payload_len(tb[RTA_GATEWAY]) == ip_addr_len(gw->family))
 		gateway_add(gw, mnl_attr_get_payload(tb[RTA_GATEWAY]));
 	if (tb[RTA_MULTIPATH]) {
 		const struct rtnexthop *nh = mnl_attr_get_payload(tb[RTA_MULTIPATH]);
@@ -348,7 +350,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 			while (alen >= (int)sizeof(*a) && a->nla_len >= sizeof(*a) &&
 			       a->nla_len <= alen) {
 				if ((a->nla_type & NLA_TYPE_MASK) == RTA_GATEWAY &&
-				    a->nla_len == NLA_HDRLEN + 4)
+				    a->nla_len == NLA_HDRLEN + ip_addr_len(gw->family))
 					gateway_add(gw, (const char *)a + NLA_HDRLEN);
 				alen -= NLA_ALIGN(a->nla_len);
 				a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len));
@@ -360,18 +362,18 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int nl_route_gateways(struct nl *nl, struct ip_prefix *out, unsigned max)
+int nl_route_gateways(struct nl *nl, int family, struct ip_prefix *out, unsigned max)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct gateways gw = { .out = out, .max = max };
+	struct gateways gw = { .out = out, .max = max, .family = family };
 	struct rtmsg *rtm;
 	int ret;
 
 	nlh->nlmsg_type = RTM_GETROUTE;
 	nlh->nlmsg_flags = NLM_F_REQUEST;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET;
+	rtm->rtm_family = family;
 	ret = nl_dump(nl, nlh, route_cb, &gw);
 	return ret ? ret : (int)gw.n;
 }

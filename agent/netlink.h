@@ -45,14 +45,17 @@ int nl_link_set(struct nl *nl, int ifindex, bool up, unsigned mtu);
 int nl_link_del(struct nl *nl, int ifindex);
 int nl_addr_add(struct nl *nl, int ifindex, const struct ip_prefix *p, bool noprefixroute);
 int nl_addr_del(struct nl *nl, int ifindex, const struct ip_prefix *p);
-/* The first address of family and scope (RT_SCOPE_*) on ifindex: 0, or -ENOENT. */
+/*
+ * The first usable address of family and scope (RT_SCOPE_*) on ifindex
+ * (not tentative, not failed DAD): 0, or -ENOENT.
+ */
 int nl_addr_first(struct nl *nl, int ifindex, int family, int scope, struct ip_prefix *out);
 
 /*
- * Next hops (gateways) of every IPv4 route, including multipath ones:
- * up to max into out; returns how many, or -errno.
+ * Next hops (gateways) of every route of family, including multipath
+ * ones: up to max into out; returns how many, or -errno.
  */
-int nl_route_gateways(struct nl *nl, struct ip_prefix *out, unsigned max);
+int nl_route_gateways(struct nl *nl, int family, struct ip_prefix *out, unsigned max);
 
 /*
  * Link state as the agent sees it: administratively up with carrier

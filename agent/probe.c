@@ -94,6 +94,23 @@ bool probe_capable(const struct probe_instance *pi)
 	return pi->enabled && targets_active(pi) > 0;
 }
 
+bool member_probe_capable(const struct ipmp_member *m)
+{
+	return probe_capable(&m->probe) || probe_capable(&m->probe6);
+}
+
+/* The member's instance of the same family as pi. */
+static struct probe_instance *same_family(struct ipmp_member *m, const struct probe_instance *pi)
+{
+	return pi->family == AF_INET6 ? &m->probe6 : &m->probe;
+}
+
+/* Its other instance. */
+static struct probe_instance *other_family(struct probe_instance *pi)
+{
+	return pi->family == AF_INET6 ? &pi->member->probe : &pi->member->probe6;
+}
+
 static void history_clear(struct probe_instance *pi)
 {
 	memset(pi->slots, 0, sizeof(pi->slots));
@@ -317,9 +334,12 @@ static void probe_send(struct probe_instance *pi, const struct ip_prefix *dst, e
 
 static void probe_send_multicast(struct probe_instance *pi, uint64_t now_ns)
 {
-	struct ip_prefix all_hosts = { .family = AF_INET, .addr = { 224, 0, 0, 1 }, .plen = 32 };
+	static const struct ip_prefix all_hosts = { .family = AF_INET, .addr = { 224, 0, 0, 1 },
+						    .plen = 32 };
+	static const struct ip_prefix all_nodes = { .family = AF_INET6, .addr = { 0xff, 0x02,
+						    [15] = 1 }, .plen = 128 };
 
-	probe_send(pi, &all_hosts, PROBE_MULTI, now_ns);
+	probe_send(pi, pi->family == AF_INET6 ? &all_nodes : &all_hosts, PROBE_MULTI, now_ns);
 }
 
 /*
@@ -334,22 +354,33 @@ static bool failure_is_interface(struct probe_instance *pi, uint64_t tff_ns)
 	struct ipmp_group *g = m->group;
 
 	group_for_each_member(g, o) {
+		const struct probe_instance *op = same_family(o, pi);
+
 		if (o == m || !o->link_up)
 			continue;
-		if (!probe_capable(&o->probe))
+		if (!probe_capable(op))
 			return true;
 		if (o->state == MEMBER_RUNNING && g->state != GROUP_FAILED &&
-		    probe_last_ack_ns(&o->probe) > tff_ns)
+		    probe_last_ack_ns(op) > tff_ns)
 			return true;
 	}
 	return false;
 }
 
+static bool instance_failing(const struct probe_instance *pi, uint64_t *tff_ns)
+{
+	return history_losses(pi, NULL, tff_ns) >= NUM_PROBE_FAILS;
+}
+
+/* spec 3.19: the member fails only when every probe-capable family has failed. */
 static void probe_check_failure(struct probe_instance *pi)
 {
-	uint64_t tff_ns;
+	struct probe_instance *other = other_family(pi);
+	uint64_t tff_ns, other_tff_ns;
 
-	if (history_losses(pi, NULL, &tff_ns) < NUM_PROBE_FAILS)
+	if (!instance_failing(pi, &tff_ns))
+		return;
+	if (probe_capable(other) && !instance_failing(other, &other_tff_ns))
 		return;
 	if (failure_is_interface(pi, tff_ns))
 		member_fail(pi->member);
@@ -490,13 +521,16 @@ static void fdt_log_raise(struct probe_instance *pi)
 static bool group_all_targets_fast(struct ipmp_group *g, unsigned limit_ms)
 {
 	group_for_each_member(g, m) {
-		struct probe_instance *o = &m->probe;
+		for (int f = 0; f < 2; f++) {
+			struct probe_instance *o = f ? &m->probe6 : &m->probe;
 
-		if (!probe_capable(o) || (m->flags & MEMBER_F_FAILED))
-			continue;
-		for (unsigned j = 0; j < o->ntargets; j++)
-			if (o->targets[j].status == TG_ACTIVE && o->targets[j].crtt_ms > limit_ms)
-				return false;
+			if (!probe_capable(o) || (m->flags & MEMBER_F_FAILED))
+				continue;
+			for (unsigned j = 0; j < o->ntargets; j++)
+				if (o->targets[j].status == TG_ACTIVE &&
+				    o->targets[j].crtt_ms > limit_ms)
+					return false;
+		}
 	}
 	return true;
 }
@@ -656,7 +690,8 @@ static void reply_multicast(struct probe_instance *pi, const struct probe_reply 
 	if (pi->mode == TARGETS_ROUTES || pi->mode == TARGETS_CONFIGURED ||
 	    targets_active(pi) >= MAX_PROBE_TARGETS)
 		return;
-	if (!memcmp(r->src.addr, zero, 4) || ip_prefix_same_addr(&r->src, &pi->test_addr))
+	if (!memcmp(r->src.addr, zero, ip_addr_len(r->src.family)) ||
+	    ip_prefix_same_addr(&r->src, &pi->test_addr))
 		return;
 	ops_of(pi)->target_found(pi, &r->src, ctx_of(pi));
 }

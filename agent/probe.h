@@ -7,7 +7,10 @@
  * struct probe_ops, replies come in through probe_reply(), so the whole of
  * it runs under a fake clock in selftests/unit/test_probe.c.
  *
- * Only IPv4 for now; the instance is per family so IPv6 adds a second one.
+ * A member has one instance per family (spec 3.19): IPv4 from its test
+ * address, IPv6 from its link-local address. They probe independently; a
+ * member fails only when every probe-capable instance has failed, and is
+ * repaired when any shows NUM_PROBE_REPAIRS answers.
  */
 #ifndef IPMP_PROBE_H
 #define IPMP_PROBE_H
@@ -87,6 +90,7 @@ struct probe_counters {
 
 struct probe_instance {
 	struct ipmp_member *member;
+	int family;			/* AF_INET or AF_INET6 */
 	bool enabled;			/* has a test address and a socket */
 	struct ip_prefix test_addr;
 	uint16_t echo_id;		/* network order */
@@ -147,6 +151,8 @@ void probe_reply(struct probe_instance *pi, const struct probe_reply *r);
 void probe_link_down(struct probe_instance *pi);
 /* Probe-enabled with at least one active target (spec 3.6). */
 bool probe_capable(const struct probe_instance *pi);
+/* Any of the member's instances probe-capable? */
+bool member_probe_capable(const struct ipmp_member *m);
 /* Repaired by probes? (spec 3.13; link state is the caller's) */
 bool probe_repaired(const struct probe_instance *pi);
 /*

@@ -4,6 +4,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/icmp6.h>
 #include <netinet/ip_icmp.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -30,8 +31,8 @@ static uint32_t kind_code(enum probe_kind kind)
 	}
 }
 
-size_t probe_packet_build(uint8_t *buf, uint16_t echo_id, uint16_t seq, enum probe_kind kind,
-			  uint64_t sent_ns, uint64_t nonce)
+size_t probe_packet_build(uint8_t *buf, int family, uint16_t echo_id, uint16_t seq,
+			  enum probe_kind kind, uint64_t sent_ns, uint64_t nonce)
 {
 	struct icmphdr *icmp = (struct icmphdr *)buf;
 	struct ipmp_probe_payload *payload = (struct ipmp_probe_payload *)(buf + sizeof(*icmp));
@@ -44,50 +45,90 @@ size_t probe_packet_build(uint8_t *buf, uint16_t echo_id, uint16_t seq, enum pro
 	payload->sent_ns = htobe64(sent_ns);
 	payload->kind = htonl(kind_code(kind));
 	payload->nonce = nonce;
-	icmp->checksum = inet_csum(buf, len);
+	if (family == AF_INET6)
+		icmp->type = 128;	/* echo request; the kernel computes the checksum */
+	else
+		icmp->checksum = inet_csum(buf, len);
 	return len;
 }
 
-int probe_socket_open(const char *ifname, int ifindex, const struct ip_prefix *test_addr)
+static int probe_socket_open4(const char *ifname, int ifindex, const struct ip_prefix *test_addr)
 {
 	struct sockaddr_in local = { .sin_family = AF_INET };
 	struct ip_mreqn mreq = { .imr_ifindex = ifindex };
-	int fd, ttl = 1, off = 0, ret;
+	int fd, ttl = 1, off = 0;
 	uint32_t filter_all = ~0u;	/* ICMP_FILTER: receive no type at all */
-	char buf[IP_PREFIX_STRLEN];
 
 	memcpy(&local.sin_addr, test_addr->addr, 4);
 	memcpy(&mreq.imr_address, test_addr->addr, 4);
 	fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP);
 	if (fd < 0)
-		goto fail;
+		return -1;
 	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, strlen(ifname) + 1) ||
 	    bind(fd, (struct sockaddr *)&local, sizeof(local)) ||
 	    setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) ||
 	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)) ||
 	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &off, sizeof(off)) ||
 	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof(mreq)) ||
-	    setsockopt(fd, SOL_RAW, ICMP_FILTER, &filter_all, sizeof(filter_all)))
-		goto fail;
+	    setsockopt(fd, SOL_RAW, ICMP_FILTER, &filter_all, sizeof(filter_all))) {
+		close(fd);
+		return -1;
+	}
 	return fd;
-fail:
-	ret = -errno;
+}
+
+/* ICMPv6 from the link-local test address, hop limit 1 (spec 3.19). */
+static int probe_socket_open6(const char *ifname, int ifindex, const struct ip_prefix *test_addr)
+{
+	struct sockaddr_in6 local = { .sin6_family = AF_INET6, .sin6_scope_id = ifindex };
+	struct icmp6_filter filter;
+	int fd, hops = 1, off = 0;
+
+	memcpy(&local.sin6_addr, test_addr->addr, 16);
+	ICMP6_FILTER_SETBLOCKALL(&filter);	/* receive nothing: XDP takes the replies */
+	fd = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, strlen(ifname) + 1) ||
+	    bind(fd, (struct sockaddr *)&local, sizeof(local)) ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof(hops)) ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &off, sizeof(off)) ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex, sizeof(ifindex)) ||
+	    setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof(filter))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int probe_socket_open(const char *ifname, int ifindex, const struct ip_prefix *test_addr)
+{
+	char buf[IP_PREFIX_STRLEN];
+	int fd = test_addr->family == AF_INET6 ? probe_socket_open6(ifname, ifindex, test_addr) :
+						 probe_socket_open4(ifname, ifindex, test_addr);
+	int ret = -errno;
+
+	if (fd >= 0)
+		return fd;
 	pr_err("cannot open a probe socket on %s from %s: %s", ifname,
 	       ip_prefix_str(test_addr, false, buf, sizeof(buf)), strerror(-ret));
-	if (fd >= 0)
-		close(fd);
 	return ret;
 }
 
-int probe_socket_send(int fd, const struct ip_prefix *dst, uint16_t echo_id, uint16_t seq,
-		      enum probe_kind kind, uint64_t sent_ns, uint64_t nonce)
+int probe_socket_send(int fd, int ifindex, const struct ip_prefix *dst, uint16_t echo_id,
+		      uint16_t seq, enum probe_kind kind, uint64_t sent_ns, uint64_t nonce)
 {
 	struct sockaddr_in to = { .sin_family = AF_INET };
+	struct sockaddr_in6 to6 = { .sin6_family = AF_INET6, .sin6_scope_id = ifindex };
+	bool v6 = dst->family == AF_INET6;
 	uint8_t pkt[64];
-	size_t len = probe_packet_build(pkt, echo_id, seq, kind, sent_ns, nonce);
+	size_t len = probe_packet_build(pkt, dst->family, echo_id, seq, kind, sent_ns, nonce);
 
 	memcpy(&to.sin_addr, dst->addr, 4);
-	if (sendto(fd, pkt, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+	memcpy(&to6.sin6_addr, dst->addr, 16);
+	if (sendto(fd, pkt, len, 0, v6 ? (struct sockaddr *)&to6 : (struct sockaddr *)&to,
+		   v6 ? sizeof(to6) : sizeof(to)) < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 	return 0;
 }

@@ -20,17 +20,22 @@
 #include "probe_socket.h"
 #include "prober.h"
 
+static bool is_v6(const struct probe_instance *pi)
+{
+	return pi->family == AF_INET6;
+}
+
 static int ops_send(struct probe_instance *pi, const struct ip_prefix *dst, uint16_t seq,
 		    enum probe_kind kind, uint64_t sent_ns, void *ctx)
 {
 	struct agent_group *ag = ctx;
-	int fd = ag->probe_fds[pi->member->slot];
+	int fd = ag->probe_fds[pi->member->slot][is_v6(pi)];
 	char buf[IP_PREFIX_STRLEN];
 	int ret;
 
 	if (fd < 0)
 		return -EBADF;
-	if (ag->probe_arp[pi->member->slot]) {
+	if (!is_v6(pi) && ag->probe_arp[pi->member->slot]) {
 		static const uint8_t zero[6];
 		struct arp_packet arp;
 
@@ -41,11 +46,12 @@ static int ops_send(struct probe_instance *pi, const struct ip_prefix *dst, uint
 		arp_build(&arp, ARP_OP_REQUEST, pi->member->mac, zero, zero, dst->addr);
 		ret = arp_send(fd, pi->member->ifindex, &arp);
 	} else {
-		ret = probe_socket_send(fd, dst, pi->echo_id, seq, kind, sent_ns,
+		ret = probe_socket_send(fd, pi->member->ifindex, dst, pi->echo_id, seq, kind, sent_ns,
 					ag->agent->nonce);
 	}
 	if (ret && ret != -EAGAIN)
-		pr_debug("probe: probe sendto (inet %s) to %s: %s", pi->member->ifname,
+		pr_debug("probe: probe sendto (%s %s) to %s: %s", is_v6(pi) ? "inet6" : "inet",
+			 pi->member->ifname,
 			 ip_prefix_str(dst, false, buf, sizeof(buf)), strerror(-ret));
 	return ret;
 }
@@ -59,8 +65,18 @@ static void ops_timer_arm(struct probe_instance *pi, uint64_t deadline_ms, void 
 {
 	struct agent_group *ag = ctx;
 
-	agent_timer_arm(ag->agent, &ag->probe_timers[pi->member->slot], probe_timer_cb, pi,
-			deadline_ms);
+	agent_timer_arm(ag->agent, &ag->probe_timers[pi->member->slot][is_v6(pi)], probe_timer_cb,
+			pi, deadline_ms);
+}
+
+/* Another member's own address (its link-local answers ff02::1 too): never a target. */
+static bool is_member_address(const struct ipmp_group *g, const struct ip_prefix *addr)
+{
+	group_for_each_member(g, m)
+		if (ip_prefix_same_addr(&m->probe.test_addr, addr) ||
+		    ip_prefix_same_addr(&m->probe6.test_addr, addr))
+			return true;
+	return false;
 }
 
 /* A host answered the all-hosts probe: every probing member may use it (spec 3.9). */
@@ -69,8 +85,10 @@ static void ops_target_found(struct probe_instance *pi, const struct ip_prefix *
 	struct ipmp_group *g = pi->member->group;
 	char buf[IP_PREFIX_STRLEN];
 
+	if (is_member_address(g, addr))
+		return;
 	group_for_each_member(g, m) {
-		struct probe_instance *o = &m->probe;
+		struct probe_instance *o = is_v6(pi) ? &m->probe6 : &m->probe;
 
 		if (o->enabled && !targets_find(o, addr) && !targets_add(o, addr, TARGETS_MULTICAST))
 			pr_debug("%s: probe target %s (found by multicast)", m->ifname,
@@ -132,11 +150,11 @@ static int ringbuf_record(void *ctx, void *data, size_t size)
 	if (size < sizeof(*ev))
 		return 0;
 	m = group_member_by_ifindex(&ag->group, ev->ifindex);
-	if (!m || ev->family != IPMP_AF_INET)
+	if (!m || (ev->family != IPMP_AF_INET && ev->family != IPMP_AF_INET6))
 		return 0;
-	r.src.family = AF_INET;
-	r.src.plen = 32;
-	memcpy(r.src.addr, ev->src, 4);
+	r.src.family = ev->family == IPMP_AF_INET6 ? AF_INET6 : AF_INET;
+	r.src.plen = r.src.family == AF_INET6 ? 128 : 32;
+	memcpy(r.src.addr, ev->src, ip_addr_len(r.src.family));
 	r.seq = ev->seq;
 	r.kind = kind_of(ev->kind);
 	r.sent_ns = ev->sent_ns;
@@ -150,7 +168,7 @@ static int ringbuf_record(void *ctx, void *data, size_t size)
 		r.kind = PROBE_UNI;
 	}
 	ag->probe_lag_us[ag->nprobe_lag++ % PROBE_LAG_SAMPLES] = (clock_now_ns(ag->agent->clock) - ev->rx_ns) / 1000;
-	probe_reply(&m->probe, &r);
+	probe_reply(r.src.family == AF_INET6 ? &m->probe6 : &m->probe, &r);
 	return 0;
 }
 
@@ -164,7 +182,7 @@ static void ringbuf_cb(evutil_socket_t fd, short what, void *arg)
 int prober_group_start(struct agent *a, struct agent_group *ag)
 {
 	for (unsigned i = 0; i < IPMP_MAX_MEMBERS; i++)
-		ag->probe_fds[i] = -1;
+		ag->probe_fds[i][0] = ag->probe_fds[i][1] = -1;
 	group_set_probe_ops(&ag->group, &agent_probe_ops, ag);
 	ag->probe_rb = ring_buffer__new(dataplane_probe_events_fd(&ag->dp), ringbuf_record, ag,
 					NULL);
@@ -235,8 +253,7 @@ static enum probe_method member_probe_method(const struct agent_group *ag,
  * ARP probing needs no test address; targets must be on the subnet of the
  * group's first IPv4 data address, which stands in for it.
  */
-static int arp_prober_open(struct agent_group *ag, struct ipmp_member *m, struct ip_prefix *subnet,
-			   struct ipmp_probe_cfg *cfg)
+static int arp_prober_open(struct agent_group *ag, struct ipmp_member *m, struct ip_prefix *subnet)
 {
 	int fd = -1;
 
@@ -256,51 +273,77 @@ static int arp_prober_open(struct agent_group *ag, struct ipmp_member *m, struct
 		       strerror(-fd));
 		return fd;
 	}
-	cfg->method = IPMP_PROBE_METHOD_ARP;
-	memcpy(cfg->mac, m->mac, sizeof(cfg->mac));
 	return fd;
 }
 
 static int icmp_prober_open(struct agent *a, struct agent_group *ag, struct ipmp_member *m,
-			    struct ip_prefix *test, struct ipmp_probe_cfg *cfg)
+			    struct ip_prefix *test)
 {
 	if (!member_test_address(a, ag, m, test)) {
 		pr_info("No test address configured on interface %s; disabling probe-based "
 			"failure detection on it", m->ifname);
 		return -ENOENT;
 	}
-	cfg->method = IPMP_PROBE_METHOD_ICMP;
-	memcpy(cfg->test_addr, test->addr, 4);
 	return probe_socket_open(m->ifname, m->ifindex, test);
 }
 
-void prober_member_start(struct agent *a, struct agent_group *ag, struct ipmp_member *m)
+/* spec 3.4: ((pid & 0xff) << 8) | (ifindex & 0xff), the same for both families */
+static uint16_t member_echo_id(const struct ipmp_member *m)
 {
-	struct ipmp_probe_cfg cfg = { .nonce = a->nonce };
-	bool arp = member_probe_method(ag, m) == PROBE_METHOD_ARP;
-	struct ip_prefix test;
-	uint16_t echo_id;
-	char buf[IP_PREFIX_STRLEN], tbuf[IP_PREFIX_STRLEN];
-	int fd;
+	return htons(((getpid() & 0xff) << 8) | (m->ifindex & 0xff));
+}
 
-	if (!ag->probe_rb || ag->probe_fds[m->slot] >= 0)
-		return;
-	fd = arp ? arp_prober_open(ag, m, &test, &cfg) : icmp_prober_open(a, ag, m, &test, &cfg);
-	if (fd < 0)
-		return;
-	/* spec 3.4: ((pid & 0xff) << 8) | (ifindex & 0xff) */
-	echo_id = htons(((getpid() & 0xff) << 8) | (m->ifindex & 0xff));
-	cfg.echo_id = echo_id;
+/* The member's probe_cfg entry, from what its instances probe; XDP attached on first use. */
+static int probe_cfg_push(struct agent *a, struct agent_group *ag, struct ipmp_member *m)
+{
+	struct ipmp_probe_cfg cfg = { .nonce = a->nonce, .echo_id = member_echo_id(m) };
+
+	if (m->probe.enabled && ag->probe_arp[m->slot]) {
+		cfg.method = IPMP_PROBE_METHOD_ARP;
+		memcpy(cfg.mac, m->mac, sizeof(cfg.mac));
+	} else if (m->probe.enabled) {
+		cfg.method = IPMP_PROBE_METHOD_ICMP;
+		memcpy(cfg.test_addr, m->probe.test_addr.addr, 4);
+	}
+	if (m->probe6.enabled)
+		memcpy(cfg.test_addr6, m->probe6.test_addr.addr, 16);
 	if (dataplane_probe_cfg_set(&ag->dp, m->ifindex, &cfg) ||
 	    dataplane_attach_xdp(&ag->dp, m->slot, m->ifindex, m->ifname)) {
 		pr_err("%s: probe-based failure detection unavailable", m->ifname);
-		dataplane_probe_cfg_del(&ag->dp, m->ifindex);
-		close(fd);
-		return;
+		return -EIO;
 	}
-	ag->probe_fds[m->slot] = fd;
+	return 0;
+}
+
+static void instance_stop(struct agent_group *ag, struct ipmp_member *m, int v6)
+{
+	if (ag->probe_fds[m->slot][v6] < 0)
+		return;
+	close(ag->probe_fds[m->slot][v6]);
+	ag->probe_fds[m->slot][v6] = -1;
+	if (ag->probe_timers[m->slot][v6]) {
+		event_free(ag->probe_timers[m->slot][v6]);
+		ag->probe_timers[m->slot][v6] = NULL;
+	}
+	probe_stop(v6 ? &m->probe6 : &m->probe);
+}
+
+/* IPv4: from the test address (ICMP), or with ARP. True when it started. */
+static bool prober_start4(struct agent *a, struct agent_group *ag, struct ipmp_member *m)
+{
+	bool arp = member_probe_method(ag, m) == PROBE_METHOD_ARP;
+	char buf[IP_PREFIX_STRLEN], tbuf[IP_PREFIX_STRLEN];
+	struct ip_prefix test;
+	int fd;
+
+	if (ag->probe_fds[m->slot][0] >= 0)
+		return false;
+	fd = arp ? arp_prober_open(ag, m, &test) : icmp_prober_open(a, ag, m, &test);
+	if (fd < 0)
+		return false;
+	ag->probe_fds[m->slot][0] = fd;
 	ag->probe_arp[m->slot] = arp;
-	probe_start(&m->probe, m, &test, echo_id, a->nonce ^ m->ifindex);
+	probe_start(&m->probe, m, &test, member_echo_id(m), a->nonce ^ m->ifindex);
 	for (unsigned i = 0; i < ag->cfg->ntargets; i++)
 		if (targets_add(&m->probe, &ag->cfg->targets[i], TARGETS_CONFIGURED))
 			pr_warn("%s: target %s is not on the subnet of %s; ignored", m->ifname,
@@ -311,8 +354,74 @@ void prober_member_start(struct agent *a, struct agent_group *ag, struct ipmp_me
 	else
 		pr_info("%s: probing from %s", m->ifname,
 			ip_prefix_str(&test, false, buf, sizeof(buf)));
-	if (!ag->cfg->ntargets)
+	return true;
+}
+
+/* Has the group IPv6 data addresses of its own (not only the kernel's link-local)? */
+static bool group_probes_ipv6(const struct ipmp_group *g)
+{
+	for (unsigned i = 0; i < g->naddrs; i++)
+		if (g->addrs[i].prefix.family == AF_INET6 && !g->addrs[i].kernel)
+			return true;
+	return false;
+}
+
+/*
+ * IPv6: from the member's link-local address (spec 3.19), once it has
+ * passed DAD; until then this waits for the next address event.
+ */
+static bool prober_start6(struct agent *a, struct agent_group *ag, struct ipmp_member *m)
+{
+	char buf[IP_PREFIX_STRLEN];
+	struct ip_prefix test;
+	int fd;
+
+	if (ag->probe_fds[m->slot][1] >= 0 || !group_probes_ipv6(&ag->group) ||
+	    nl_addr_first(&a->nl, m->ifindex, AF_INET6, RT_SCOPE_LINK, &test))
+		return false;
+	fd = probe_socket_open(m->ifname, m->ifindex, &test);
+	if (fd < 0)
+		return false;
+	ag->probe_fds[m->slot][1] = fd;
+	probe_start(&m->probe6, m, &test, member_echo_id(m), (a->nonce ^ m->ifindex) + 6);
+	pr_info("%s: probing from %s", m->ifname, ip_prefix_str(&test, false, buf, sizeof(buf)));
+	return true;
+}
+
+void prober_member_start(struct agent *a, struct agent_group *ag, struct ipmp_member *m)
+{
+	bool started;
+
+	if (!ag->probe_rb)
+		return;
+	started = prober_start4(a, ag, m);
+	started |= prober_start6(a, ag, m);
+	if (!started)
+		return;
+	if (probe_cfg_push(a, ag, m)) {
+		instance_stop(ag, m, 0);
+		instance_stop(ag, m, 1);
+		return;
+	}
+	if (!ag->cfg->ntargets || m->probe6.enabled)
 		prober_routes_rescan(a);
+}
+
+void prober_addresses_changed(struct agent *a)
+{
+	for (unsigned i = 0; i < a->ngroups; i++) {
+		struct agent_group *ag = a->groups[i];
+
+		group_for_each_member(&ag->group, m) {
+			if (!m->ifindex || m->state == MEMBER_OFFLINE || !ag->probe_rb ||
+			    !prober_start6(a, ag, m))
+				continue;
+			if (probe_cfg_push(a, ag, m))
+				instance_stop(ag, m, 1);
+			else
+				prober_routes_rescan(a);
+		}
+	}
 }
 
 #define ROUTE_GATEWAYS_MAX	64
@@ -330,15 +439,15 @@ static bool gateway_listed(const struct ip_prefix *gw, int n, const struct ip_pr
  * router target. Routers gone from the table are dropped, except while the
  * group is failed (the failure may be why the route went away).
  */
-static void member_routes_apply(struct ipmp_member *m, const struct ip_prefix *gw, int n)
+static void instance_routes_apply(struct probe_instance *pi, const struct ip_prefix *gw, int n)
 {
-	struct probe_instance *pi = &m->probe;
+	struct ipmp_member *m = pi->member;
 	char buf[IP_PREFIX_STRLEN];
 
 	if (!pi->enabled || pi->mode == TARGETS_CONFIGURED)
 		return;
 	for (int i = 0; i < n; i++) {
-		if (targets_find(pi, &gw[i]))
+		if (gw[i].family != pi->family || targets_find(pi, &gw[i]))
 			continue;
 		if (!targets_add(pi, &gw[i], TARGETS_ROUTES))
 			pr_info("%s: probe target %s (router)", m->ifname,
@@ -357,28 +466,24 @@ static void member_routes_apply(struct ipmp_member *m, const struct ip_prefix *g
 void prober_routes_rescan(struct agent *a)
 {
 	struct ip_prefix gw[ROUTE_GATEWAYS_MAX];
-	int n = nl_route_gateways(&a->nl, gw, ROUTE_GATEWAYS_MAX);
+	int n = nl_route_gateways(&a->nl, AF_INET, gw, ROUTE_GATEWAYS_MAX), n6;
 
-	if (n < 0) {
-		pr_warn("cannot read the routing table: %s", strerror(-n));
+	if (n < 0 || (n6 = nl_route_gateways(&a->nl, AF_INET6, gw + n, ROUTE_GATEWAYS_MAX - n)) < 0) {
+		pr_warn("cannot read the routing table: %s", strerror(n < 0 ? -n : -n6));
 		return;
 	}
+	n += n6;
 	for (unsigned i = 0; i < a->ngroups; i++)
-		group_for_each_member(&a->groups[i]->group, m)
-			member_routes_apply(m, gw, n);
+		group_for_each_member(&a->groups[i]->group, m) {
+			instance_routes_apply(&m->probe, gw, n);
+			instance_routes_apply(&m->probe6, gw, n);
+		}
 }
 
 void prober_member_stop(struct agent_group *ag, struct ipmp_member *m, bool release)
 {
-	if (ag->probe_fds[m->slot] >= 0) {
-		close(ag->probe_fds[m->slot]);
-		ag->probe_fds[m->slot] = -1;
-		if (ag->probe_timers[m->slot]) {
-			event_free(ag->probe_timers[m->slot]);
-			ag->probe_timers[m->slot] = NULL;
-		}
-		probe_stop(&m->probe);
-	}
+	instance_stop(ag, m, 0);
+	instance_stop(ag, m, 1);
 	if (release) {
 		/* unpinned and closed, the XDP link detaches (if the netdev still exists) */
 		dataplane_detach_xdp(&ag->dp, m->slot, m->ifname);

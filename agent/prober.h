@@ -20,6 +20,8 @@ void prober_member_start(struct agent *a, struct agent_group *ag, struct ipmp_me
  */
 void prober_member_stop(struct agent_group *ag, struct ipmp_member *m, bool release);
 
+/* An address appeared or went: start IPv6 probing where a link-local passed DAD. */
+void prober_addresses_changed(struct agent *a);
 /* Routers on the test subnets from the routing table (spec 3.12); after any route change. */
 void prober_routes_rescan(struct agent *a);
 

@@ -53,11 +53,11 @@ static const char *member_link(const struct ipmp_member *m)
 /* spec 1.3.3 PROBE */
 static const char *member_probe(const struct ipmp_member *m)
 {
-	if (!m->probe.enabled)
+	if (!m->probe.enabled && !m->probe6.enabled)
 		return "disabled";
 	if (m->state == MEMBER_FAILED)
 		return "failed";
-	if (!targets_active(&m->probe))
+	if (!member_probe_capable(m))
 		return "unknown";
 	return "ok";
 }
@@ -81,18 +81,17 @@ static const char *member_view_state(const struct ipmp_member *m)
  * spec 1.3.4 MODE. Configured targets show as routes: in.mpathd's way to
  * pin targets is static host routes, which it reports as routes.
  */
-static const char *member_mode(const struct ipmp_member *m)
+static const char *instance_mode(const struct probe_instance *pi)
 {
-	if (!m->probe.enabled)
+	if (!pi->enabled)
 		return "disabled";
-	if (m->probe.mode == TARGETS_ROUTES || m->probe.mode == TARGETS_CONFIGURED)
+	if (pi->mode == TARGETS_ROUTES || pi->mode == TARGETS_CONFIGURED)
 		return "routes";
 	return "multicast";
 }
 
-static json_t *member_targets(const struct ipmp_member *m)
+static json_t *instance_targets(const struct probe_instance *pi)
 {
-	const struct probe_instance *pi = &m->probe;
 	json_t *list = json_array();
 	char buf[IP_PREFIX_STRLEN];
 
@@ -109,12 +108,18 @@ static json_t *member_targets(const struct ipmp_member *m)
 	return list;
 }
 
+static const char *instance_testaddr(const struct probe_instance *pi, char *buf, size_t len)
+{
+	return pi->enabled && pi->test_addr.plen != 0 ? ip_prefix_str(&pi->test_addr, false, buf, len) :
+							 "";
+}
+
 static json_t *member_json(const struct ipmp_member *m)
 {
-	char flags[8], buf[IP_PREFIX_STRLEN];
+	char flags[8], buf[IP_PREFIX_STRLEN], buf6[IP_PREFIX_STRLEN];
 
 	snapshot_member_flags(m, flags);
-	return json_pack("{s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:s, s:o}",
+	return json_pack("{s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:o}",
 			 "name", m->ifname,
 			 "group", m->group->ifname,
 			 "active", member_view_active(m),
@@ -122,10 +127,12 @@ static json_t *member_json(const struct ipmp_member *m)
 			 "link", member_link(m),
 			 "probe", member_probe(m),
 			 "state", member_view_state(m),
-			 "mode", member_mode(m),
-			 "testaddr", m->probe.enabled && m->probe.test_addr.plen != 0 ?
-					     ip_prefix_str(&m->probe.test_addr, false, buf, sizeof(buf)) : "",
-			 "targets", member_targets(m));
+			 "mode", instance_mode(&m->probe),
+			 "testaddr", instance_testaddr(&m->probe, buf, sizeof(buf)),
+			 "targets", instance_targets(&m->probe),
+			 "mode6", instance_mode(&m->probe6),
+			 "testaddr6", instance_testaddr(&m->probe6, buf6, sizeof(buf6)),
+			 "targets6", instance_targets(&m->probe6));
 }
 
 /* Members in group order: most recently joined first, as in.mpathd lists them. */

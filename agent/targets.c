@@ -18,12 +18,15 @@
 
 #include "probe.h"
 
+/* IPv4: on the test address's subnet. IPv6: link-local, like the test address (spec 3.19). */
 static bool on_subnet(const struct ip_prefix *subnet, const struct ip_prefix *addr)
 {
 	uint32_t a, b, mask;
 
-	if (subnet->family != AF_INET || addr->family != AF_INET)
+	if (subnet->family != addr->family)
 		return false;
+	if (addr->family == AF_INET6)
+		return addr->addr[0] == 0xfe && (addr->addr[1] & 0xc0) == 0x80;
 	memcpy(&a, subnet->addr, 4);
 	memcpy(&b, addr->addr, 4);
 	mask = subnet->plen ? htonl(~0u << (32 - subnet->plen)) : 0;

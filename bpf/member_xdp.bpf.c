@@ -47,7 +47,7 @@ struct {
 } probe_stats SEC(".maps");
 
 static __always_inline int report(__u32 ifindex, __u32 kind, __u16 seq, __u64 sent_ns,
-				  const void *src)
+				  const void *src, int v6)
 {
 	struct ipmp_probe_event *ev = bpf_ringbuf_reserve(&probe_events, sizeof(*ev), 0);
 
@@ -60,10 +60,13 @@ static __always_inline int report(__u32 ifindex, __u32 kind, __u16 seq, __u64 se
 	ev->ifindex = ifindex;
 	ev->kind = kind;
 	ev->seq = seq;
-	ev->family = IPMP_AF_INET;
+	ev->family = v6 ? IPMP_AF_INET6 : IPMP_AF_INET;
 	ev->pad = 0;
 	__builtin_memset(ev->src, 0, sizeof(ev->src));
-	__builtin_memcpy(ev->src, src, 4);
+	if (v6)
+		__builtin_memcpy(ev->src, src, 16);
+	else
+		__builtin_memcpy(ev->src, src, 4);
 	bpf_ringbuf_submit(ev, 0);
 	count_in(&probe_stats, IPMP_PROBE_STAT_REPLIES);
 	return XDP_DROP;
@@ -78,7 +81,51 @@ static __always_inline int arp_reply(struct cursor *c, struct ipmp_probe_cfg *cf
 	if (!arp || arp->ar_op != bpf_htons(ARPOP_REPLY) || *(__u32 *)body->tpa != 0 ||
 	    !mac_equal(body->tha, cfg->mac))
 		return XDP_PASS;
-	return report(ifindex, IPMP_PROBE_ARP, 0, 0, body->spa);
+	return report(ifindex, IPMP_PROBE_ARP, 0, 0, body->spa, 0);
+}
+
+/* The payload's nonce decides: ours, or a forgery (counted, dropped). */
+static __always_inline int echo_reply(struct cursor *c, struct ipmp_probe_cfg *cfg,
+				      struct icmp_echo *icmp, __u32 ifindex, const void *src, int v6)
+{
+	struct ipmp_probe_payload *payload = cursor_take(c, sizeof(*payload));
+
+	if (!payload)
+		return XDP_PASS;	/* too short to be one of ours (spec 3.9) */
+	if (payload->nonce != cfg->nonce) {
+		count_in(&probe_stats, IPMP_PROBE_STAT_SPOOFED);
+		return XDP_DROP;
+	}
+	return report(ifindex, bpf_ntohl(payload->kind), bpf_ntohs(icmp->seq),
+		      bpf_be64_to_cpu(payload->sent_ns), src, v6);
+}
+
+static __always_inline int addr6_equal(const __u8 *a, const __u8 *b)
+{
+	const __u32 *x = (const __u32 *)a, *y = (const __u32 *)b;
+
+	return x[0] == y[0] && x[1] == y[1] && x[2] == y[2] && x[3] == y[3];
+}
+
+/* An ICMPv6 echo reply to the member's link-local test address (spec 3.19). */
+static __always_inline int echo6_reply(struct cursor *c, __u32 ifindex)
+{
+	struct ipmp_probe_cfg *cfg;
+	struct icmp_echo *icmp;
+	struct ipv6hdr_ *ip6 = parse_ipv6(c);
+
+	/* nothing between the header and ICMPv6: no routing header in particular */
+	if (!ip6 || ip6->nexthdr != IPPROTO_ICMPV6_)
+		return XDP_PASS;
+	if (ip6->saddr[0] != 0xfe || (ip6->saddr[1] & 0xc0) != 0x80)
+		return XDP_PASS;	/* replies come from link-local sources only */
+	icmp = cursor_take(c, sizeof(*icmp));
+	if (!icmp || icmp->type != ICMPV6_ECHO_REPLY_ || icmp->code != 0)
+		return XDP_PASS;
+	cfg = bpf_map_lookup_elem(&probe_cfg, &ifindex);
+	if (!cfg || icmp->id != cfg->echo_id || !addr6_equal(ip6->daddr, cfg->test_addr6))
+		return XDP_PASS;
+	return echo_reply(c, cfg, icmp, ifindex, ip6->saddr, 1);
 }
 
 SEC("xdp")
@@ -87,7 +134,6 @@ int member_xdp(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	__u32 ifindex = ctx->ingress_ifindex;
-	struct ipmp_probe_payload *payload;
 	struct ipmp_probe_cfg *cfg;
 	struct icmp_echo *icmp;
 	struct ethhdr *eth;
@@ -106,6 +152,8 @@ int member_xdp(struct xdp_md *ctx)
 			return XDP_PASS;
 		return arp_reply(&c, cfg, ifindex);
 	}
+	if (proto == bpf_htons(ETH_P_IPV6))
+		return echo6_reply(&c, ifindex);
 	if (proto != bpf_htons(ETH_P_IP))
 		return XDP_PASS;
 	ip = parse_ipv4(&c);
@@ -119,13 +167,5 @@ int member_xdp(struct xdp_md *ctx)
 		return XDP_PASS;
 	if (ip->daddr != *(__be32 *)cfg->test_addr)
 		return XDP_PASS;
-	payload = cursor_take(&c, sizeof(*payload));
-	if (!payload)
-		return XDP_PASS;	/* too short to be one of ours (spec 3.9) */
-	if (payload->nonce != cfg->nonce) {
-		count_in(&probe_stats, IPMP_PROBE_STAT_SPOOFED);
-		return XDP_DROP;
-	}
-	return report(ifindex, bpf_ntohl(payload->kind), bpf_ntohs(icmp->seq),
-		      bpf_be64_to_cpu(payload->sent_ns), &ip->saddr);
+	return echo_reply(&c, cfg, icmp, ifindex, &ip->saddr, 0);
 }

@@ -279,6 +279,18 @@ static bool decode_group(const json_t *o, struct ipmp_snap_group *g)
 	       get_names(o, "interfaces", &g->interfaces, &g->ninterfaces);
 }
 
+/* IPv6 probing: optional (an agent without it sends none), all three or nothing. */
+static bool decode_if6(const json_t *o, struct ipmp_snap_if *i)
+{
+	if (!json_object_get(o, "mode6")) {
+		strcpy(i->mode6, "disabled");
+		return true;
+	}
+	return get_str(o, "mode6", i->mode6, sizeof(i->mode6)) &&
+	       get_str(o, "testaddr6", i->testaddr6, sizeof(i->testaddr6)) &&
+	       get_names(o, "targets6", &i->targets6, &i->ntargets6);
+}
+
 static bool decode_if(const json_t *o, struct ipmp_snap_if *i)
 {
 	const json_t *active = json_object_get(o, "active");
@@ -294,7 +306,7 @@ static bool decode_if(const json_t *o, struct ipmp_snap_if *i)
 	       get_str(o, "state", i->state, sizeof(i->state)) &&
 	       get_str(o, "mode", i->mode, sizeof(i->mode)) &&
 	       get_str(o, "testaddr", i->testaddr, sizeof(i->testaddr)) &&
-	       get_names(o, "targets", &i->targets, &i->ntargets);
+	       get_names(o, "targets", &i->targets, &i->ntargets) && decode_if6(o, i);
 }
 
 static bool decode_addr(const json_t *o, struct ipmp_snap_addr *a)
@@ -346,8 +358,10 @@ void ipmp_snapshot_free(struct ipmp_snapshot *snap)
 {
 	for (unsigned i = 0; i < snap->ngroups; i++)
 		free(snap->groups[i].interfaces);
-	for (unsigned i = 0; i < snap->nifs; i++)
+	for (unsigned i = 0; i < snap->nifs; i++) {
 		free(snap->ifs[i].targets);
+		free(snap->ifs[i].targets6);
+	}
 	for (unsigned i = 0; i < snap->naddrs; i++)
 		free(snap->addrs[i].outbound);
 	free(snap->groups);

@@ -33,6 +33,11 @@ struct ipmp_snap_if {
 	char testaddr[IPMP_CLIENT_NAME_MAX];
 	char (*targets)[IPMP_CLIENT_NAME_MAX];		/* firing order */
 	unsigned ntargets;
+	/* the same for IPv6 probing ("disabled" when the agent sends none) */
+	char mode6[16];
+	char testaddr6[IPMP_CLIENT_NAME_MAX];
+	char (*targets6)[IPMP_CLIENT_NAME_MAX];
+	unsigned ntargets6;
 };
 
 struct ipmp_snap_addr {

@@ -73,6 +73,7 @@ static void usage(void)
 struct row {
 	const struct ipmp_snapshot *snap;
 	const void *obj;
+	bool v6;	/* -t: the member's IPv6 row */
 };
 
 static bool numeric;
@@ -252,27 +253,49 @@ static const struct ofmt_field target_fields[] = {
 
 static bool target_value(int id, const void *r, char *buf, size_t len)
 {
-	const struct ipmp_snap_if *i = ((const struct row *)r)->obj;
-	bool disabled = !strcmp(i->mode, "disabled");
+	const struct row *row = r;
+	const struct ipmp_snap_if *i = row->obj;
+	const char *mode = row->v6 ? i->mode6 : i->mode;
+	const char *testaddr = row->v6 ? i->testaddr6 : i->testaddr;
 
 	switch (id) {
 	case T_INTERFACE:
 		snprintf(buf, len, "%s", i->name);
 		break;
 	case T_MODE:
-		snprintf(buf, len, "%s", i->mode);
+		snprintf(buf, len, "%s", mode);
 		break;
 	case T_TESTADDR:
-		if (disabled || !i->testaddr[0])
+		if (!strcmp(mode, "disabled") || !testaddr[0])
 			buf[0] = '\0';
 		else
-			addr_format(i->testaddr, buf, len);
+			addr_format(testaddr, buf, len);
 		break;
 	case T_TARGETS:
-		join(buf, len, i->targets, i->ntargets, true);
+		if (row->v6)
+			join(buf, len, i->targets6, i->ntargets6, true);
+		else
+			join(buf, len, i->targets, i->ntargets, true);
 		break;
 	}
 	return true;
+}
+
+/*
+ * spec 1.3.4: the IPv4 row unless only IPv6 probes, the IPv6 row when it
+ * probes; one "disabled" row when neither does.
+ */
+static void target_rows(struct ofmt *o, struct row *r)
+{
+	const struct ipmp_snap_if *i = r->obj;
+	bool v4 = strcmp(i->mode, "disabled"), v6 = strcmp(i->mode6, "disabled");
+
+	r->v6 = false;
+	if (v4 || !v6)
+		ofmt_print(o, r);
+	r->v6 = true;
+	if (v6)
+		ofmt_print(o, r);
 }
 
 static void snapshot_from_agent(struct ipmp_snapshot *snap)
@@ -482,7 +505,10 @@ int main(int argc, char **argv)
 		for (unsigned i = 0; mode != 'g' && mode != 'a' && i < snap.nifs; i++)
 			if (!strcmp(snap.ifs[i].group, snap.groups[g].ifname)) {
 				r.obj = &snap.ifs[i];
-				ofmt_print(&o, &r);
+				if (mode == 't')
+					target_rows(&o, &r);
+				else
+					ofmt_print(&o, &r);
 			}
 		for (unsigned i = 0; mode == 'a' && i < snap.naddrs; i++)
 			if (!strcmp(snap.addrs[i].group, snap.groups[g].ifname)) {

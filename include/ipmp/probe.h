@@ -10,7 +10,9 @@
  *
  * ICMP probing: a reply is the agent's when it arrives on a member with a
  * probe_cfg entry, is an ICMP echo reply to that member's test address,
- * carries the member's identifier and the agent's nonce.
+ * carries the member's identifier and the agent's nonce. ICMPv6 the same,
+ * to the member's link-local test address, from a link-local source, with
+ * no extension header (so no routing header, spec 3.9).
  * ARP probing (no test address): the agent sends RFC 5227 probes (sender
  * IP 0.0.0.0); a reply is the agent's when it is an ARP reply to the
  * member's MAC with target IP 0.0.0.0. ARP carries no sequence number or
@@ -50,6 +52,7 @@ struct ipmp_probe_cfg {
 	__u8 test_addr[4];	/* IPv4 test address of the member (ICMP) */
 	__u8 mac[6];		/* the member's MAC (ARP) */
 	__u8 pad[2];
+	__u8 test_addr6[16];	/* IPv6 link-local test address; all zero: no IPv6 probing */
 };
 
 struct ipmp_probe_event {
@@ -58,7 +61,7 @@ struct ipmp_probe_event {
 	__u32 ifindex;		/* member it arrived on */
 	__u32 kind;		/* echoed IPMP_PROBE_* */
 	__u16 seq;		/* echoed sequence, host order */
-	__u8 family;		/* IPMP_AF_INET */
+	__u8 family;		/* IPMP_AF_INET or IPMP_AF_INET6 */
 	__u8 pad;
 	__u8 src[16];		/* replying target */
 };

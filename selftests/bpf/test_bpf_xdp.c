@@ -141,7 +141,8 @@ static int setup(void **state)
 {
 	static struct fixture f;
 	struct ipmp_probe_cfg cfg = { .nonce = NONCE, .echo_id = ECHO_ID,
-				      .test_addr = { 192, 0, 2, 21 } };
+				      .test_addr = { 192, 0, 2, 21 },
+				      .test_addr6 = { 0xfe, 0x80, [15] = 0x21 } };
 	struct bpf_map *map;
 	uint32_t lo = LO;
 
@@ -338,6 +339,100 @@ static void test_arp_probe_replies(void **state)
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(f->skel->maps.probe_cfg), &lo, &icmp, 0), 0);
 }
 
+struct reply6_opts {
+	const char *src, *dst;
+	uint8_t nexthdr;	/* 58, or an extension header in front of ICMPv6 */
+	uint64_t nonce;
+	uint16_t id;
+};
+
+/* An ICMPv6 echo reply (with the kernel's checksum left out: XDP does not check it). */
+static struct frame reply6(struct reply6_opts o)
+{
+	static const uint8_t dst_mac[6] = { 2, 0, 0, 0, 0, 1 }, src_mac[6] = { 2, 0, 0, 0, 0, 9 };
+	struct ipmp_probe_payload p = { .sent_ns = htobe64(987654321), .kind = htonl(IPMP_PROBE_UNI),
+					.nonce = o.nonce };
+	struct in6_addr a;
+	struct frame f = { .len = 0 };
+	uint16_t id = o.id;
+	bool ext = o.nexthdr != 58;
+
+	put(&f, dst_mac, 6);
+	put(&f, src_mac, 6);
+	put16(&f, 0x86dd);
+	put(&f, (uint8_t[]){ 0x60, 0, 0, 0 }, 4);
+	put16(&f, (ext ? 8 : 0) + 8 + sizeof(p));
+	f.b[f.len++] = o.nexthdr;
+	f.b[f.len++] = 64;
+	inet_pton(AF_INET6, o.src, &a);
+	put(&f, &a, 16);
+	inet_pton(AF_INET6, o.dst, &a);
+	put(&f, &a, 16);
+	if (ext)
+		put(&f, (uint8_t[8]){ 58, 0 }, 8);	/* e.g. a routing header, length 0 */
+	f.b[f.len++] = 129;
+	f.b[f.len++] = 0;
+	put16(&f, 0);
+	put(&f, &id, 2);
+	put16(&f, 88);
+	put(&f, &p, sizeof(p));
+	return f;
+}
+
+static struct reply6_opts genuine6(void)
+{
+	return (struct reply6_opts){ .src = "fe80::1", .dst = "fe80::21", .nexthdr = 58,
+				     .nonce = NONCE, .id = ECHO_ID };
+}
+
+static void test_icmp6_reply(void **state)
+{
+	struct fixture *f = *state;
+	struct reply6_opts o = genuine6();
+	struct frame in = reply6(o);
+	uint8_t router[16] = { 0xfe, 0x80, [15] = 1 };
+	uint64_t spoofed = stat(f, IPMP_PROBE_STAT_SPOOFED);
+	/* IPv4 by ARP and IPv6 by ICMPv6 at once, as the agent may configure a member */
+	struct ipmp_probe_cfg cfg = { .nonce = NONCE, .echo_id = ECHO_ID,
+				      .method = IPMP_PROBE_METHOD_ARP,
+				      .test_addr6 = { 0xfe, 0x80, [15] = 0x21 } };
+	uint32_t lo = LO;
+
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(f->skel->maps.probe_cfg), &lo, &cfg, 0), 0);
+
+	assert_int_equal(run(f, &in), XDP_DROP);
+	assert_int_equal(f->nevents, 1);
+	assert_int_equal(f->events[0].family, IPMP_AF_INET6);
+	assert_int_equal(f->events[0].seq, 88);
+	assert_int_equal(f->events[0].sent_ns, 987654321);
+	assert_memory_equal(f->events[0].src, router, 16);
+	/* spec 3.19: from a global source, with a routing header, to another address: not ours */
+	o = genuine6();
+	o.src = "2001:db8::1";
+	in = reply6(o);
+	assert_int_equal(run(f, &in), XDP_PASS);
+	o = genuine6();
+	o.nexthdr = 43;
+	in = reply6(o);
+	assert_int_equal(run(f, &in), XDP_PASS);
+	o = genuine6();
+	o.dst = "fe80::22";
+	in = reply6(o);
+	assert_int_equal(run(f, &in), XDP_PASS);
+	o = genuine6();
+	o.id = ECHO_ID + 1;
+	in = reply6(o);
+	assert_int_equal(run(f, &in), XDP_PASS);
+	assert_int_equal(f->nevents, 0);
+	/* our identifier with another nonce: forged */
+	o = genuine6();
+	o.nonce = NONCE + 1;
+	in = reply6(o);
+	assert_int_equal(run(f, &in), XDP_DROP);
+	assert_int_equal(f->nevents, 0);
+	assert_int_equal(stat(f, IPMP_PROBE_STAT_SPOOFED), spoofed + 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_vlan_and_ip_options),
 		cmocka_unit_test(test_other_member_passes),
 		cmocka_unit_test(test_arp_probe_replies),
+		cmocka_unit_test(test_icmp6_reply),
 	};
 
 	int ret = bpf_test_enter();

@@ -10,7 +10,7 @@ F=$HERE/fixtures
 N=0
 FAILED=0
 
-echo "1..22"
+echo "1..24"
 check() {	# check NAME EXPECTED_RC EXPECTED_OUT ACTUAL_RC ACTUAL_OUT
 	N=$((N + 1))
 	if [ "$2" = "$4" ] && [ "$3" = "$5" ]; then
@@ -63,6 +63,17 @@ fops0       multicast 192.0.2.200         192.0.2.1 192.0.2.2
 fops1       multicast 192.0.2.201         192.0.2.2 192.0.2.1
 fops2       multicast 192.0.2.202         192.0.2.1 192.0.2.2
 fops3       multicast 192.0.2.203         192.0.2.1 192.0.2.2" "$RC" "$OUT"
+
+run dual.json -nt
+check "-nt: an IPv6 row after the IPv4 one; only the IPv6 row when IPv4 does not probe" 0 \
+"INTERFACE   MODE      TESTADDR            TARGETS
+m1          multicast fe80::22            fe80::1
+m0          routes    192.0.2.21          192.0.2.1
+m0          multicast fe80::21            fe80::1 fe80::99" "$RC" "$OUT"
+run dual.json -ntP -o interface,testaddr,targets
+check "-ntP escapes the colons of IPv6 values" 0 'm1:fe80\:\:22:fe80\:\:1
+m0:192.0.2.21:192.0.2.1
+m0:fe80\:\:21:fe80\:\:1 fe80\:\:99' "$RC" "$OUT"
 
 # --- overflow (spec 1.5) ------------------------------------------------------------
 run overflow.json -an

@@ -27,6 +27,7 @@ typedef bool (*answer_fn)(struct sim *s, unsigned m, const struct ip_prefix *to,
 
 struct pending {
 	unsigned member;
+	bool v6;			/* for the member's IPv6 instance */
 	struct probe_reply r;
 	uint64_t at_ns;
 };
@@ -35,7 +36,7 @@ struct sim {
 	struct ipmp_config cfg;
 	struct ipmp_group g;
 	struct ipmp_clock clock;
-	uint64_t deadline_ms[IPMP_MAX_MEMBERS];
+	uint64_t deadline_ms[2 * IPMP_MAX_MEMBERS];	/* by instance: 2 * member + v6 */
 	struct pending pending[MAX_PENDING];
 	unsigned npending;
 	answer_fn answer;
@@ -45,6 +46,7 @@ struct sim {
 	unsigned rtt_sent[IPMP_MAX_MEMBERS];
 	unsigned found;
 	bool dead[IPMP_MAX_MEMBERS];	/* this member's path is cut */
+	bool dead_family[IPMP_MAX_MEMBERS][2];	/* only for IPv4 [0] or IPv6 [1] */
 	struct ip_prefix hosts[8];	/* answer all-hosts probes */
 	unsigned nhosts;
 	uint64_t failed_at_ns[IPMP_MAX_MEMBERS];
@@ -60,6 +62,16 @@ static unsigned member_index(struct sim *s, const struct probe_instance *pi)
 	return pi->member->slot;
 }
 
+static unsigned inst_index(const struct probe_instance *pi)
+{
+	return 2 * pi->member->slot + (pi->family == AF_INET6);
+}
+
+static struct probe_instance *inst_at(struct sim *s, unsigned i)
+{
+	return i % 2 ? &s->g.members[i / 2].probe6 : &s->g.members[i / 2].probe;
+}
+
 static void queue_reply(struct sim *s, unsigned m, const struct ip_prefix *src, uint16_t seq,
 			enum probe_kind kind, uint64_t sent_ns, unsigned rtt_us)
 {
@@ -68,6 +80,7 @@ static void queue_reply(struct sim *s, unsigned m, const struct ip_prefix *src, 
 	assert_true(s->npending < MAX_PENDING);
 	p = &s->pending[s->npending++];
 	p->member = m;
+	p->v6 = src->family == AF_INET6;
 	p->r = (struct probe_reply){ .src = *src, .seq = seq, .kind = kind, .sent_ns = sent_ns };
 	p->at_ns = sent_ns + (uint64_t)rtt_us * 1000;
 	p->r.rx_ns = p->at_ns;
@@ -79,6 +92,8 @@ static int p_send(struct probe_instance *pi, const struct ip_prefix *dst, uint16
 	struct sim *s = ctx;
 	unsigned m = member_index(s, pi), rtt_us = s->rtt_us;
 
+	if (s->dead_family[m][pi->family == AF_INET6])
+		return 0;
 	if (kind == PROBE_MULTI) {
 		s->multi_sent[m]++;
 		for (unsigned i = 0; i < s->nhosts && !s->dead[m]; i++)
@@ -98,7 +113,7 @@ static void p_timer(struct probe_instance *pi, uint64_t deadline_ms, void *ctx)
 {
 	struct sim *s = ctx;
 
-	s->deadline_ms[member_index(s, pi)] = deadline_ms;
+	s->deadline_ms[inst_index(pi)] = deadline_ms;
 }
 
 static void p_found(struct probe_instance *pi, const struct ip_prefix *addr, void *ctx)
@@ -171,8 +186,8 @@ static void sim_run(struct sim *s, uint64_t end_ms)
 		uint64_t next_ns = MS(end_ms);
 		int timer = -1, reply = -1;
 
-		for (unsigned i = 0; i < s->g.nmembers; i++)
-			if (s->g.members[i].probe.enabled && MS(s->deadline_ms[i]) < next_ns) {
+		for (unsigned i = 0; i < 2 * s->g.nmembers; i++)
+			if (inst_at(s, i)->enabled && MS(s->deadline_ms[i]) < next_ns) {
 				next_ns = MS(s->deadline_ms[i]);
 				timer = i;
 			}
@@ -188,9 +203,9 @@ static void sim_run(struct sim *s, uint64_t end_ms)
 			struct pending p = s->pending[reply];
 
 			s->pending[reply] = s->pending[--s->npending];
-			probe_reply(&s->g.members[p.member].probe, &p.r);
+			probe_reply(inst_at(s, 2 * p.member + p.v6), &p.r);
 		} else if (timer >= 0) {
-			probe_timer(&s->g.members[timer].probe);
+			probe_timer(inst_at(s, timer));
 		} else {
 			break;
 		}
@@ -567,6 +582,61 @@ static void test_link_down_wipes_history(void **state)
 	sim_free(s);
 }
 
+/* IPv6 probing from fe80::2x to a link-local router */
+static void sim_probe_start6(struct sim *s, unsigned m, const char *target)
+{
+	struct ip_prefix test = { .family = AF_INET6, .plen = 64 }, t = { .family = AF_INET6 };
+
+	inet_pton(AF_INET6, "fe80::20", test.addr);
+	test.addr[15] += m;
+	inet_pton(AF_INET6, target, t.addr);
+	t.plen = 128;
+	probe_start(&s->g.members[m].probe6, &s->g.members[m], &test, htons(0x200 + m),
+		    0x6eed0000 ^ (10 + m));
+	assert_int_equal(targets_add(&s->g.members[m].probe6, &t, TARGETS_ROUTES), 0);
+}
+
+/*
+ * spec 3.19: both families probe independently; a member fails only when
+ * every probe-capable family has failed, and any family's 10 answers
+ * repair it.
+ */
+static void test_dual_family(void **state)
+{
+	struct sim *s = sim_new(TWO_MEMBERS);
+	struct ip_prefix global6 = { .family = AF_INET6 };
+	uint64_t cut;
+
+	start_with_target(s, "192.0.2.1");
+	for (unsigned i = 0; i < 2; i++)
+		sim_probe_start6(s, i, "fe80::1");
+	/* IPv6 targets must be link-local (spec 3.19) */
+	inet_pton(AF_INET6, "2001:db8::1", global6.addr);
+	assert_int_equal(targets_add(&s->g.members[0].probe6, &global6, TARGETS_ROUTES), -EINVAL);
+	sim_run(s, now_ms(s) + 45000);	/* past the quiet period */
+	assert_true(s->g.members[0].probe6.counters.acked > 30);
+
+	s->dead_family[0][0] = true;	/* m0's IPv4 path dies, IPv6 lives */
+	sim_run(s, now_ms(s) + 30000);
+	assert_false(s->g.members[0].flags & MEMBER_F_FAILED);
+	assert_true(s->g.members[0].probe.counters.lost >= NUM_PROBE_FAILS);
+	assert_not_logged("IP interface failure detected on e0");
+
+	cut = now_ms(s);
+	s->dead_family[0][1] = true;	/* and now IPv6 too */
+	sim_run(s, cut + 20000);
+	assert_true(s->g.members[0].flags & MEMBER_F_FAILED);
+	assert_logged("IP interface failure detected on e0 of group g");
+	assert_true(s->failed_at_ns[0] - MS(cut) <= MS(7000));
+	assert_false(s->g.members[1].flags & MEMBER_F_FAILED);
+
+	s->dead_family[0][1] = false;	/* IPv6 comes back alone: enough to repair */
+	sim_run(s, now_ms(s) + 20000);
+	assert_false(s->g.members[0].flags & MEMBER_F_FAILED);
+	assert_logged("IP interface repair detected on e0 of group g");
+	sim_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -585,6 +655,7 @@ int main(void)
 		cmocka_unit_test(test_multicast_discovery),
 		cmocka_unit_test(test_dead_target_is_not_a_member_failure),
 		cmocka_unit_test(test_link_down_wipes_history),
+		cmocka_unit_test(test_dual_family),
 	};
 
 	return cmocka_run_group_tests_name("probe", tests, NULL, NULL);
