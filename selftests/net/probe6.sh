@@ -8,7 +8,7 @@
 # path by ICMPv6 alone.
 . "$(dirname "$0")/lib.sh"
 require_root
-tap_plan 12
+tap_plan 13
 
 DATA6_1=2001:db8::10
 FDT=1000
@@ -45,6 +45,9 @@ ASSERT "with IPv6 gone as well, m0 fails" \
 	wait_until $((3 * FDT)) agent_log_has "IP interface failure detected on m0 of group g0"
 echo "# detected $(($(now_ms) - cut)) ms after the path was cut (FDT $FDT ms)"
 ASSERT "m1 carries the group" wait_until 1000 active_is "m1"
+ASSERT "and every address, IPv6 ones included (none left on m0)" sh -c \
+	"[ \$('$IPMPSTAT' -an -j | jq '[.[] | select(.inbound == \"m0\")] | length') -eq 0 ] &&
+	 '$IPMPSTAT' -an -j | jq -e '.[] | select(.address == \"$DATA6_1\" and .inbound == \"m1\")' >/dev/null"
 
 # --- the path back, IPv4 still unanswered: IPv6's answers alone repair it ---------------------------------
 member_path 0 up
