@@ -31,17 +31,25 @@ int arp_socket_open(void)
 	return fd < 0 ? -errno : fd;
 }
 
-int arp_send(int fd, int ifindex, const struct arp_packet *p)
+int packet_send(int fd, int ifindex, uint16_t ethertype, const uint8_t dst_mac[6],
+		const void *buf, size_t len)
 {
 	struct sockaddr_ll to = {
 		.sll_family = AF_PACKET,
-		.sll_protocol = htons(ETH_P_ARP),
+		.sll_protocol = htons(ethertype),
 		.sll_ifindex = ifindex,
 		.sll_halen = ETH_ALEN,
-		.sll_addr = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
 	};
 
-	if (sendto(fd, p, sizeof(*p), 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+	memcpy(to.sll_addr, dst_mac, ETH_ALEN);
+	if (sendto(fd, buf, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 	return 0;
+}
+
+int arp_send(int fd, int ifindex, const struct arp_packet *p)
+{
+	static const uint8_t broadcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	return packet_send(fd, ifindex, ETH_P_ARP, broadcast, p, sizeof(*p));
 }

@@ -7,6 +7,7 @@
 #ifndef IPMP_ARP_H
 #define IPMP_ARP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct arp_packet {
@@ -25,5 +26,12 @@ void arp_build(struct arp_packet *p, uint16_t op, const uint8_t sha[6], const ui
 int arp_socket_open(void);
 /* Broadcast p on ifindex: 0 or -errno. */
 int arp_send(int fd, int ifindex, const struct arp_packet *p);
+/*
+ * Send a frame's payload through a packet socket on ifindex, to dst_mac
+ * with this EtherType (the kernel adds the Ethernet header with the
+ * interface's MAC): 0, -EAGAIN when the queue is full, or -errno.
+ */
+int packet_send(int fd, int ifindex, uint16_t ethertype, const uint8_t dst_mac[6],
+		const void *buf, size_t len);
 
 #endif

@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Neighbour advertisements (lib/ndp.h). */
 #include <arpa/inet.h>
-#include <errno.h>
 #include <linux/if_ether.h>
-#include <linux/if_packet.h>
 #include <string.h>
-#include <sys/socket.h>
 
+#include "arp.h"
 #include "inet_csum.h"
 #include "ndp.h"
 
@@ -55,15 +53,7 @@ void ndp_build_unsolicited_na(uint8_t out[NDP_NA_LEN], const uint8_t mac[6],
 
 int ndp_send_all_nodes(int fd, int ifindex, const uint8_t *pkt, size_t len)
 {
-	struct sockaddr_ll to = {
-		.sll_family = AF_PACKET,
-		.sll_protocol = htons(ETH_P_IPV6),
-		.sll_ifindex = ifindex,
-		.sll_halen = ETH_ALEN,
-		.sll_addr = { 0x33, 0x33, 0, 0, 0, 1 },
-	};
+	static const uint8_t all_nodes_mac[ETH_ALEN] = { 0x33, 0x33, 0, 0, 0, 1 };
 
-	if (sendto(fd, pkt, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
-		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
-	return 0;
+	return packet_send(fd, ifindex, ETH_P_IPV6, all_nodes_mac, pkt, len);
 }

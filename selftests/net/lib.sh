@@ -288,6 +288,21 @@ write_probe_config() {
 	done
 }
 
+# udp_stream_start ADDR SECONDS: the peer sends 5,000 sequenced datagrams/s to
+# ADDR for SECONDS, the host echoes them. udp_stream_wait (not in a subshell:
+# only this shell can wait for its children), then udp_stream_lost prints lost=N.
+udp_stream_start() {
+	local addr=$1 secs=$2
+	ip netns exec "$NS_H" "$TRAFFIC" udp-echo "$addr" 6000 $((secs + 4)) >/dev/null &
+	PIDS+=($!)
+	wait_until 2000 sh -c "ip netns exec $NS_H ss -lun | grep -q '$addr\]*:6000'"
+	ip netns exec "$NS_P" "$TRAFFIC" udp-stream "$addr" 6000 5000 "$secs" >"$TMP/stream.out" &
+	STREAM_PID=$!
+	PIDS+=($STREAM_PID)
+}
+udp_stream_wait() { wait "$STREAM_PID"; }
+udp_stream_lost() { grep -o 'lost=[0-9]*' "$TMP/stream.out"; }
+
 # Milliseconds since the epoch, for diagnostics (never asserted as an upper bound).
 now_ms() { date +%s%3N; }
 

@@ -55,19 +55,14 @@ ASSERT_EQ "remove an interface in no group" "ipmpadm: cannot remove lo: not in a
 
 # --- remove a member under traffic: offline first, then remove -------------------------------
 carrier=$(inbound_of "$DATA1")
-ip netns exec "$NS_H" "$TRAFFIC" udp-echo "$DATA1" 6000 6 >/dev/null &
-PIDS+=($!)
-wait_until 2000 sh -c "ip netns exec $NS_H ss -lun | grep -q '$DATA1:6000'"
-ip netns exec "$NS_P" "$TRAFFIC" udp-stream "$DATA1" 6000 5000 3 >"$TMP/stream.out" &
-stream=$!
-PIDS+=($stream)
+udp_stream_start "$DATA1" 3
 sleep 0.7
 "$IF_MPADM" -d "$carrier"
 sleep 0.7
 ASSERT_EQ "remove-interface $carrier (the member $DATA1 was on)" "" "$(adm remove-interface "$carrier")"
-wait "$stream"
+udp_stream_wait
 ASSERT_EQ "offline then remove under 5,000 datagrams/s both ways loses none" "lost=0" \
-	"$(grep -o 'lost=[0-9]*' "$TMP/stream.out")"
+	"$(udp_stream_lost)"
 ASSERT "ipmpstat no longer lists $carrier" sh -c "! '$IPMPSTAT' -iP -o interface | grep -qx $carrier"
 ASSERT "the data plane forgets it" wait_until 1000 sh -c \
 	"! bpftool -j map dump pinned $BPFFS/g0/members | jq -e '.[] | select(.formatted.key == $(nsx "$NS_H" cat /sys/class/net/"$carrier"/ifindex))' >/dev/null"

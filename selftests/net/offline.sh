@@ -16,17 +16,12 @@ peer_ping "$DATA1"
 mpadm() { "$IF_MPADM" "$@" 2>&1; }
 
 # --- offline under traffic: nothing lost -------------------------------------------------
-ip netns exec "$NS_H" "$TRAFFIC" udp-echo "$DATA1" 6000 6 >/dev/null &
-PIDS+=($!)
-wait_until 2000 sh -c "ip netns exec $NS_H ss -lun | grep -q '$DATA1:6000'"
-ip netns exec "$NS_P" "$TRAFFIC" udp-stream "$DATA1" 6000 5000 2 >"$TMP/stream.out" &
-stream=$!
-PIDS+=($stream)
+udp_stream_start "$DATA1" 2
 sleep 0.7
 ASSERT_EQ "if_mpadm -d m0 succeeds silently" "" "$(mpadm -d m0)"
-wait "$stream"
+udp_stream_wait
 ASSERT_EQ "a planned offline under 5,000 datagrams/s both ways loses none" "lost=0" \
-	"$(grep -o 'lost=[0-9]*' "$TMP/stream.out")"
+	"$(udp_stream_lost)"
 off_m0() { peer_ping "$1"; [ "$(peer_sees "$1")" != m0 ] && [ "$(peer_sees "$1")" != "?" ]; }
 ASSERT "$DATA1 moved off m0" wait_until 2000 off_m0 "$DATA1"
 ASSERT_EQ "ipmpstat -i shows m0 offline" "m0:no:offline" \

@@ -41,21 +41,16 @@ before=$(inbound_of "$DATA1")
 	printf '[global]\nfailure_detection_time = 1000\n'
 	write_group ipmp0 g0 "m0 m1 m2" "$DATA1/24 $DATA4/24" "standby = m1"
 } >"$conf"
-ip netns exec "$NS_H" "$TRAFFIC" udp-echo "$DATA1" 6000 5 >/dev/null &
-PIDS+=($!)
-wait_until 2000 sh -c "ip netns exec $NS_H ss -lun | grep -q '$DATA1:6000'"
-ip netns exec "$NS_P" "$TRAFFIC" udp-stream "$DATA1" 6000 5000 2 >"$TMP/stream.out" &
-stream=$!
-PIDS+=($stream)
+udp_stream_start "$DATA1" 2
 sleep 0.5
 ASSERT_EQ "reload says what it changed" "address $DATA3/24 removed from group g0
 address $DATA2/24 removed from group g0
 m1: standby on
 interface m2 added to group g0
 address $DATA4/24 added to group g0" "$(adm reload)"
-wait "$stream"
+udp_stream_wait
 ASSERT_EQ "a stream to an address the file keeps loses nothing" "lost=0" \
-	"$(grep -o 'lost=[0-9]*' "$TMP/stream.out")"
+	"$(udp_stream_lost)"
 ASSERT_EQ "and its binding did not move" "$before" "$(inbound_of "$DATA1")"
 ASSERT_EQ "the group's addresses are the file's" "$DATA1/24 $DATA4/24" \
 	"$(ip -n "$NS_H" -4 -o addr show dev ipmp0 | awk '{print $4}' | sort | tr '\n' ' ' | sed 's/ $//')"
