@@ -30,6 +30,7 @@ struct agent_group {
 	/* probing (agent/prober.c), by member slot */
 	int probe_fds[IPMP_MAX_MEMBERS][2];	/* [slot][IPv6?]; -1: not probing */
 	bool probe_arp[IPMP_MAX_MEMBERS];	/* IPv4 probing with ARP, not ICMP */
+	bool probe_nd[IPMP_MAX_MEMBERS];	/* IPv6 probing with NS, not ICMPv6 */
 	struct event *probe_timers[IPMP_MAX_MEMBERS][2];
 	struct ring_buffer *probe_rb;
 	struct event *probe_rb_ev;

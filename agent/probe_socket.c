@@ -77,12 +77,13 @@ static int probe_socket_open4(const char *ifname, int ifindex, const struct ip_p
 	return fd;
 }
 
-/* ICMPv6 from the link-local test address, hop limit 1 (spec 3.19). */
-static int probe_socket_open6(const char *ifname, int ifindex, const struct ip_prefix *test_addr)
+/* ICMPv6 from the link-local test address, hop limit 1 (spec 3.19), 255 for ND. */
+static int probe_socket_open6(const char *ifname, int ifindex, const struct ip_prefix *test_addr,
+			      int hops)
 {
 	struct sockaddr_in6 local = { .sin6_family = AF_INET6, .sin6_scope_id = ifindex };
 	struct icmp6_filter filter;
-	int fd, hops = 1, off = 0;
+	int fd, off = 0;
 
 	memcpy(&local.sin6_addr, test_addr->addr, 16);
 	ICMP6_FILTER_SETBLOCKALL(&filter);	/* receive nothing: XDP takes the replies */
@@ -102,11 +103,12 @@ static int probe_socket_open6(const char *ifname, int ifindex, const struct ip_p
 	return fd;
 }
 
-int probe_socket_open(const char *ifname, int ifindex, const struct ip_prefix *test_addr)
+int probe_socket_open(const char *ifname, int ifindex, const struct ip_prefix *test_addr, bool nd)
 {
 	char buf[IP_PREFIX_STRLEN];
-	int fd = test_addr->family == AF_INET6 ? probe_socket_open6(ifname, ifindex, test_addr) :
-						 probe_socket_open4(ifname, ifindex, test_addr);
+	int fd = test_addr->family == AF_INET6 ?
+			 probe_socket_open6(ifname, ifindex, test_addr, nd ? 255 : 1) :
+			 probe_socket_open4(ifname, ifindex, test_addr);
 	int ret = -errno;
 
 	if (fd >= 0)
@@ -129,6 +131,31 @@ int probe_socket_send(int fd, int ifindex, const struct ip_prefix *dst, uint16_t
 	memcpy(&to6.sin6_addr, dst->addr, 16);
 	if (sendto(fd, pkt, len, 0, v6 ? (struct sockaddr *)&to6 : (struct sockaddr *)&to,
 		   v6 ? sizeof(to6) : sizeof(to)) < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	return 0;
+}
+
+size_t probe_ns_build(uint8_t *buf, const uint8_t target[16], const uint8_t mac[6])
+{
+	memset(buf, 0, PROBE_NS_LEN);
+	buf[0] = ND_NEIGHBOR_SOLICIT;	/* the kernel computes the checksum */
+	memcpy(buf + 8, target, 16);
+	buf[24] = ND_OPT_SOURCE_LINKADDR;
+	buf[25] = 1;
+	memcpy(buf + 26, mac, 6);
+	return PROBE_NS_LEN;
+}
+
+int probe_socket_send_ns(int fd, int ifindex, const struct ip_prefix *target, const uint8_t mac[6])
+{
+	/* to the target's solicited-node group: no neighbour resolution before it can leave */
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_scope_id = ifindex,
+				   .sin6_addr.s6_addr = { 0xff, 0x02, [11] = 1, [12] = 0xff } };
+	uint8_t pkt[PROBE_NS_LEN];
+
+	memcpy(&to.sin6_addr.s6_addr[13], target->addr + 13, 3);
+	probe_ns_build(pkt, target->addr, mac);
+	if (sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)) < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 	return 0;
 }

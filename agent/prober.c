@@ -35,7 +35,12 @@ static int ops_send(struct probe_instance *pi, const struct ip_prefix *dst, uint
 
 	if (fd < 0)
 		return -EBADF;
-	if (!is_v6(pi) && ag->probe_arp[pi->member->slot]) {
+	if (is_v6(pi) && ag->probe_nd[pi->member->slot]) {
+		/* as with ARP: only failure detection, no discovery or RTT-only probes */
+		if (kind != PROBE_UNI)
+			return 0;
+		ret = probe_socket_send_ns(fd, pi->member->ifindex, dst, pi->member->mac);
+	} else if (!is_v6(pi) && ag->probe_arp[pi->member->slot]) {
 		static const uint8_t zero[6];
 		struct arp_packet arp;
 
@@ -144,6 +149,7 @@ static int ringbuf_record(void *ctx, void *data, size_t size)
 {
 	struct agent_group *ag = ctx;
 	const struct ipmp_probe_event *ev = data;
+	struct probe_instance *pi;
 	struct ipmp_member *m;
 	struct probe_reply r = {};
 
@@ -159,16 +165,17 @@ static int ringbuf_record(void *ctx, void *data, size_t size)
 	r.kind = kind_of(ev->kind);
 	r.sent_ns = ev->sent_ns;
 	r.rx_ns = ev->rx_ns;
-	if (ev->kind == IPMP_PROBE_ARP) {
-		/* no sequence in ARP: the newest unanswered probe to that target */
-		if (!probe_outstanding(&m->probe, &r.src, &r.seq, &r.sent_ns)) {
-			m->probe.counters.unknown++;
+	pi = r.src.family == AF_INET6 ? &m->probe6 : &m->probe;
+	if (ev->kind == IPMP_PROBE_ARP || ev->kind == IPMP_PROBE_NA) {
+		/* no sequence in ARP or ND: the newest unanswered probe to that target */
+		if (!probe_outstanding(pi, &r.src, &r.seq, &r.sent_ns)) {
+			pi->counters.unknown++;
 			return 0;
 		}
 		r.kind = PROBE_UNI;
 	}
 	ag->probe_lag_us[ag->nprobe_lag++ % PROBE_LAG_SAMPLES] = (clock_now_ns(ag->agent->clock) - ev->rx_ns) / 1000;
-	probe_reply(r.src.family == AF_INET6 ? &m->probe6 : &m->probe, &r);
+	probe_reply(pi, &r);
 	return 0;
 }
 
@@ -284,7 +291,7 @@ static int icmp_prober_open(struct agent *a, struct agent_group *ag, struct ipmp
 			"failure detection on it", m->ifname);
 		return -ENOENT;
 	}
-	return probe_socket_open(m->ifname, m->ifindex, test);
+	return probe_socket_open(m->ifname, m->ifindex, test, false);
 }
 
 /* spec 3.4: ((pid & 0xff) << 8) | (ifindex & 0xff), the same for both families */
@@ -305,8 +312,10 @@ static int probe_cfg_push(struct agent *a, struct agent_group *ag, struct ipmp_m
 		cfg.method = IPMP_PROBE_METHOD_ICMP;
 		memcpy(cfg.test_addr, m->probe.test_addr.addr, 4);
 	}
-	if (m->probe6.enabled)
+	if (m->probe6.enabled) {
 		memcpy(cfg.test_addr6, m->probe6.test_addr.addr, 16);
+		cfg.method6 = ag->probe_nd[m->slot] ? IPMP_PROBE_METHOD_NS : IPMP_PROBE_METHOD_ICMP;
+	}
 	if (dataplane_probe_cfg_set(&ag->dp, m->ifindex, &cfg) ||
 	    dataplane_attach_xdp(&ag->dp, m->slot, m->ifindex, m->ifname)) {
 		pr_err("%s: probe-based failure detection unavailable", m->ifname);
@@ -368,10 +377,13 @@ static bool group_probes_ipv6(const struct ipmp_group *g)
 
 /*
  * IPv6: from the member's link-local address (spec 3.19), once it has
- * passed DAD; until then this waits for the next address event.
+ * passed DAD; until then this waits for the next address event. ICMPv6
+ * echo, or, where IPv4 probes with ARP, neighbour solicitations (which no
+ * host filters, as no host filters ARP).
  */
 static bool prober_start6(struct agent *a, struct agent_group *ag, struct ipmp_member *m)
 {
+	bool nd = member_probe_method(ag, m) == PROBE_METHOD_ARP;
 	char buf[IP_PREFIX_STRLEN];
 	struct ip_prefix test;
 	int fd;
@@ -379,12 +391,14 @@ static bool prober_start6(struct agent *a, struct agent_group *ag, struct ipmp_m
 	if (ag->probe_fds[m->slot][1] >= 0 || !group_probes_ipv6(&ag->group) ||
 	    nl_addr_first(&a->nl, m->ifindex, AF_INET6, RT_SCOPE_LINK, &test))
 		return false;
-	fd = probe_socket_open(m->ifname, m->ifindex, &test);
+	fd = probe_socket_open(m->ifname, m->ifindex, &test, nd);
 	if (fd < 0)
 		return false;
 	ag->probe_fds[m->slot][1] = fd;
+	ag->probe_nd[m->slot] = nd;
 	probe_start(&m->probe6, m, &test, member_echo_id(m), (a->nonce ^ m->ifindex) + 6);
-	pr_info("%s: probing from %s", m->ifname, ip_prefix_str(&test, false, buf, sizeof(buf)));
+	pr_info("%s: probing %sfrom %s", m->ifname, nd ? "with NS " : "",
+		ip_prefix_str(&test, false, buf, sizeof(buf)));
 	return true;
 }
 

@@ -12,7 +12,8 @@
  * agent's nonce. Our identifier with another nonce is a forgery or a
  * stale agent's: counted, dropped, never reported. With ARP probing, an
  * ARP reply to the member's MAC for target IP 0.0.0.0 (the answer to an
- * RFC 5227 probe) is reported the same way. Which sequence numbers and
+ * RFC 5227 probe) is reported the same way, and with NS probing a
+ * solicited NA to the member's link-local. Which sequence numbers and
  * sources count is the agent's decision (spec 3.9).
  */
 #include <linux/bpf.h>
@@ -107,8 +108,22 @@ static __always_inline int addr6_equal(const __u8 *a, const __u8 *b)
 	return x[0] == y[0] && x[1] == y[1] && x[2] == y[2] && x[3] == y[3];
 }
 
-/* An ICMPv6 echo reply to the member's link-local test address (spec 3.19). */
-static __always_inline int echo6_reply(struct cursor *c, __u32 ifindex)
+/* A solicited NA to our NS probe: its target is the probe target. */
+static __always_inline int na_reply(struct cursor *c, struct icmp_echo *icmp, __u32 ifindex)
+{
+	__u8 *target = cursor_take(c, 16);
+	__u8 flags = ((__u8 *)&icmp->id)[0];
+
+	if (!target || !(flags & 0x40))	/* solicited */
+		return XDP_PASS;
+	return report(ifindex, IPMP_PROBE_NA, 0, 0, target, 1);
+}
+
+/*
+ * An ICMPv6 echo reply (or, for NS probing, a solicited NA) to the
+ * member's link-local test address (spec 3.19).
+ */
+static __always_inline int icmp6_reply(struct cursor *c, __u32 ifindex)
 {
 	struct ipmp_probe_cfg *cfg;
 	struct icmp_echo *icmp;
@@ -120,10 +135,14 @@ static __always_inline int echo6_reply(struct cursor *c, __u32 ifindex)
 	if (ip6->saddr[0] != 0xfe || (ip6->saddr[1] & 0xc0) != 0x80)
 		return XDP_PASS;	/* replies come from link-local sources only */
 	icmp = cursor_take(c, sizeof(*icmp));
-	if (!icmp || icmp->type != ICMPV6_ECHO_REPLY_ || icmp->code != 0)
+	if (!icmp || icmp->code != 0)
 		return XDP_PASS;
 	cfg = bpf_map_lookup_elem(&probe_cfg, &ifindex);
-	if (!cfg || icmp->id != cfg->echo_id || !addr6_equal(ip6->daddr, cfg->test_addr6))
+	if (!cfg || !addr6_equal(ip6->daddr, cfg->test_addr6))
+		return XDP_PASS;
+	if (cfg->method6 == IPMP_PROBE_METHOD_NS)
+		return icmp->type == ND_NEIGHBOR_ADVERT ? na_reply(c, icmp, ifindex) : XDP_PASS;
+	if (icmp->type != ICMPV6_ECHO_REPLY_ || icmp->id != cfg->echo_id)
 		return XDP_PASS;
 	return echo_reply(c, cfg, icmp, ifindex, ip6->saddr, 1);
 }
@@ -153,7 +172,7 @@ int member_xdp(struct xdp_md *ctx)
 		return arp_reply(&c, cfg, ifindex);
 	}
 	if (proto == bpf_htons(ETH_P_IPV6))
-		return echo6_reply(&c, ifindex);
+		return icmp6_reply(&c, ifindex);
 	if (proto != bpf_htons(ETH_P_IP))
 		return XDP_PASS;
 	ip = parse_ipv4(&c);

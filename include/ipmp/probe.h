@@ -17,7 +17,10 @@
  * IP 0.0.0.0); a reply is the agent's when it is an ARP reply to the
  * member's MAC with target IP 0.0.0.0. ARP carries no sequence number or
  * nonce: the agent pairs it with its newest outstanding probe to that
- * target. Everything else passes untouched. Sequence window and source
+ * target. NS probing (IPv6 with probe = arp): the agent sends a unicast
+ * neighbour solicitation from the member's link-local address; the
+ * answer is a solicited NA to that address, reported like an ARP reply,
+ * with the NA's target as the source. Everything else passes untouched. Sequence window and source
  * checks are the agent's (spec 3.9).
  * Without the agent, replies are still timestamped into the ring buffer,
  * which simply fills; nothing waits on it.
@@ -32,10 +35,12 @@
 #define IPMP_PROBE_MULTI	0x5678	/* target discovery */
 #define IPMP_PROBE_RTT		0x9abc	/* RTT only */
 #define IPMP_PROBE_ARP		0xa4b0	/* ARP probe reply (no payload to echo) */
+#define IPMP_PROBE_NA		0xa4b6	/* neighbour advertisement answering an NS probe */
 
-/* ipmp_probe_cfg.method */
+/* ipmp_probe_cfg.method (IPv4) and method6 */
 #define IPMP_PROBE_METHOD_ICMP	0
-#define IPMP_PROBE_METHOD_ARP	1
+#define IPMP_PROBE_METHOD_ARP	1	/* IPv4 only */
+#define IPMP_PROBE_METHOD_NS	2	/* IPv6 only */
 
 /* The echo request's data, after the 8-byte ICMP header (spec 3.7 + nonce). */
 struct ipmp_probe_payload {
@@ -53,6 +58,8 @@ struct ipmp_probe_cfg {
 	__u8 mac[6];		/* the member's MAC (ARP) */
 	__u8 pad[2];
 	__u8 test_addr6[16];	/* IPv6 link-local test address; all zero: no IPv6 probing */
+	__u16 method6;		/* IPMP_PROBE_METHOD_ICMP or _NS */
+	__u8 pad2[6];
 };
 
 struct ipmp_probe_event {

@@ -433,6 +433,51 @@ static void test_icmp6_reply(void **state)
 	assert_int_equal(stat(f, IPMP_PROBE_STAT_SPOOFED), spoofed + 1);
 }
 
+/* A neighbour advertisement from fe80::1 to the test address fe80::21, for target. */
+static struct frame na(uint8_t flags, const char *target)
+{
+	struct frame f = reply6(genuine6());
+	struct in6_addr t;
+
+	f.len = 14 + 40;
+	f.b[19] = 24;			/* payload length */
+	f.b[f.len++] = 136;
+	f.b[f.len++] = 0;
+	put16(&f, 0);
+	put(&f, (uint8_t[4]){ flags }, 4);
+	inet_pton(AF_INET6, target, &t);
+	put(&f, &t, 16);
+	return f;
+}
+
+/* NS probing: the solicited NA answers; anything else passes. */
+static void test_na_answers_ns_probe(void **state)
+{
+	struct fixture *f = *state;
+	struct ipmp_probe_cfg cfg = { .nonce = NONCE, .echo_id = ECHO_ID,
+				      .method = IPMP_PROBE_METHOD_ARP,
+				      .method6 = IPMP_PROBE_METHOD_NS,
+				      .test_addr6 = { 0xfe, 0x80, [15] = 0x21 } };
+	uint8_t router[16] = { 0xfe, 0x80, [15] = 1 };
+	uint32_t lo = LO;
+	struct frame in = na(0x60, "fe80::1");	/* solicited, override */
+
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(f->skel->maps.probe_cfg), &lo, &cfg, 0), 0);
+	assert_int_equal(run(f, &in), XDP_DROP);
+	assert_int_equal(f->nevents, 1);
+	assert_int_equal(f->events[0].kind, IPMP_PROBE_NA);
+	assert_int_equal(f->events[0].family, IPMP_AF_INET6);
+	assert_memory_equal(f->events[0].src, router, 16);
+	in = na(0x20, "fe80::1");		/* unsolicited: not an answer */
+	assert_int_equal(run(f, &in), XDP_PASS);
+	in = reply6(genuine6());		/* echo replies are not expected in this mode */
+	assert_int_equal(run(f, &in), XDP_PASS);
+	in = na(0x60, "fe80::1");
+	in.len -= 4;				/* target cut short */
+	assert_int_equal(run(f, &in), XDP_PASS);
+	assert_int_equal(f->nevents, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -444,6 +489,7 @@ int main(void)
 		cmocka_unit_test(test_other_member_passes),
 		cmocka_unit_test(test_arp_probe_replies),
 		cmocka_unit_test(test_icmp6_reply),
+		cmocka_unit_test(test_na_answers_ns_probe),
 	};
 
 	int ret = bpf_test_enter();
