@@ -594,9 +594,9 @@ static void events_cb(evutil_socket_t fd, short what, void *arg)
 	if (nl_events_read(&a->events, link_event, a, &changed) == -ENOBUFS) {
 		pr_warn("netlink events were lost; re-reading every member, address and route");
 		agent_resync(a);
-		changed = NL_CHANGED_ROUTES | NL_CHANGED_ADDRS;
+		changed = NL_CHANGED_ROUTES | NL_CHANGED_LINK_LOCAL;
 	}
-	if (changed & NL_CHANGED_ADDRS) {
+	if (changed & NL_CHANGED_LINK_LOCAL) {
 		for (unsigned i = 0; i < a->ngroups; i++)
 			group_link_local_sync(a, a->groups[i]);
 		prober_addresses_changed(a);

@@ -307,7 +307,8 @@ static json_t *cmd_reload(struct client *cl)
 	return admin_reply(&r);
 }
 
-static json_t *cmd_snapshot(struct control *c)
+/* {"cmd": "snapshot", "addresses": false} leaves the address list empty. */
+static json_t *cmd_snapshot(struct control *c, json_t *req)
 {
 	struct agent *a = c->agent;
 	struct ipmp_group *groups[a->ngroups ? a->ngroups : 1];
@@ -315,7 +316,7 @@ static json_t *cmd_snapshot(struct control *c)
 
 	for (unsigned i = 0; i < a->ngroups; i++)
 		groups[i] = &a->groups[i]->group;
-	snap = snapshot_build(groups, a->ngroups);
+	snap = snapshot_build(groups, a->ngroups, !json_is_false(json_object_get(req, "addresses")));
 	if (!snap)
 		return error_reply("%s", "out of memory");
 	return json_pack("{s:b, s:o}", "ok", 1, "snapshot", snap);
@@ -341,7 +342,7 @@ static json_t *handle_request(struct client *cl, const char *line)
 	else if (!strcmp(cmd, "ping"))
 		reply = json_pack("{s:b}", "ok", 1);
 	else if (!strcmp(cmd, "snapshot"))
-		reply = cmd_snapshot(cl->control);
+		reply = cmd_snapshot(cl->control, req);
 	else if (!strcmp(cmd, "probes") || !strcmp(cmd, "events")) {
 		/* from now on this connection also carries that stream */
 		cl->streams |= !strcmp(cmd, "probes") ? CONTROL_STREAM_PROBES : CONTROL_STREAM_EVENTS;

@@ -43,15 +43,30 @@ int nl_fd(const struct nl *nl)
 }
 
 /*
+ * Read and drop whatever an abandoned exchange left: the rest of a dump
+ * that failed half way (each read makes the kernel produce its next part)
+ * would otherwise be taken for the next request's reply.
+ */
+static void nl_drain(struct nl *nl)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	while (recv(mnl_socket_get_fd(nl->sock), buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+}
+
+/*
  * Send one request and read until its ACK, or NLMSG_DONE for a dump (which
  * gets no ACK flag: a late ACK would be read as the next request's reply).
  */
-static int nl_exchange(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data, bool dump)
+static int nl_exchange_once(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
+			    bool dump)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	unsigned seq = ++nl->seq;
 	int ret;
 
+	nl_drain(nl);
 	nlh->nlmsg_seq = seq;
 	if (!dump)
 		nlh->nlmsg_flags |= NLM_F_ACK;
@@ -64,6 +79,17 @@ static int nl_exchange(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *d
 		ret = mnl_cb_run(buf, ret, seq, nl->portid, cb, data);
 	} while (ret == MNL_CB_OK);
 	return ret < 0 ? -errno : 0;
+}
+
+/* A dump the kernel interrupted (the table changed under it, EINTR) is taken again. */
+static int nl_exchange(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data, bool dump)
+{
+	int ret, tries = 0;
+
+	do
+		ret = nl_exchange_once(nl, nlh, cb, data, dump);
+	while (dump && ret == -EINTR && ++tries < 3);
+	return ret;
 }
 
 static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
@@ -390,11 +416,20 @@ static int events_cb(const struct nlmsghdr *nlh, void *data)
 	struct nl_link l;
 
 	if (nlh->nlmsg_type == RTM_NEWROUTE || nlh->nlmsg_type == RTM_DELROUTE) {
-		ec->changed |= NL_CHANGED_ROUTES;
+		const struct nlattr *tb[RTA_MAX + 1] = {};
+
+		/* only routes through a router name targets; address routes come by the thousand */
+		mnl_attr_parse(nlh, sizeof(struct rtmsg), route_attr_cb, tb);
+		if (tb[RTA_GATEWAY] || tb[RTA_MULTIPATH])
+			ec->changed |= NL_CHANGED_ROUTES;
 		return MNL_CB_OK;
 	}
 	if (nlh->nlmsg_type == RTM_NEWADDR || nlh->nlmsg_type == RTM_DELADDR) {
-		ec->changed |= NL_CHANGED_ADDRS;
+		const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+
+		/* data addresses come and go by the thousand; only link-locals matter */
+		if (ifa->ifa_family == AF_INET6 && ifa->ifa_scope == RT_SCOPE_LINK)
+			ec->changed |= NL_CHANGED_LINK_LOCAL;
 		return MNL_CB_OK;
 	}
 	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)

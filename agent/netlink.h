@@ -70,7 +70,7 @@ static inline bool nl_link_is_up(const struct nl_link *l)
 }
 
 #define NL_CHANGED_ROUTES	0x1	/* a route was added or removed */
-#define NL_CHANGED_ADDRS	0x2	/* an address was added or removed */
+#define NL_CHANGED_LINK_LOCAL	0x2	/* an IPv6 link-local address came, changed or went */
 
 /*
  * Read what is waiting on an event socket; fn runs for every link message,

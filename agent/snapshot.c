@@ -4,10 +4,11 @@
  * decided here, after spec 1.3 and 3.17, so ipmpstat only formats:
  *
  *   group     ifname, name, state, fdt_ms (0 when nothing probes),
- *             interfaces (group order: most recently joined first)
+ *             interfaces (group order: most recently joined first),
+ *             outbound (the active members: what any bound address sends from)
  *   member    name, group (interface), active, flags, link, probe, state,
  *             mode, testaddr, targets (firing order), and for -p later
- *   address   address, state, group (interface), inbound, outbound
+ *   address   address, state, group (interface), inbound (OUTBOUND is the group's)
  *
  * Linux has no "UP address" on a member (data addresses live on the
  * group); a member counts as having one when it is administratively up.
@@ -135,6 +136,19 @@ static json_t *member_json(const struct ipmp_member *m)
 			 "targets6", instance_targets(&m->probe6));
 }
 
+/* The members any bound address may send from: the same list for every address of the group. */
+static json_t *group_outbound(struct ipmp_group *g)
+{
+	const struct ipmp_member *order[IPMP_MAX_MEMBERS];
+	unsigned n = group_members_newest_first(g, order);
+	json_t *outbound = json_array();
+
+	for (unsigned i = 0; outbound && i < n; i++)
+		if (member_view_active(order[i]))
+			json_array_append_new(outbound, json_string(order[i]->ifname));
+	return outbound;
+}
+
 /* Members in group order: most recently joined first, as in.mpathd lists them. */
 static json_t *group_json(struct ipmp_group *g)
 {
@@ -147,29 +161,23 @@ static json_t *group_json(struct ipmp_group *g)
 		json_array_append_new(members, json_string(order[i]->ifname));
 		probing |= order[i]->probe.enabled;
 	}
-	return json_pack("{s:s, s:s, s:s, s:i, s:o}", "ifname", g->ifname, "name", g->name,
+	return json_pack("{s:s, s:s, s:s, s:i, s:o, s:o}", "ifname", g->ifname, "name", g->name,
 			 "state", group_state_names[g->state], "fdt_ms",
-			 probing ? (int)g->probe.fdt_ms : 0, "interfaces", members);
+			 probing ? (int)g->probe.fdt_ms : 0, "interfaces", members, "outbound",
+			 group_outbound(g));
 }
 
+/* OUTBOUND is the group's (the same for every bound address), sent once with the group. */
 static json_t *address_json(struct ipmp_group *g, const struct ipmp_addr *a)
 {
-	const struct ipmp_member *order[IPMP_MAX_MEMBERS];
-	unsigned n = group_members_newest_first(g, order);
 	char buf[IP_PREFIX_STRLEN];
-	json_t *outbound = json_array();
 
-	if (a->bound)
-		for (unsigned i = 0; i < n; i++)
-			if (member_view_active(order[i]))
-				json_array_append_new(outbound, json_string(order[i]->ifname));
-	return json_pack("{s:s, s:s, s:s, s:s, s:o}", "address",
+	return json_pack("{s:s, s:s, s:s, s:s}", "address",
 			 ip_prefix_str(&a->prefix, false, buf, sizeof(buf)), "state", "up", "group",
-			 g->ifname, "inbound", a->bound ? a->bound->ifname : "", "outbound",
-			 outbound);
+			 g->ifname, "inbound", a->bound ? a->bound->ifname : "");
 }
 
-json_t *snapshot_build(struct ipmp_group *const *groups, unsigned ngroups)
+json_t *snapshot_build(struct ipmp_group *const *groups, unsigned ngroups, bool with_addrs)
 {
 	json_t *gs = json_array(), *ifs = json_array(), *addrs = json_array();
 
@@ -184,7 +192,7 @@ json_t *snapshot_build(struct ipmp_group *const *groups, unsigned ngroups)
 		json_array_append_new(gs, group_json(g));
 		for (unsigned j = 0; j < n; j++)
 			json_array_append_new(ifs, member_json(order[j]));
-		for (unsigned j = 0; j < g->naddrs; j++)
+		for (unsigned j = 0; with_addrs && j < g->naddrs; j++)
 			json_array_append_new(addrs, address_json(g, &g->addrs[j]));
 	}
 	return json_pack("{s:o, s:o, s:o}", "groups", gs, "interfaces", ifs, "addresses", addrs);

@@ -14,8 +14,12 @@
 
 #define IPMP_PROTOCOL_VERSION	1
 
-/* groups[ngroups] as a snapshot object; NULL when out of memory. */
-json_t *snapshot_build(struct ipmp_group *const *groups, unsigned ngroups);
+/*
+ * groups[ngroups] as a snapshot object; NULL when out of memory. Without
+ * with_addrs the address list is empty (ipmpstat -g, -i, -t do not need
+ * it, and with thousands of addresses it is most of the work).
+ */
+json_t *snapshot_build(struct ipmp_group *const *groups, unsigned ngroups, bool with_addrs);
 
 /* The member flags string of ipmpstat -i (spec 1.3.3): "i s m b M d h" or '-'. */
 void snapshot_member_flags(const struct ipmp_member *m, char out[8]);

@@ -219,11 +219,12 @@ int ipmp_client_ping(struct ipmp_client *c)
 	return ret;
 }
 
-int ipmp_client_snapshot(struct ipmp_client *c, struct ipmp_snapshot *snap)
+int ipmp_client_snapshot(struct ipmp_client *c, struct ipmp_snapshot *snap, bool with_addrs)
 {
-	json_t *reply;
-	int ret = ipmp_client_call(c, "snapshot", NULL, &reply);
+	json_t *reply, *args = json_pack("{s:b}", "addresses", with_addrs);
+	int ret = ipmp_client_call(c, "snapshot", args, &reply);
 
+	json_decref(args);
 	if (ret)
 		return ret;
 	ret = ipmp_snapshot_decode(json_object_get(reply, "snapshot"), snap, c->error,
@@ -276,7 +277,9 @@ static bool decode_group(const json_t *o, struct ipmp_snap_group *g)
 	       get_str(o, "name", g->name, sizeof(g->name)) &&
 	       get_str(o, "state", g->state, sizeof(g->state)) && json_is_integer(fdt) &&
 	       json_integer_value(fdt) >= 0 && (g->fdt_ms = json_integer_value(fdt), true) &&
-	       get_names(o, "interfaces", &g->interfaces, &g->ninterfaces);
+	       get_names(o, "interfaces", &g->interfaces, &g->ninterfaces) &&
+	       (!json_object_get(o, "outbound") ||
+		get_names(o, "outbound", &g->outbound, &g->noutbound));
 }
 
 /* IPv6 probing: optional (an agent without it sends none), all three or nothing. */
@@ -315,7 +318,27 @@ static bool decode_addr(const json_t *o, struct ipmp_snap_addr *a)
 	       get_str(o, "state", a->state, sizeof(a->state)) &&
 	       get_str(o, "group", a->group, sizeof(a->group)) &&
 	       get_str(o, "inbound", a->inbound, sizeof(a->inbound)) &&
-	       get_names(o, "outbound", &a->outbound, &a->noutbound);
+	       (!json_object_get(o, "outbound") ||
+		(a->outbound_owned = get_names(o, "outbound", &a->outbound, &a->noutbound)));
+}
+
+/*
+ * The agent sends OUTBOUND once per group (it is the same for every bound
+ * address); an address without its own list gets its group's when bound.
+ */
+static void addrs_share_outbound(struct ipmp_snapshot *snap)
+{
+	for (unsigned i = 0; i < snap->naddrs; i++) {
+		struct ipmp_snap_addr *a = &snap->addrs[i];
+
+		if (a->outbound_owned || !a->inbound[0])
+			continue;
+		for (unsigned j = 0; j < snap->ngroups; j++)
+			if (!strcmp(snap->groups[j].ifname, a->group)) {
+				a->outbound = snap->groups[j].outbound;
+				a->noutbound = snap->groups[j].noutbound;
+			}
+	}
 }
 
 #define DECODE_LIST(obj, key, arr, n, fn)                                                    \
@@ -351,19 +374,23 @@ int ipmp_snapshot_decode(const json_t *obj, struct ipmp_snapshot *snap, char *er
 		ipmp_snapshot_free(snap);
 		return -EPROTO;
 	}
+	addrs_share_outbound(snap);
 	return 0;
 }
 
 void ipmp_snapshot_free(struct ipmp_snapshot *snap)
 {
-	for (unsigned i = 0; i < snap->ngroups; i++)
+	for (unsigned i = 0; i < snap->ngroups; i++) {
 		free(snap->groups[i].interfaces);
+		free(snap->groups[i].outbound);
+	}
 	for (unsigned i = 0; i < snap->nifs; i++) {
 		free(snap->ifs[i].targets);
 		free(snap->ifs[i].targets6);
 	}
 	for (unsigned i = 0; i < snap->naddrs; i++)
-		free(snap->addrs[i].outbound);
+		if (snap->addrs[i].outbound_owned)
+			free(snap->addrs[i].outbound);
 	free(snap->groups);
 	free(snap->ifs);
 	free(snap->addrs);

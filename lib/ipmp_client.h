@@ -22,6 +22,8 @@ struct ipmp_snap_group {
 	unsigned fdt_ms;
 	char (*interfaces)[IPMP_CLIENT_NAME_MAX];	/* group order */
 	unsigned ninterfaces;
+	char (*outbound)[IPMP_CLIENT_NAME_MAX];		/* what any bound address sends from */
+	unsigned noutbound;
 };
 
 struct ipmp_snap_if {
@@ -45,8 +47,9 @@ struct ipmp_snap_addr {
 	char state[8];
 	char group[IPMP_CLIENT_NAME_MAX];
 	char inbound[IPMP_CLIENT_NAME_MAX];
-	char (*outbound)[IPMP_CLIENT_NAME_MAX];
+	char (*outbound)[IPMP_CLIENT_NAME_MAX];	/* its group's list, or its own */
 	unsigned noutbound;
+	bool outbound_owned;
 };
 
 struct ipmp_snapshot {
@@ -75,7 +78,8 @@ int ipmp_client_call(struct ipmp_client *c, const char *cmd, json_t *args, json_
 int ipmp_client_ping(struct ipmp_client *c);
 /* After a subscribing call ("probes"): the next event object; -ECONNRESET at the end. */
 int ipmp_client_next(struct ipmp_client *c, json_t **event);
-int ipmp_client_snapshot(struct ipmp_client *c, struct ipmp_snapshot *snap);
+/* with_addrs false: the agent leaves the data addresses out (cheaper with thousands). */
+int ipmp_client_snapshot(struct ipmp_client *c, struct ipmp_snapshot *snap, bool with_addrs);
 
 /* What a reload did: lines saying what changed, and what was wrong. */
 struct ipmp_reload {

@@ -129,6 +129,18 @@ void ofmt_set_screen_rows(struct ofmt *o, unsigned rows)
 	o->screen_rows = rows ? rows : 24;
 }
 
+void ofmt_set_streaming(struct ofmt *o, bool streaming)
+{
+	o->streaming = streaming;
+}
+
+static void row_end(struct ofmt *o)
+{
+	fputc('\n', o->out);
+	if (o->streaming)
+		fflush(o->out);
+}
+
 /* One human line: fixed widths, an over-long value pushes the rest right (spec 1.2). */
 static void print_human_line(struct ofmt *o, char values[][OFMT_VALUE_MAX])
 {
@@ -154,8 +166,7 @@ static void print_human_line(struct ofmt *o, char values[][OFMT_VALUE_MAX])
 			fprintf(o->out, "%-*s", width, values[i]);
 		}
 	}
-	fputc('\n', o->out);
-	fflush(o->out);
+	row_end(o);
 }
 
 static void print_parsable(struct ofmt *o, char values[][OFMT_VALUE_MAX])
@@ -169,8 +180,7 @@ static void print_parsable(struct ofmt *o, char values[][OFMT_VALUE_MAX])
 			fputc(*p, o->out);
 		}
 	}
-	fputc('\n', o->out);
-	fflush(o->out);
+	row_end(o);
 }
 
 static void json_string(FILE *out, const char *s)
@@ -206,6 +216,8 @@ static void print_json(struct ofmt *o, char values[][OFMT_VALUE_MAX])
 		json_string(o->out, values[i]);
 	}
 	fputc('}', o->out);
+	if (o->streaming)
+		fflush(o->out);
 }
 
 void ofmt_print(struct ofmt *o, const void *row)

@@ -43,6 +43,7 @@ struct ofmt {
 	unsigned rows;		/* lines printed, headers included */
 	unsigned screen_rows;	/* header every screen_rows lines */
 	bool json_started;
+	bool streaming;		/* flush every row (-p follows probes as they come) */
 };
 
 /*
@@ -58,5 +59,7 @@ void ofmt_print(struct ofmt *o, const void *row);
 void ofmt_close(struct ofmt *o);
 /* Rows per screen for header repetition: the terminal's, else 24. */
 void ofmt_set_screen_rows(struct ofmt *o, unsigned rows);
+/* Rows reach the reader one by one (a stream) rather than at ofmt_close(). */
+void ofmt_set_streaming(struct ofmt *o, bool streaming);
 
 #endif

@@ -75,7 +75,7 @@ static bool is_offline(struct ipmp_client *c, const char *ifname)
 	const struct ipmp_snap_if *ifp;
 	bool offline;
 
-	if (ipmp_client_snapshot(c, &snap)) {
+	if (ipmp_client_snapshot(c, &snap, false)) {
 		if (!if_nametoindex(ifname))
 			fatal("cannot get interface flags on %s: %s", ifname, strerror(ENXIO));
 		return false;	/* the request itself will say why it fails */

@@ -298,13 +298,13 @@ static void target_rows(struct ofmt *o, struct row *r)
 		ofmt_print(o, r);
 }
 
-static void snapshot_from_agent(struct ipmp_snapshot *snap)
+static void snapshot_from_agent(struct ipmp_snapshot *snap, bool with_addrs)
 {
 	struct ipmp_client c;
 
 	if (ipmp_client_open(&c, NULL) || ipmp_client_ping(&c))
 		die("cannot contact in.mpathd(1M) -- is IPMP in use?");
-	if (ipmp_client_snapshot(&c, snap))
+	if (ipmp_client_snapshot(&c, snap, with_addrs))
 		die("cannot snapshot IPMP state: %s", c.error[0] ? c.error : strerror(errno));
 	ipmp_client_close(&c);
 }
@@ -388,7 +388,7 @@ static void probe_mode(struct ofmt *o)
 	bool any = false;
 	json_t *reply, *ev;
 
-	snapshot_from_agent(&snap);
+	snapshot_from_agent(&snap, false);
 	for (unsigned i = 0; i < snap.nifs; i++)
 		any |= strcmp(snap.ifs[i].probe, "disabled") != 0;
 	ipmp_snapshot_free(&snap);
@@ -486,13 +486,15 @@ int main(int argc, char **argv)
 	if (warning[0])
 		warn("%s", warning);
 	ofmt_set_screen_rows(&o, screen_rows());
-	if (mode == 'p')
+	if (mode == 'p') {
+		ofmt_set_streaming(&o, true);
 		probe_mode(&o);	/* does not return */
+	}
 
 	if (file)
 		snapshot_from_file(file, &snap);
 	else
-		snapshot_from_agent(&snap);
+		snapshot_from_agent(&snap, mode == 'a');
 
 	/* groups in the agent's order; members and addresses group by group */
 	for (unsigned g = 0; g < snap.ngroups; g++) {
