@@ -411,9 +411,10 @@ static void reload_group(struct agent *a, struct agent_group *ag, const struct c
 		if (probe_settings_differ(old_cg, &m->cfg, cg, cm)) {
 			list_add(&r->changes, LOG_INFO, "%s: probe settings changed; probing restarts",
 				 m->ifname);
-			agent_member_reconfigure(a, ag, m, cm);
+			agent_member_reconfigure(a, ag, m, cm);	/* takes cm */
+		} else {
+			m->cfg = *cm;
 		}
-		m->cfg = *cm;
 		if (!!(m->flags & MEMBER_F_STANDBY) != cm->standby) {
 			list_add(&r->changes, LOG_INFO, "%s: standby %s", m->ifname,
 				 cm->standby ? "on" : "off");

@@ -217,7 +217,21 @@ static void group_mtu_sync(struct agent *a, struct agent_group *ag)
 		pr_err("cannot set %s up with MTU %u: %s", ag->group.ifname, mtu, strerror(-ret));
 }
 
-static void member_test_address(struct agent *a, const struct ipmp_member *m, bool add);
+/* Put the configured test address on the member's netdev, or take it off. */
+static void member_test_address_set(struct agent *a, const struct ipmp_member *m, bool add)
+{
+	char buf[IP_PREFIX_STRLEN];
+	int ret;
+
+	if (!m->ifindex || !m->cfg.has_test_address)
+		return;
+	ret = add ? nl_addr_add(&a->nl, m->ifindex, &m->cfg.test_address, true) :
+		    nl_addr_del(&a->nl, m->ifindex, &m->cfg.test_address);
+	if (ret && ret != (add ? -EEXIST : -EADDRNOTAVAIL))
+		pr_warn("cannot %s test address %s %s %s: %s", add ? "add" : "remove",
+			ip_prefix_str(&m->cfg.test_address, true, buf, sizeof(buf)),
+			add ? "to" : "from", m->ifname, strerror(-ret));
+}
 
 /* A member netdev exists: take it over (up, no ARP of its own, our filter). */
 static int member_adopt(struct agent *a, struct agent_group *ag, struct ipmp_member *m,
@@ -245,33 +259,17 @@ static int member_adopt(struct agent *a, struct agent_group *ag, struct ipmp_mem
 	m->ifindex = now.ifindex;
 	memcpy(m->mac, now.mac, sizeof(m->mac));
 	m->mtu = now.mtu;
-	member_test_address(a, m, true);
+	member_test_address_set(a, m, true);
 	return 0;
-}
-
-/* Put the configured test address on the member's netdev, or take it off. */
-static void member_test_address(struct agent *a, const struct ipmp_member *m, bool add)
-{
-	char buf[IP_PREFIX_STRLEN];
-	int ret;
-
-	if (!m->ifindex || !m->cfg.has_test_address)
-		return;
-	ret = add ? nl_addr_add(&a->nl, m->ifindex, &m->cfg.test_address, true) :
-		    nl_addr_del(&a->nl, m->ifindex, &m->cfg.test_address);
-	if (ret && ret != (add ? -EEXIST : -EADDRNOTAVAIL))
-		pr_warn("cannot %s test address %s %s %s: %s", add ? "add" : "remove",
-			ip_prefix_str(&m->cfg.test_address, true, buf, sizeof(buf)),
-			add ? "to" : "from", m->ifname, strerror(-ret));
 }
 
 void agent_member_reconfigure(struct agent *a, struct agent_group *ag, struct ipmp_member *m,
 			      const struct config_member *cm)
 {
 	prober_member_stop(ag, m, false);
-	member_test_address(a, m, false);
+	member_test_address_set(a, m, false);
 	m->cfg = *cm;
-	member_test_address(a, m, true);
+	member_test_address_set(a, m, true);
 	if (m->ifindex && m->state != MEMBER_OFFLINE)
 		prober_member_start(a, ag, m);
 }
@@ -433,7 +431,7 @@ static void member_release(struct agent *a, struct agent_group *ag, struct ipmp_
 {
 	prober_member_stop(ag, m, true);
 	dataplane_detach_member(&ag->dp, m->slot);
-	member_test_address(a, m, false);
+	member_test_address_set(a, m, false);
 }
 
 /*
@@ -489,7 +487,6 @@ void agent_member_remove(struct agent *a, struct agent_group *ag, struct ipmp_me
 {
 	unsigned slot = m->slot;
 
-	prober_member_stop(ag, m, false);
 	if (ag->link_timers[slot]) {
 		event_free(ag->link_timers[slot]);
 		ag->link_timers[slot] = NULL;
@@ -602,7 +599,7 @@ static void events_cb(evutil_socket_t fd, short what, void *arg)
 		prober_addresses_changed(a);
 	}
 	if (changed & NL_CHANGED_ROUTES)
-		prober_routes_rescan(a);
+		prober_routes_rescan_soon(a);
 }
 
 static void discard_event(const struct nl_link *l, void *ctx)
@@ -647,7 +644,7 @@ int agent_start(struct agent *a)
 	 */
 	nl_events_read(&a->events, discard_event, NULL, NULL);
 	agent_resync(a);
-	prober_routes_rescan(a);
+	prober_routes_rescan_soon(a);
 	a->control = control_open(a, a->socket_path);
 	return a->control ? 0 : -EIO;
 }
@@ -663,6 +660,8 @@ void agent_stop(struct agent *a)
 	a->ngroups = 0;
 	if (a->events_ev)
 		event_free(a->events_ev);
+	if (a->rescan_ev)
+		event_free(a->rescan_ev);
 	announcer_free(a->announcer);
 	nl_close(&a->events);
 	nl_close(&a->nl);

@@ -51,6 +51,7 @@ struct agent {
 	struct nl nl;		/* requests */
 	struct nl events;	/* RTMGRP_LINK */
 	struct event *events_ev;
+	struct event *rescan_ev;	/* routing table read, deferred (prober.c) */
 	struct announcer *announcer;
 	struct agent_group **groups;	/* each stays where it is while it exists */
 	unsigned ngroups;

@@ -469,8 +469,8 @@ static void interface_key(struct handler_ctx *hc, const char *ifname, const char
 		if (ip_prefix_parse(value, true, &sec->test_address, &why))
 			cfg_error(st, st->line, "test_address '%s': %s", value, why);
 		else if (sec->test_address.family != AF_INET)
-			cfg_error(st, st->line, "test_address %s: IPv6 test addresses are not "
-				  "supported yet", value);
+			cfg_error(st, st->line, "test_address %s: an IPv6 test address is the "
+				  "member's link-local, used by itself; give an IPv4 one", value);
 		else
 			sec->has_test_address = true;
 	} else if (!strcmp(key, "probe")) {

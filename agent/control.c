@@ -283,7 +283,8 @@ static json_t *cmd_interface(struct client *cl, json_t *req, bool add)
 		if (ip_prefix_parse(test, true, &cm.test_address, &why))
 			return error_reply("bad test address: %s", why);
 		if (cm.test_address.family != AF_INET)
-			return error_reply("%s", "IPv6 test addresses are not supported yet");
+			return error_reply("%s", "an IPv6 test address is the member's link-local, "
+					   "used by itself; give an IPv4 one");
 		cm.has_test_address = true;
 	}
 	if (probe && !strcmp(probe, "arp"))

@@ -418,7 +418,7 @@ void prober_member_start(struct agent *a, struct agent_group *ag, struct ipmp_me
 		return;
 	}
 	if (!ag->cfg->ntargets || m->probe6.enabled)
-		prober_routes_rescan(a);
+		prober_routes_rescan_soon(a);
 }
 
 void prober_addresses_changed(struct agent *a)
@@ -433,7 +433,7 @@ void prober_addresses_changed(struct agent *a)
 			if (probe_cfg_push(a, ag, m))
 				instance_stop(ag, m, 1);
 			else
-				prober_routes_rescan(a);
+				prober_routes_rescan_soon(a);
 		}
 	}
 }
@@ -477,7 +477,7 @@ static void instance_routes_apply(struct probe_instance *pi, const struct ip_pre
 		}
 }
 
-void prober_routes_rescan(struct agent *a)
+static void routes_rescan(struct agent *a)
 {
 	struct ip_prefix gw[ROUTE_GATEWAYS_MAX];
 	int n = nl_route_gateways(&a->nl, AF_INET, gw, ROUTE_GATEWAYS_MAX), n6;
@@ -492,6 +492,21 @@ void prober_routes_rescan(struct agent *a)
 			instance_routes_apply(&m->probe, gw, n);
 			instance_routes_apply(&m->probe6, gw, n);
 		}
+}
+
+static void rescan_cb(evutil_socket_t fd, short what, void *arg)
+{
+	routes_rescan(arg);
+}
+
+/*
+ * One read of the routing table (two dumps, thousands of routes with
+ * many IPv6 addresses) for however many members started or routes changed
+ * in this turn of the event loop.
+ */
+void prober_routes_rescan_soon(struct agent *a)
+{
+	agent_timer_arm(a, &a->rescan_ev, rescan_cb, a, 0);
 }
 
 void prober_member_stop(struct agent_group *ag, struct ipmp_member *m, bool release)

@@ -22,7 +22,10 @@ void prober_member_stop(struct agent_group *ag, struct ipmp_member *m, bool rele
 
 /* An address appeared or went: start IPv6 probing where a link-local passed DAD. */
 void prober_addresses_changed(struct agent *a);
-/* Routers on the test subnets from the routing table (spec 3.12); after any route change. */
-void prober_routes_rescan(struct agent *a);
+/*
+ * Routers on the test subnets from the routing table (spec 3.12): read
+ * again from the event loop, once, after members start or routes change.
+ */
+void prober_routes_rescan_soon(struct agent *a);
 
 #endif
