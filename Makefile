@@ -36,6 +36,11 @@ LDLIBS   := $(PKG_LIBS) -lelf -lz
 BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -Iinclude -Ibpf \
 	-idirafter /usr/include/$(MULTIARCH)
 
+# Every map declaration, hashed: a pinned map set from another layout is
+# not reused by the agent but replaced, with a clean re-attach (maps.h, abi).
+LAYOUT_FILES := include/ipmp/maps.h include/ipmp/probe.h bpf/maps.bpf.h bpf/probe_maps.bpf.h
+LAYOUT_HASH  := 0x$(shell cat $(LAYOUT_FILES) | sha256sum | cut -c1-16)
+
 ifneq ($(SANITIZE),)
 SANITIZE_FLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 override LDFLAGS += -fsanitize=$(SANITIZE)
@@ -65,11 +70,14 @@ AGENT_CORE := agent/config.c agent/log.c agent/clock.c agent/group.c agent/bindi
 	agent/probe.c agent/targets.c agent/snapshot.c \
 	agent/link.c
 AGENT_SYS  := agent/netlink.c agent/dataplane.c agent/announce.c agent/sysctl.c \
-	agent/probe_socket.c agent/prober.c agent/control.c agent/admin.c \
+	agent/probe_socket.c agent/prober.c agent/control.c agent/admin.c agent/notify.c \
 	agent/agent.c agent/main.c
 AGENT_SRCS := $(AGENT_CORE) $(AGENT_SYS)
 
 objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+$(BUILD)/obj/agent/dataplane.o: override CFLAGS += -DIPMP_LAYOUT_HASH=$(LAYOUT_HASH)ULL
+$(BUILD)/obj/agent/dataplane.o: $(LAYOUT_FILES)
 
 $(BUILD)/obj/%.o: %.c $(MAKEFILE_DEPS) | $(BPF_SKELS)
 	$(call msg,CC,$@)
@@ -164,17 +172,23 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)bench/run.sh
 
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+DOCDIR     ?= $(PREFIX)/share/doc/ipmp
+SYSCONFDIR ?= /etc
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+
 install: $(BINS)
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
-		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/doc/ipmp
-	install -m 0755 $(BUILD)/ipmp-agent $(DESTDIR)$(PREFIX)/sbin/ipmp-agent
-	install -m 0755 $(BUILD)/ipmpstat $(DESTDIR)$(PREFIX)/sbin/ipmpstat
-	install -m 0755 $(BUILD)/if_mpadm $(DESTDIR)$(PREFIX)/sbin/if_mpadm
-	install -m 0755 $(BUILD)/ipmpadm $(DESTDIR)$(PREFIX)/sbin/ipmpadm
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR)
+	install -m 0755 $(BINS) $(DESTDIR)$(SBINDIR)/
 	install -m 0644 man/ipmp-agent.8 man/ipmpstat.8 man/if_mpadm.8 man/ipmpadm.8 \
-		$(DESTDIR)$(PREFIX)/share/man/man8/
-	install -m 0644 man/ipmp.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
-	install -m 0644 etc/ipmp.conf.example $(DESTDIR)$(PREFIX)/share/doc/ipmp/
+		$(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 man/ipmp.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 etc/ipmp.conf.example $(DESTDIR)$(DOCDIR)/
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		etc/ipmp-agent.service.in > $(DESTDIR)$(UNITDIR)/ipmp-agent.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/ipmp-agent.service
 
 clean:
 	rm -rf $(BUILD)

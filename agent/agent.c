@@ -10,6 +10,8 @@
  * keep forwarding, as after any stop, until --cleanup.
  */
 #include <errno.h>
+#include <limits.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -355,9 +357,75 @@ static void group_rollback(struct agent *a, struct agent_group *ag)
 	dataplane_unpin(a->bpffs, ag->group.name);
 }
 
+/* An address the previous agent had on the group interface and the config no longer has. */
+static void stale_addr_remove(const struct ip_prefix *addr, void *ctx)
+{
+	struct agent_group *ag = ctx;
+	char buf[IP_PREFIX_STRLEN];
+	struct ip_prefix p;
+
+	if (nl_addr_find(&ag->agent->nl, ag->group.ifindex, addr, &p))
+		return;
+	pr_info("group %s: %s is no longer configured; removing it from %s", ag->group.name,
+		ip_prefix_str(&p, true, buf, sizeof(buf)), ag->group.ifname);
+	nl_addr_del(&ag->agent->nl, ag->group.ifindex, &p);
+}
+
+/*
+ * Members the previous agent had and the config no longer has: what it
+ * left on their netdevs (our filter, the XDP link, the test address) is
+ * taken off, as remove-interface would have.
+ */
+static void departed_release(struct agent *a, struct agent_group *ag,
+			     const struct ipmp_agent_state *prev)
+{
+	for (unsigned i = 0; i < IPMP_MAX_MEMBERS; i++) {
+		const struct ipmp_saved_member *s = &prev->members[i];
+		char ifname[IFNAMSIZ + 1], path[PATH_MAX + 32];
+		struct nl_link l;
+
+		if (!s->ifname[0])
+			continue;
+		snprintf(ifname, sizeof(ifname), "%.*s", (int)sizeof(s->ifname), s->ifname);
+		if (group_member_by_name(&ag->group, ifname))
+			continue;
+		pr_info("group %s: %s is no longer a member; releasing it", ag->group.name, ifname);
+		snprintf(path, sizeof(path), "%s/xdp_%s", ag->dp.pin_dir, ifname);
+		unlink(path);	/* the last reference: the XDP link detaches */
+		if (nl_link_get(&a->nl, ifname, &l) || l.ifindex != (int)s->ifindex)
+			continue;	/* gone, or another netdev by now */
+		dataplane_detach_ifindex(l.ifindex, false);
+		if (s->test_family == IPMP_AF_INET) {
+			struct ip_prefix t = { .family = AF_INET, .plen = s->test_plen };
+
+			memcpy(t.addr, s->test_addr, 4);
+			nl_addr_del(&a->nl, l.ifindex, &t);
+		}
+	}
+}
+
+/*
+ * Restart adoption: resume from what the previous agent left in the
+ * pinned maps. A failed member keeps its failure only where probing will
+ * run again to repair it; without probes its link decides, as at any start.
+ */
+static bool group_adopt(struct agent *a, struct agent_group *ag, struct ipmp_agent_state *prev)
+{
+	if (dataplane_adopt(&ag->dp, &ag->group, prev))
+		return false;
+	group_for_each_member(&ag->group, m)
+		if (m->prior.known && !prober_member_will_probe(a, ag, m))
+			m->prior.flags &= ~MEMBER_F_FAILED;
+	pr_info("group %s: resuming from the state the previous agent left in %s", ag->group.name,
+		ag->dp.pin_dir);
+	return true;
+}
+
 static int group_setup(struct agent *a, struct agent_group *ag)
 {
 	struct ipmp_group *g = &ag->group;
+	struct ipmp_agent_state prev = {};
+	bool adopted;
 	int ret;
 
 	ret = group_iface_setup(a, ag);
@@ -376,9 +444,14 @@ static int group_setup(struct agent *a, struct agent_group *ag)
 	}
 	group_mtu_sync(a, ag);
 	group_link_local_sync(a, ag);
+	adopted = group_adopt(a, ag, &prev);
 	group_start(g);
+	if (adopted || ag->dp.adopting) {
+		dataplane_prune(&ag->dp, g, stale_addr_remove, ag);
+		departed_release(a, ag, &prev);
+	}
 	group_for_each_member(g, m)
-		if (m->ifindex)
+		if (m->ifindex && m->state != MEMBER_OFFLINE)
 			prober_member_start(a, ag, m);
 	return group_addrs_add(a, ag);
 }
@@ -515,11 +588,23 @@ static void link_event_update(struct agent_group *ag, struct ipmp_member *m, boo
 			 (unsigned long long)(now_us() - start_us));
 }
 
+/* Offline members do not probe; the others do once they have a netdev (spec 3.16). */
+void agent_probing_sync(struct agent *a, struct agent_group *ag)
+{
+	group_for_each_member(&ag->group, m) {
+		if (m->state == MEMBER_OFFLINE)
+			prober_member_stop(ag, m, false);
+		else if (m->ifindex)
+			prober_member_start(a, ag, m);
+	}
+}
+
 /* A link changed: adopt a member that appeared, follow one that left. */
 static void group_link_event(struct agent *a, struct agent_group *ag, const struct nl_link *l)
 {
 	struct ipmp_group *g = &ag->group;
 	struct ipmp_member *m = group_member_by_ifindex(g, l->ifindex);
+	uint8_t old_mac[IPMP_ETH_ALEN];
 
 	if (!m && !l->deleted) {
 		m = group_member_by_name(g, l->ifname);
@@ -529,7 +614,8 @@ static void group_link_event(struct agent *a, struct agent_group *ag, const stru
 		if (member_adopt(a, ag, m, l))
 			return;
 		group_mtu_sync(a, ag);
-		prober_member_start(a, ag, m);
+		group_member_hwaddr_changed(m, NULL);
+		agent_probing_sync(a, ag);
 	}
 	if (!m)
 		return;
@@ -539,6 +625,8 @@ static void group_link_event(struct agent *a, struct agent_group *ag, const stru
 		prober_member_stop(ag, m, true);
 		m->ifindex = 0;
 		link_event_update(ag, m, false);
+		group_member_hwaddr_changed(m, NULL);	/* a duplicate it shadowed is free */
+		agent_probing_sync(a, ag);
 		return;
 	}
 	if (l->mtu && l->mtu != m->mtu) {
@@ -546,8 +634,11 @@ static void group_link_event(struct agent *a, struct agent_group *ag, const stru
 		group_mtu_sync(a, ag);
 	}
 	if (l->has_mac && memcmp(l->mac, m->mac, sizeof(m->mac))) {
+		memcpy(old_mac, m->mac, sizeof(old_mac));
 		memcpy(m->mac, l->mac, sizeof(m->mac));
 		group_member_relearn(m);
+		group_member_hwaddr_changed(m, old_mac);
+		agent_probing_sync(a, ag);
 	}
 	link_event_update(ag, m, nl_link_is_up(l));
 }

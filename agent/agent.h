@@ -74,6 +74,8 @@ void agent_member_remove(struct agent *a, struct agent_group *ag, struct ipmp_me
 /* New probe settings (test address, method) for a member: probing restarts with them. */
 void agent_member_reconfigure(struct agent *a, struct agent_group *ag, struct ipmp_member *m,
 			      const struct config_member *cm);
+/* Probing follows the members' states: off while offline, on otherwise (with a netdev). */
+void agent_probing_sync(struct agent *a, struct agent_group *ag);
 /* Stop the agent; the data plane keeps forwarding. */
 void agent_stop(struct agent *a);
 /* Remove every group interface, filter, address and pin the config made. */

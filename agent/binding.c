@@ -119,3 +119,11 @@ void binding_nominate(struct ipmp_group *g)
 	nominate(g, &g->nominated);
 	nominate(g, &g->nominated6);
 }
+
+/* Restart adoption: the address keeps the member it had, unannounced. */
+void binding_adopt(struct ipmp_addr *a, struct ipmp_member *m)
+{
+	addr_bind(a, m);
+	a->moved = false;
+	a->was_bound = NULL;
+}

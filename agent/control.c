@@ -24,7 +24,6 @@
 #include "control.h"
 #include "ipmp_errors.h"
 #include "log.h"
-#include "prober.h"
 #include "snapshot.h"
 #include "ipaddr.h"
 
@@ -182,15 +181,8 @@ static json_t *cmd_offline(struct client *cl, json_t *req, bool offline)
 	m = admin_member_find(a, ifname, &ag);
 	if (!m)
 		return ipmp_error_reply(IPMP_EUNKIF, 0);
-	if (offline) {
-		code = member_offline(m);
-		if (!code)
-			prober_member_stop(ag, m, false);
-	} else {
-		code = member_undo_offline(m);
-		if (!code && m->ifindex)
-			prober_member_start(a, ag, m);
-	}
+	code = offline ? member_offline(m) : member_undo_offline(m);
+	agent_probing_sync(a, ag);	/* a duplicate it shadowed may be back (spec 3.16) */
 	return code ? ipmp_error_reply(code, EINVAL) : json_pack("{s:b}", "ok", 1);
 }
 

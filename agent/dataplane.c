@@ -92,10 +92,112 @@ static int pin_program(struct bpf_program *prog, const char *dir)
 	return ret;
 }
 
+#ifndef IPMP_LAYOUT_HASH
+#error "IPMP_LAYOUT_HASH comes from the Makefile: a hash of every map declaration"
+#endif
+
+static const struct ipmp_abi our_abi = {
+	.version = IPMP_ABI_VERSION,
+	.state_version = IPMP_STATE_VERSION,
+	.layout = IPMP_LAYOUT_HASH,
+};
+
+/* Entry 0 of the array map pinned as dir/name, if its value is size bytes. */
+static int pinned_read(const char *dir, const char *name, void *out, size_t size)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info), zero = 0;
+	char path[PATH_MAX + 32];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		ret = -errno;
+	else if (info.value_size != size)
+		ret = -EPROTO;
+	else if (bpf_map_lookup_elem(fd, &zero, out))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* Across a layout change, the previous agent's state, if it is still of our kind. */
+static void state_carry(struct dataplane *dp, const struct ipmp_abi *prev)
+{
+	if (prev->state_version != our_abi.state_version)
+		return;
+	dp->carried = malloc(sizeof(*dp->carried));
+	if (dp->carried && pinned_read(dp->pin_dir, "agent_state", dp->carried,
+				       sizeof(*dp->carried))) {
+		free(dp->carried);
+		dp->carried = NULL;
+	}
+}
+
+/*
+ * Pins a previous agent left, from another layout: the maps and programs
+ * go (the attached programs keep forwarding with the old maps until this
+ * agent's replace them), the XDP links stay, to be given the new program.
+ */
+static void unpin_stale(const char *dir)
+{
+	char path[PATH_MAX + 256];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || !strncmp(de->d_name, "xdp_", 4))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+}
+
+/*
+ * Decide whether the pinned maps are ours to reuse (restart adoption) or
+ * from another version: then they are replaced, never reused with a
+ * layout this agent does not know.
+ */
+static void abi_check(struct dataplane *dp, const char *group_name)
+{
+	char path[PATH_MAX + 16];
+	struct ipmp_abi prev;
+	int ret = pinned_read(dp->pin_dir, "abi", &prev, sizeof(prev));
+
+	if (!ret && prev.version == our_abi.version && prev.layout == our_abi.layout) {
+		dp->adopting = true;
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/group_cfg", dp->pin_dir);
+	if (ret == -ENOENT && access(path, F_OK))
+		return;		/* nothing pinned: a first start */
+	if (ret)
+		pr_warn("group %s: the maps pinned in %s have no readable version record (%s); "
+			"loading fresh maps and re-attaching", group_name, dp->pin_dir,
+			strerror(-ret));
+	else
+		pr_warn("group %s: the maps pinned in %s are from another version (abi %u, layout "
+			"%016llx; this agent: abi %u, layout %016llx); loading fresh maps and "
+			"re-attaching", group_name, dp->pin_dir, prev.version,
+			(unsigned long long)prev.layout, our_abi.version,
+			(unsigned long long)our_abi.layout);
+	if (!ret)
+		state_carry(dp, &prev);
+	unpin_stale(dp->pin_dir);
+	dp->reattach = true;
+}
+
 int dataplane_open(struct dataplane *dp, const char *root, const char *group_name,
 		   unsigned naddrs)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts);
+	__u32 zero = 0;
 	int ret;
 
 	memset(dp, 0, sizeof(*dp));
@@ -105,6 +207,7 @@ int dataplane_open(struct dataplane *dp, const char *root, const char *group_nam
 		pr_err("cannot create %s: %s", dp->pin_dir, strerror(-ret));
 		return ret;
 	}
+	abi_check(dp, group_name);
 	opts.pin_root_path = dp->pin_dir;
 	dp->pushed_binding = calloc(naddrs ? naddrs : 1, sizeof(*dp->pushed_binding));
 	if (!dp->pushed_binding)
@@ -125,9 +228,13 @@ int dataplane_open(struct dataplane *dp, const char *root, const char *group_nam
 	if (!ret)
 		ret = member_xdp__load(dp->xdp);
 	if (ret) {
-		pr_err("cannot load the eBPF programs of group %s (pinned maps in %s from another "
-		       "version? see ipmp-agent --cleanup): %s", group_name, dp->pin_dir,
-		       strerror(-ret));
+		pr_err("cannot load the eBPF programs of group %s: %s", group_name, strerror(-ret));
+		goto err;
+	}
+	if (bpf_map__update_elem(dp->egress->maps.abi, &zero, sizeof(zero), &our_abi,
+				 sizeof(our_abi), BPF_ANY)) {
+		ret = -errno;
+		pr_err("cannot write the version record of group %s: %s", group_name, strerror(-ret));
 		goto err;
 	}
 	ret = pin_program(dp->egress->progs.group_egress, dp->pin_dir);
@@ -158,6 +265,8 @@ void dataplane_close(struct dataplane *dp)
 	member_xdp__destroy(dp->xdp);
 	dp->xdp = NULL;
 	free(dp->pushed_binding);
+	free(dp->carried);
+	dp->carried = NULL;
 	dp->egress = NULL;
 	dp->ingress = NULL;
 	dp->pushed_binding = NULL;
@@ -187,8 +296,13 @@ void dataplane_detach_ifindex(int ifindex, bool egress)
 
 int dataplane_attach_group(struct dataplane *dp, int ifindex)
 {
-	int ret = tc_attach(ifindex, BPF_TC_EGRESS,
-			    bpf_program__fd(dp->egress->progs.group_egress));
+	int ret;
+
+	if (dp->reattach) {	/* once the maps are filled: dataplane_push() */
+		dp->group_ifindex = ifindex;
+		return 0;
+	}
+	ret = tc_attach(ifindex, BPF_TC_EGRESS, bpf_program__fd(dp->egress->progs.group_egress));
 
 	if (ret)
 		pr_err("cannot attach group_egress to ifindex %d: %s", ifindex, strerror(-ret));
@@ -203,6 +317,10 @@ int dataplane_attach_member(struct dataplane *dp, unsigned slot, int ifindex)
 
 	if (dp->attached[slot] == ifindex)
 		return 0;
+	if (dp->reattach) {	/* once the maps are filled: dataplane_push() */
+		dp->attached[slot] = ifindex;
+		return 0;
+	}
 	ret = tc_attach(ifindex, BPF_TC_INGRESS,
 			bpf_program__fd(dp->ingress->progs.member_ingress));
 	if (ret) {
@@ -453,6 +571,225 @@ void dataplane_addr_forget(struct dataplane *dp, unsigned index, const struct ip
 	}
 }
 
+static __u32 saved_state(enum member_state state)
+{
+	switch (state) {
+	case MEMBER_RUNNING:
+		return IPMP_SAVED_RUNNING;
+	case MEMBER_FAILED:
+		return IPMP_SAVED_FAILED_STATE;
+	case MEMBER_OFFLINE:
+		return IPMP_SAVED_OFFLINE_STATE;
+	default:
+		return 0;
+	}
+}
+
+static bool restored_state(__u32 saved, enum member_state *out)
+{
+	switch (saved) {
+	case IPMP_SAVED_RUNNING:
+		*out = MEMBER_RUNNING;
+		return true;
+	case IPMP_SAVED_FAILED_STATE:
+		*out = MEMBER_FAILED;
+		return true;
+	case IPMP_SAVED_OFFLINE_STATE:
+		*out = MEMBER_OFFLINE;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* MEMBER_F_* and IPMP_SAVED_*, both ways: the pinned record has its own, stable, bits. */
+static const struct { unsigned member, saved; } flag_map[] = {
+	{ MEMBER_F_FAILED, IPMP_SAVED_FAILED },
+	{ MEMBER_F_OFFLINE, IPMP_SAVED_OFFLINE },
+	{ MEMBER_F_INACTIVE, IPMP_SAVED_INACTIVE },
+	{ MEMBER_F_HWADDRDUP, IPMP_SAVED_HWADDRDUP },
+};
+
+static unsigned flags_convert(unsigned flags, bool to_saved)
+{
+	unsigned out = 0;
+
+	for (unsigned i = 0; i < sizeof(flag_map) / sizeof(flag_map[0]); i++)
+		if (flags & (to_saved ? flag_map[i].member : flag_map[i].saved))
+			out |= to_saved ? flag_map[i].saved : flag_map[i].member;
+	return out;
+}
+
+/* What the next agent resumes from (maps.h, agent_state): one update per commit. */
+static int push_saved(struct dataplane *dp, const struct ipmp_group *g)
+{
+	static const __u32 group_states[GROUP_STATE__MAX] = {
+		[GROUP_OK] = IPMP_SAVED_GROUP_OK,
+		[GROUP_DEGRADED] = IPMP_SAVED_GROUP_DEGRADED,
+		[GROUP_FAILED] = IPMP_SAVED_GROUP_FAILED,
+	};
+	struct ipmp_agent_state st = { .group_state = group_states[g->state] };
+	__u32 zero = 0;
+
+	group_for_each_member(g, m) {
+		struct ipmp_saved_member *s = &st.members[m->slot];
+
+		memcpy(s->ifname, m->ifname, sizeof(s->ifname));	/* both IFNAMSIZ */
+		s->ifindex = m->ifindex;
+		s->state = saved_state(m->state);
+		s->flags = flags_convert(m->flags, true);
+		if (m->cfg.has_test_address && m->cfg.test_address.family == AF_INET) {
+			s->test_family = IPMP_AF_INET;
+			s->test_plen = m->cfg.test_address.plen;
+			memcpy(s->test_addr, m->cfg.test_address.addr, 4);
+		}
+		st.nmembers++;
+	}
+	return bpf_map_update_elem(map_fd(dp, "agent_state"), &zero, &st, BPF_ANY) ? -errno : 0;
+}
+
+static const struct ipmp_saved_member *saved_find(const struct ipmp_agent_state *st,
+						  const char *ifname)
+{
+	for (unsigned i = 0; i < IPMP_MAX_MEMBERS; i++)
+		if (!strncmp(st->members[i].ifname, ifname, sizeof(st->members[i].ifname)))
+			return &st->members[i];
+	return NULL;
+}
+
+int dataplane_adopt(struct dataplane *dp, struct ipmp_group *g, struct ipmp_agent_state *prev)
+{
+	static const enum group_state group_states[] = {
+		[IPMP_SAVED_GROUP_OK] = GROUP_OK,
+		[IPMP_SAVED_GROUP_DEGRADED] = GROUP_DEGRADED,
+		[IPMP_SAVED_GROUP_FAILED] = GROUP_FAILED,
+	};
+	struct ipmp_agent_state st;
+	int fd = map_fd(dp, "addr_binding");
+	__u32 zero = 0;
+
+	if (dp->carried)
+		st = *dp->carried;	/* across a layout change: no bindings from old maps */
+	else if (!dp->adopting)
+		return -ENOENT;
+	else if (bpf_map_lookup_elem(map_fd(dp, "agent_state"), &zero, &st))
+		return -errno;
+	if (prev)
+		*prev = st;
+	if (!st.nmembers)
+		return -ENOENT;	/* pinned, but never written: nothing to resume */
+	if (st.group_state <= IPMP_SAVED_GROUP_FAILED)
+		group_adopt_state(g, group_states[st.group_state]);
+	group_for_each_member(g, m) {
+		const struct ipmp_saved_member *s = saved_find(&st, m->ifname);
+		enum member_state state;
+
+		/* its slot's counters were another member's: start them over */
+		if (strncmp(st.members[m->slot].ifname, m->ifname, IFNAMSIZ))
+			dataplane_stats_reset(dp, m->slot);
+		if (s && restored_state(s->state, &state))
+			m->prior = (struct member_prior){ .known = true, .state = state,
+							  .flags = flags_convert(s->flags, false) };
+	}
+	for (unsigned i = 0; i < g->naddrs && i < dp->naddrs && dp->adopting; i++) {
+		struct ipmp_addr_key key;
+		struct ipmp_binding b;
+		struct ipmp_member *m;
+
+		addr_key(&g->addrs[i], &key);
+		if (bpf_map_lookup_elem(fd, &key, &b))
+			continue;
+		m = group_member_by_ifindex(g, b.ifindex);
+		if (m)
+			group_adopt_binding(g, i, m);
+	}
+	return 0;
+}
+
+/* Every key of a hash map (at most max), read before any is deleted. */
+static unsigned map_keys(int fd, void *keys, size_t key_size, unsigned max)
+{
+	unsigned n = 0;
+	char *k = keys;
+
+	if (bpf_map_get_next_key(fd, NULL, k))
+		return 0;
+	for (n = 1; n < max && !bpf_map_get_next_key(fd, k + (n - 1) * key_size, k + n * key_size);
+	     n++)
+		;
+	return n;
+}
+
+static bool member_ifindex(const struct ipmp_group *g, __u32 ifindex)
+{
+	group_for_each_member(g, m)
+		if (m->ifindex && (__u32)m->ifindex == ifindex)
+			return true;
+	return false;
+}
+
+static void prune_ifindex_keyed(int fd, const struct ipmp_group *g)
+{
+	__u32 keys[IPMP_MAX_MEMBERS];
+	unsigned n = map_keys(fd, keys, sizeof(keys[0]), IPMP_MAX_MEMBERS);
+
+	for (unsigned i = 0; i < n; i++)
+		if (!member_ifindex(g, keys[i]))
+			bpf_map_delete_elem(fd, &keys[i]);
+}
+
+void dataplane_prune(struct dataplane *dp, const struct ipmp_group *g,
+		     void (*stale_addr)(const struct ip_prefix *addr, void *ctx), void *ctx)
+{
+	int fd = map_fd(dp, "addr_binding");
+	struct ipmp_addr_key *keys = calloc(IPMP_MAX_ADDRS, sizeof(*keys));
+	unsigned n;
+
+	prune_ifindex_keyed(map_fd(dp, "members"), g);
+	prune_ifindex_keyed(bpf_map__fd(dp->xdp->maps.probe_cfg), g);
+	if (!keys)
+		return;
+	n = map_keys(fd, keys, sizeof(*keys), IPMP_MAX_ADDRS);
+	for (unsigned i = 0; i < n; i++) {
+		struct ip_prefix p = { .family = keys[i].family == IPMP_AF_INET ? AF_INET : AF_INET6 };
+
+		memcpy(p.addr, keys[i].addr, ip_addr_len(p.family));
+		if (group_addr_find(g, &p) >= 0)
+			continue;
+		bpf_map_delete_elem(fd, &keys[i]);
+		if (stale_addr)
+			stale_addr(&p, ctx);
+	}
+	free(keys);
+}
+
+/*
+ * A re-attach over programs of another version: those keep forwarding
+ * with their own maps until this agent's replace them, which happens only
+ * now that the new maps hold the whole state, so no frame meets empty maps.
+ */
+static int reattach(struct dataplane *dp)
+{
+	int ret = 0, err;
+
+	dp->reattach = false;
+	err = dataplane_attach_group(dp, dp->group_ifindex);
+	ret = ret ?: err;
+	for (unsigned i = 0; i < IPMP_MAX_MEMBERS; i++) {
+		int ifindex = dp->attached[i];
+
+		if (!ifindex)
+			continue;
+		dp->attached[i] = 0;
+		err = dataplane_attach_member(dp, i, ifindex);
+		ret = ret ?: err;
+	}
+	if (!ret)
+		pr_info("the data plane of %s is this agent's now: maps filled, programs replaced",
+			dp->pin_dir);
+	return ret;
+}
+
 /*
  * Write the group's state into the maps in the order include/ipmp/maps.h
  * gives: members, tx_set, group_cfg, addr_binding. Unchanged bindings are
@@ -469,6 +806,10 @@ int dataplane_push(struct dataplane *dp, const struct ipmp_group *g)
 		ret = push_group_cfg(dp, g);
 	if (!ret)
 		ret = push_bindings(dp, g);
+	if (!ret)
+		ret = push_saved(dp, g);
+	if (!ret && dp->reattach)
+		ret = reattach(dp);
 	if (ret)
 		pr_err("group %s: cannot update the data plane maps: %s", g->name, strerror(-ret));
 	return ret;

@@ -35,6 +35,9 @@ struct dataplane {
 	int pushed[IPMP_MAX_MEMBERS];		/* ifindex last written to members, by slot */
 	uint32_t *pushed_binding;		/* ifindex last written per address */
 	unsigned naddrs;
+	bool adopting;		/* the pinned maps are a previous agent's of this layout */
+	struct ipmp_agent_state *carried;	/* its state across a layout change, or NULL */
+	bool reattach;		/* replacing another version's: attach after the first push */
 };
 
 /* Make sure root is on a bpffs (mounting one if needed) and exists. */
@@ -46,6 +49,20 @@ int dataplane_attach_group(struct dataplane *dp, int ifindex);
 int dataplane_attach_member(struct dataplane *dp, unsigned slot, int ifindex);
 void dataplane_detach_member(struct dataplane *dp, unsigned slot);
 int dataplane_push(struct dataplane *dp, const struct ipmp_group *g);
+/*
+ * Restart adoption (dp->adopting): what the previous agent left, read
+ * before group_start(): each member's prior state and each address's
+ * member, set into the model. prev (may be NULL) gets the record as read:
+ * which members the previous agent had, for what they left behind.
+ * Returns 0, or -ENOENT when there is nothing to adopt.
+ */
+int dataplane_adopt(struct dataplane *dp, struct ipmp_group *g, struct ipmp_agent_state *prev);
+/*
+ * After the first push: delete the map entries of members and addresses
+ * the group no longer has; stale_addr hears of each address dropped.
+ */
+void dataplane_prune(struct dataplane *dp, const struct ipmp_group *g,
+		     void (*stale_addr)(const struct ip_prefix *addr, void *ctx), void *ctx);
 /* A slot is about to hold a new member: its counters start from zero. */
 int dataplane_stats_reset(struct dataplane *dp, unsigned slot);
 /* Room for naddrs data addresses (before the group gains one). */

@@ -365,6 +365,100 @@ void group_member_relearn(struct ipmp_member *m)
 }
 
 /*
+ * The member it duplicates (spec 3.16): another member with a netdev and
+ * the same MAC that is online, or, with dups, offlined as a duplicate
+ * itself. Administratively offlined members never count.
+ */
+static struct ipmp_member *hwaddr_twin(struct ipmp_group *g, const struct ipmp_member *m,
+				       const uint8_t mac[IPMP_ETH_ALEN], bool dups)
+{
+	group_for_each_member(g, o) {
+		if (o == m || !o->ifindex || memcmp(o->mac, mac, IPMP_ETH_ALEN))
+			continue;
+		if (o->state != MEMBER_OFFLINE || (dups && (o->flags & MEMBER_F_HWADDRDUP)))
+			return o;
+	}
+	return NULL;
+}
+
+/* Offline with flag h: always allowed (no minimum redundancy), addresses move first. */
+static void member_hwaddr_offline(struct ipmp_member *m)
+{
+	struct ipmp_group *g = m->group;
+
+	pr_err("IP interface %s has a hardware address which is not unique in group %s; offlining",
+	       m->ifname, g->name);
+	if (member_active(m))
+		group_activate_another(g, m);
+	member_chstate(m, MEMBER_OFFLINE,
+		       (m->flags | MEMBER_F_OFFLINE | MEMBER_F_HWADDRDUP) & ~MEMBER_F_INACTIVE);
+}
+
+/* Back from an h offline: failed if it failed meanwhile, else running (spec 3.16 undo). */
+static void member_hwaddr_online(struct ipmp_member *m)
+{
+	pr_err("IP interface %s now has a unique hardware address in group %s; onlining", m->ifname,
+	       m->group->name);
+	m->flags &= ~MEMBER_F_HWADDRDUP;
+	if (m->flags & MEMBER_F_FAILED || !m->link_up)
+		member_chstate(m, MEMBER_FAILED, (m->flags | MEMBER_F_FAILED) & ~MEMBER_F_OFFLINE);
+	else
+		member_run(m, RUN_ONLINE);
+}
+
+/* The h-offlined member that m's MAC shadowed, if m no longer holds that MAC. */
+static void hwaddr_release_shadowed(struct ipmp_member *m, const uint8_t mac[IPMP_ETH_ALEN])
+{
+	group_for_each_member(m->group, o) {
+		if (o == m || !(o->flags & MEMBER_F_HWADDRDUP) || memcmp(o->mac, mac, IPMP_ETH_ALEN))
+			continue;
+		if (!hwaddr_twin(m->group, o, o->mac, false))
+			member_hwaddr_online(o);
+		return;
+	}
+}
+
+/* spec 3.16: offline m if its MAC is an online member's; online it when no longer. */
+static void hwaddr_check(struct ipmp_member *m, const uint8_t *old_mac)
+{
+	struct ipmp_group *g = m->group;
+
+	if (!m->ifindex) {	/* its netdev is gone: a member it shadowed is free */
+		if (!(m->flags & MEMBER_F_HWADDRDUP))
+			hwaddr_release_shadowed(m, m->mac);
+		return;
+	}
+	if (m->flags & MEMBER_F_HWADDRDUP) {
+		if (!hwaddr_twin(g, m, m->mac, false))
+			member_hwaddr_online(m);
+		return;
+	}
+	if (old_mac && memcmp(old_mac, m->mac, IPMP_ETH_ALEN))
+		hwaddr_release_shadowed(m, old_mac);
+	if (m->state != MEMBER_OFFLINE && hwaddr_twin(g, m, m->mac, false))
+		member_hwaddr_offline(m);
+}
+
+/* At start the member listed first keeps a shared MAC, as if it had been seen first. */
+static void hwaddr_check_at_start(struct ipmp_member *m)
+{
+	struct ipmp_member *twin = hwaddr_twin(m->group, m, m->mac, false);
+
+	if (!m->ifindex)
+		return;
+	if (m->flags & MEMBER_F_HWADDRDUP)
+		hwaddr_check(m, NULL);
+	else if (m->state != MEMBER_OFFLINE && twin && twin < m)
+		member_hwaddr_offline(m);
+}
+
+void group_member_hwaddr_changed(struct ipmp_member *m, const uint8_t old_mac[IPMP_ETH_ALEN])
+{
+	if (m->group->started)
+		hwaddr_check(m, old_mac);
+}
+
+/*
  * spec 3.16 offline: refused when no other member is usable (in a failed
  * group: when every other member is offline). The member's addresses and
  * flows move to a replacement before it stops carrying data; its link
@@ -390,6 +484,7 @@ int member_offline(struct ipmp_member *m)
 	if (member_active(m))
 		group_activate_another(g, m);
 	member_chstate(m, MEMBER_OFFLINE, (m->flags | MEMBER_F_OFFLINE) & ~MEMBER_F_INACTIVE);
+	hwaddr_release_shadowed(m, m->mac);	/* a duplicate it shadowed comes back */
 	return IPMP_SUCCESS;
 }
 
@@ -398,6 +493,14 @@ int member_undo_offline(struct ipmp_member *m)
 {
 	if (m->state != MEMBER_OFFLINE)
 		return IPMP_FAILURE;	/* with EINVAL, as in.mpathd */
+	if (m->ifindex && hwaddr_twin(m->group, m, m->mac, false)) {
+		member_chstate(m, m->state, m->flags | MEMBER_F_HWADDRDUP);
+		return IPMP_EHWADDRDUP;
+	}
+	if (m->flags & MEMBER_F_HWADDRDUP) {
+		member_hwaddr_online(m);
+		return IPMP_SUCCESS;
+	}
 	pr_info("%s: online by request", m->ifname);
 	if (m->flags & MEMBER_F_FAILED || !m->link_up)
 		member_chstate(m, MEMBER_FAILED, (m->flags | MEMBER_F_FAILED) & ~MEMBER_F_OFFLINE);
@@ -488,9 +591,48 @@ void member_repair(struct ipmp_member *m)
 		member_run(m, RUN_REPAIR);
 }
 
+/*
+ * Resume from what the previous agent left (restart adoption): offline
+ * stays offline (flag h too), a failed member with its link up stays
+ * failed for probing to repair (the agent keeps the flag only where
+ * probing will run), an inactive one stays inactive. The link, read
+ * now, has the last word: a member whose link went down while no agent
+ * ran is found failed.
+ */
+static bool member_resume(struct ipmp_member *m)
+{
+	unsigned kept = m->prior.flags &
+			(MEMBER_F_FAILED | MEMBER_F_OFFLINE | MEMBER_F_INACTIVE | MEMBER_F_HWADDRDUP);
+	unsigned flags = (m->flags & MEMBER_F_STANDBY) | kept;
+
+	if (!m->prior.known)
+		return false;
+	m->prior.known = false;
+	if (m->prior.state == MEMBER_OFFLINE) {
+		if (!m->ifindex || !m->link_up)
+			flags |= MEMBER_F_FAILED;
+		member_chstate(m, MEMBER_OFFLINE, flags | MEMBER_F_OFFLINE);
+		return true;
+	}
+	if (!m->ifindex || !m->link_up)
+		return false;	/* found failed: the usual first transition says so */
+	if (m->prior.state == MEMBER_FAILED && (kept & MEMBER_F_FAILED)) {
+		pr_info("%s: failed when the previous agent stopped; probes will repair it",
+			m->ifname);
+		member_chstate(m, MEMBER_FAILED, flags & ~MEMBER_F_INACTIVE);
+		return true;
+	}
+	if (m->prior.state != MEMBER_RUNNING)
+		return false;
+	member_chstate(m, MEMBER_RUNNING, flags & ~(MEMBER_F_FAILED | MEMBER_F_OFFLINE));
+	return true;
+}
+
 /* A member's first transition: running if its link is up, else failed. */
 static void member_first_transition(struct ipmp_member *m)
 {
+	if (member_resume(m))
+		return;
 	if (m->ifindex && m->link_up) {
 		member_run(m, RUN_INITIAL);
 		return;
@@ -503,18 +645,45 @@ static void member_first_transition(struct ipmp_member *m)
 	member_chstate(m, MEMBER_FAILED, (m->flags | MEMBER_F_FAILED) & ~MEMBER_F_INACTIVE);
 }
 
+static bool group_any_active(const struct ipmp_group *g)
+{
+	group_for_each_member(g, m)
+		if (member_active(m))
+			return true;
+	return false;
+}
+
 /*
  * First transitions: members whose link is up start running (standby ones
  * inactive), the others start failed, as if their link had just gone down
  * (in.mpathd initialises link state to up for that reason, spec 3.4).
- * Nothing reaches the data plane until the single commit at the end.
+ * Members resumed inactive after a restart may leave none active while
+ * one functions: one is activated, as after a failure. Members sharing a
+ * MAC are offlined with flag h (spec 3.16). Nothing reaches the data plane
+ * until the single commit at the end.
  */
 void group_start(struct ipmp_group *g)
 {
 	group_for_each_member(g, m)
 		member_first_transition(m);
+	if (!group_any_active(g))
+		group_activate_another(g, NULL);
+	group_for_each_member(g, m)
+		hwaddr_check_at_start(m);
 	g->started = true;
-	group_commit(g);	/* binds and announces every address */
+	group_commit(g);	/* binds every address; announces those that moved */
+}
+
+void group_adopt_state(struct ipmp_group *g, enum group_state state)
+{
+	if (!g->started && state < GROUP_STATE__MAX)
+		g->state = state;
+}
+
+void group_adopt_binding(struct ipmp_group *g, unsigned index, struct ipmp_member *m)
+{
+	if (!g->started && index < g->naddrs)
+		binding_adopt(&g->addrs[index], m);
 }
 
 int group_member_add(struct ipmp_group *g, const struct config_member *cm,
@@ -559,6 +728,7 @@ void group_member_start(struct ipmp_member *m)
 	if (!m->group->started || m->state != MEMBER_INIT)
 		return;
 	member_first_transition(m);
+	group_member_hwaddr_changed(m, NULL);
 	/* member_run() committed unless nothing changed; the group state counts m now */
 	group_commit(m->group);
 }
@@ -594,6 +764,8 @@ void group_member_remove(struct ipmp_member *m)
 		g->nominated = NULL;
 	if (g->nominated6 == m)
 		g->nominated6 = NULL;
+	if (!(m->flags & MEMBER_F_HWADDRDUP))
+		hwaddr_release_shadowed(m, m->mac);	/* spec 3.16: its duplicate comes back */
 }
 
 bool group_has_family(const struct ipmp_group *g, int family)

@@ -51,6 +51,7 @@ enum member_state {
 #define MEMBER_F_INACTIVE	0x2
 #define MEMBER_F_FAILED		0x4
 #define MEMBER_F_OFFLINE	0x8
+#define MEMBER_F_HWADDRDUP	0x10	/* offlined: its MAC is another member's (flag h) */
 
 enum group_state {
 	GROUP_OK = 0,
@@ -66,6 +67,17 @@ extern const char *const group_state_names[GROUP_STATE__MAX];
 #define LINK_FLAP_WINDOW_MS	60000
 
 struct ipmp_group;
+
+/*
+ * What the previous agent left for a member (restart adoption, read from
+ * the pinned agent_state map): its first transition resumes from there
+ * instead of from scratch. Set before group_start(); see there.
+ */
+struct member_prior {
+	bool known;
+	enum member_state state;
+	unsigned flags;			/* MEMBER_F_*: failed, offline, inactive, hwaddrdup */
+};
 
 struct ipmp_member {
 	char ifname[IFNAMSIZ];
@@ -86,6 +98,7 @@ struct ipmp_member {
 	uint64_t linkup_ms[LINK_UP_PERMIN + 1];
 	bool flap_logged;
 	bool repair_deferred;
+	struct member_prior prior;	/* restart adoption, until group_start() */
 	struct probe_instance probe;	/* IPv4 probing (agent/probe.c) */
 	struct probe_instance probe6;	/* IPv6 probing, from the link-local address */
 };
@@ -170,6 +183,20 @@ void group_free(struct ipmp_group *g);
 /* Initial transitions once every present member's link state is known. */
 void group_start(struct ipmp_group *g);
 /*
+ * Restart adoption, before group_start(): the group state and an
+ * address's member as the previous agent left them. An adopted binding
+ * that still holds is kept without an announcement; the state only spares
+ * monitors a false "failed -> ok" at start.
+ */
+void group_adopt_state(struct ipmp_group *g, enum group_state state);
+void group_adopt_binding(struct ipmp_group *g, unsigned index, struct ipmp_member *m);
+/*
+ * spec 3.16 duplicate hardware addresses: a member's MAC changed (or it
+ * appeared): offline it with flag h if another online member has the same
+ * MAC, online it or the member it shadowed when the MAC became unique.
+ */
+void group_member_hwaddr_changed(struct ipmp_member *m, const uint8_t old_mac[IPMP_ETH_ALEN]);
+/*
  * Members joining and leaving a running group (ipmpadm add-interface,
  * remove-interface, reload). group_member_add() takes a free slot and
  * leaves the member in state init; once its netdev and link state are
@@ -218,6 +245,7 @@ void group_fail(struct ipmp_group *g);
 /* agent/binding.c: bind data addresses to active members (spec 3.14). */
 unsigned binding_rebalance(struct ipmp_group *g);
 void binding_nominate(struct ipmp_group *g);
+void binding_adopt(struct ipmp_addr *a, struct ipmp_member *m);
 
 /* agent/link.c: link-based detection (spec 3.5). */
 void link_update(struct ipmp_member *m, bool up);

@@ -17,6 +17,7 @@
 #include "agent.h"
 #include "control.h"
 #include "log.h"
+#include "notify.h"
 
 #define DEFAULT_CONFIG	"/etc/ipmp/ipmp.conf"
 #define DEFAULT_BPFFS	"/sys/fs/bpf/ipmp"
@@ -136,16 +137,46 @@ static void on_sighup(evutil_socket_t sig, short what, void *arg)
 	struct admin_result r;
 
 	pr_info("SIGHUP: rereading config file");
+	notify_send("RELOADING=1");
 	admin_result_init(&r);
 	if (admin_reload(arg, &r))
 		pr_err("reload: %s", r.msg);
 	admin_result_free(&r);
+	notify_send("READY=1");
+}
+
+/*
+ * systemd's watchdog (WatchdogSec=): pinged from a timer of the event
+ * loop, twice per interval, so a loop that hangs stops the pings and
+ * systemd restarts the agent, which adopts the running data plane.
+ */
+static void on_watchdog(evutil_socket_t fd, short what, void *arg)
+{
+	notify_send("WATCHDOG=1");
+}
+
+static struct event *watchdog_start(struct event_base *base)
+{
+	uint64_t usec = notify_watchdog_usec() / 2;
+	struct timeval tv = { .tv_sec = usec / 1000000, .tv_usec = usec % 1000000 };
+	struct event *ev;
+
+	if (!usec)
+		return NULL;
+	ev = event_new(base, -1, EV_PERSIST, on_watchdog, NULL);
+	if (!ev || event_add(ev, &tv)) {
+		pr_warn("cannot start the watchdog timer; systemd will restart the agent");
+		return ev;
+	}
+	pr_debug("watchdog: pinging systemd every %llu ms", (unsigned long long)usec / 1000);
+	notify_send("WATCHDOG=1");
+	return ev;
 }
 
 int main(int argc, char **argv)
 {
 	struct agent a = { .clock = &clock_monotonic };
-	struct event *sigterm = NULL, *sigint = NULL, *sighup = NULL;
+	struct event *sigterm = NULL, *sigint = NULL, *sighup = NULL, *watchdog = NULL;
 	struct options o;
 	int ret;
 
@@ -189,8 +220,13 @@ int main(int argc, char **argv)
 	if (ret)
 		goto out;
 	pr_info("ipmp-agent %s running", IPMP_VERSION);
+	watchdog = watchdog_start(a.base);
+	notify_send("READY=1\nSTATUS=running");
 	event_base_dispatch(a.base);
+	notify_send("STOPPING=1");
 out:
+	if (watchdog)
+		event_free(watchdog);
 	agent_stop(&a);
 	if (sigterm)
 		event_free(sigterm);

@@ -268,6 +268,7 @@ struct addr_find {
 	int ifindex;
 	int family;
 	int scope;
+	const struct ip_prefix *match;	/* this address, any scope or state (else the first) */
 	bool found;
 	struct ip_prefix *out;
 };
@@ -290,11 +291,16 @@ static int addr_find_cb(const struct nlmsghdr *nlh, void *data)
 	unsigned alen = ip_addr_len(af->family);
 
 	if (af->found || nlh->nlmsg_type != RTM_NEWADDR || (int)ifa->ifa_index != af->ifindex ||
-	    ifa->ifa_family != af->family || ifa->ifa_scope != af->scope ||
-	    (ifa->ifa_flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)))
+	    ifa->ifa_family != af->family)
+		return MNL_CB_OK;
+	if (!af->match && (ifa->ifa_scope != af->scope ||
+			   (ifa->ifa_flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED))))
 		return MNL_CB_OK;
 	mnl_attr_parse(nlh, sizeof(*ifa), addr_attr_cb, tb);
 	if (!tb[IFA_LOCAL] && !tb[IFA_ADDRESS])
+		return MNL_CB_OK;
+	if (af->match && memcmp(mnl_attr_get_payload(tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS]),
+				af->match->addr, alen))
 		return MNL_CB_OK;
 	memset(af->out, 0, sizeof(*af->out));
 	af->out->family = af->family;
@@ -305,23 +311,37 @@ static int addr_find_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int nl_addr_first(struct nl *nl, int ifindex, int family, int scope, struct ip_prefix *out)
+static int addr_find(struct nl *nl, struct addr_find *af)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct addr_find af = { .ifindex = ifindex, .family = family, .scope = scope, .out = out };
 	struct ifaddrmsg *ifa;
 	int ret;
 
 	nlh->nlmsg_type = RTM_GETADDR;
 	nlh->nlmsg_flags = NLM_F_REQUEST;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = family;
-	ifa->ifa_index = ifindex;
-	ret = nl_dump(nl, nlh, addr_find_cb, &af);
+	ifa->ifa_family = af->family;
+	ifa->ifa_index = af->ifindex;
+	ret = nl_dump(nl, nlh, addr_find_cb, af);
 	if (ret)
 		return ret;
-	return af.found ? 0 : -ENOENT;
+	return af->found ? 0 : -ENOENT;
+}
+
+int nl_addr_first(struct nl *nl, int ifindex, int family, int scope, struct ip_prefix *out)
+{
+	struct addr_find af = { .ifindex = ifindex, .family = family, .scope = scope, .out = out };
+
+	return addr_find(nl, &af);
+}
+
+int nl_addr_find(struct nl *nl, int ifindex, const struct ip_prefix *addr, struct ip_prefix *out)
+{
+	struct addr_find af = { .ifindex = ifindex, .family = addr->family, .match = addr,
+				.out = out };
+
+	return addr_find(nl, &af);
 }
 
 struct gateways {

@@ -50,6 +50,8 @@ int nl_addr_del(struct nl *nl, int ifindex, const struct ip_prefix *p);
  * (not tentative, not failed DAD): 0, or -ENOENT.
  */
 int nl_addr_first(struct nl *nl, int ifindex, int family, int scope, struct ip_prefix *out);
+/* The address on ifindex equal to addr's (any scope, any state), with its prefix length. */
+int nl_addr_find(struct nl *nl, int ifindex, const struct ip_prefix *addr, struct ip_prefix *out);
 
 /*
  * Next hops (gateways) of every route of family, including multipath

@@ -402,6 +402,14 @@ static bool prober_start6(struct agent *a, struct agent_group *ag, struct ipmp_m
 	return true;
 }
 
+bool prober_member_will_probe(struct agent *a, struct agent_group *ag, struct ipmp_member *m)
+{
+	struct ip_prefix test;
+
+	return member_probe_method(ag, m) == PROBE_METHOD_ARP || group_probes_ipv6(&ag->group) ||
+	       (m->ifindex && member_test_address(a, ag, m, &test));
+}
+
 void prober_member_start(struct agent *a, struct agent_group *ag, struct ipmp_member *m)
 {
 	bool started;

@@ -19,6 +19,8 @@ void prober_member_start(struct agent *a, struct agent_group *ag, struct ipmp_me
  * the netdev left, or the member leaves the group.
  */
 void prober_member_stop(struct agent_group *ag, struct ipmp_member *m, bool release);
+/* Will the member probe once started (a test address, ARP, or IPv6 data addresses)? */
+bool prober_member_will_probe(struct agent *a, struct agent_group *ag, struct ipmp_member *m);
 
 /* An address appeared or went: start IPv6 probing where a link-local passed DAD. */
 void prober_addresses_changed(struct agent *a);

@@ -44,6 +44,8 @@ void snapshot_member_flags(const struct ipmp_member *m, char out[8])
 		out[4] = 'M';
 	if (!member_up(m))
 		out[5] = 'd';
+	if (m->flags & MEMBER_F_HWADDRDUP)
+		out[6] = 'h';
 }
 
 static const char *member_link(const struct ipmp_member *m)

@@ -69,6 +69,23 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } drops SEC(".maps");
 
+/* For the next agent only (include/ipmp/maps.h): no program touches these. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ipmp_abi);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} abi SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ipmp_agent_state);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} agent_state SEC(".maps");
+
 static __always_inline void count_drop(__u32 reason)
 {
 	count_in(&drops, reason);

@@ -22,30 +22,9 @@
 #include "parse.h"
 #include <ipmp/maps.h>
 #include <ipmp/probe.h>
+#include "probe_maps.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, IPMP_MAX_MEMBERS);
-	__type(key, __u32);
-	__type(value, struct ipmp_probe_cfg);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} probe_cfg SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, IPMP_PROBE_RINGBUF_BYTES);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} probe_events SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, IPMP_PROBE_STAT__MAX);
-	__type(key, __u32);
-	__type(value, __u64);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} probe_stats SEC(".maps");
 
 static __always_inline int report(__u32 ifindex, __u32 kind, __u16 seq, __u64 sent_ns,
 				  const void *src, int v6)

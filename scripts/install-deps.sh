@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="make gcc libc6-dev pkg-config clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
 	linux-libc-dev libevent-dev libmnl-dev libinih-dev libcmocka-dev libjansson-dev
-	iproute2 iputils-ping tcpdump jq perl procps util-linux"
+	iproute2 iputils-ping tcpdump jq perl procps util-linux groff-base"
 
 missing=""
 for p in $PACKAGES; do

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # Run the test suite with prove (TAP):
-#   unit tests (cmocka, no root), then as root the eBPF tests
+#   unit tests (cmocka, no root) and the packaging check, then as root the eBPF tests
 #   (BPF_PROG_TEST_RUN) and the netns scenarios.
 # scripts/run-tests.sh unit   runs only the unit tests.
 set -u
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 export CMOCKA_MESSAGE_OUTPUT=TAP
 tests=(build/selftests/test_config build/selftests/test_group build/selftests/test_probe
-	selftests/cmd/ipmpstat_golden.sh)
+	selftests/cmd/ipmpstat_golden.sh selftests/pkg/install.sh)
 if [ "${1:-all}" != unit ]; then
 	if [ "$(id -u)" = 0 ]; then
 		tests+=(build/selftests/test_bpf_*)

@@ -14,7 +14,14 @@
  *   flows          lru hash      flow hash -> ipmp_flow          group_egress group_egress
  *   stats          percpu array  member slot -> ipmp_member_stats programs  agent
  *   drops          percpu array  enum ipmp_drop -> __u64         programs     agent
+ *   abi            array[1]      0 -> ipmp_abi                   agent        agent
+ *   agent_state    array[1]      0 -> ipmp_agent_state           agent        agent
  *
+ * abi and agent_state are for the next agent (restart adoption): abi says
+ * which layout the pinned maps have; a new agent reuses them only when it
+ * is its own, else loads fresh maps and re-attaches. agent_state keeps
+ * what the maps cannot say: which member is offline, failed by probes,
+ * or idle, so a restarted agent resumes instead of starting over.
  * Update order during a failover (agent/dataplane.c, dataplane_push()):
  *   1. members:      the failed member loses IPMP_MEMBER_ACTIVE; flows latched
  *                    to it are re-picked on their next packet;
@@ -99,6 +106,54 @@ enum ipmp_drop {
 	IPMP_DROP_REDIRECT,		/* redirect into the group interface failed */
 	IPMP_DROP_LOOPED,		/* ingress: the group's own ARP/broadcast, back from the switch */
 	IPMP_DROP__MAX,
+};
+
+/* Bumped whenever struct ipmp_agent_state (or its flags) changes meaning. */
+#define IPMP_STATE_VERSION	1
+
+/*
+ * The version record. Its layout never changes, so any agent can read
+ * any record: layout is a hash of every map declaration, taken at build
+ * time (IPMP_LAYOUT_HASH). Across a layout change, agent_state is still
+ * carried over when its own version is the same.
+ */
+struct ipmp_abi {
+	__u32 version;		/* IPMP_ABI_VERSION */
+	__u32 state_version;	/* IPMP_STATE_VERSION */
+	__u64 layout;		/* IPMP_LAYOUT_HASH */
+};
+
+/* ipmp_saved_member.flags */
+#define IPMP_SAVED_FAILED	0x1	/* failed (by probes if its link is up) */
+#define IPMP_SAVED_OFFLINE	0x2	/* offline (if_mpadm -d, or flag h) */
+#define IPMP_SAVED_INACTIVE	0x4	/* functioning but idle (standby, failback = no) */
+#define IPMP_SAVED_HWADDRDUP	0x8	/* offlined for a duplicate MAC (flag h) */
+
+/* ipmp_saved_member.state */
+#define IPMP_SAVED_RUNNING	1
+#define IPMP_SAVED_FAILED_STATE	2
+#define IPMP_SAVED_OFFLINE_STATE 3
+
+struct ipmp_saved_member {
+	char ifname[16];	/* empty: a free slot */
+	__u32 ifindex;		/* 0: its netdev was missing */
+	__u32 state;		/* IPMP_SAVED_RUNNING, ..._FAILED_STATE, ..._OFFLINE_STATE */
+	__u32 flags;		/* IPMP_SAVED_* */
+	__u8 test_family;	/* IPMP_AF_INET if it had a test address, else 0 */
+	__u8 test_plen;
+	__u8 pad[2];
+	__u8 test_addr[16];	/* to remove it if the member leaves while no agent runs */
+};
+
+/* ipmp_agent_state.group_state */
+#define IPMP_SAVED_GROUP_OK		0
+#define IPMP_SAVED_GROUP_DEGRADED	1
+#define IPMP_SAVED_GROUP_FAILED		2
+
+struct ipmp_agent_state {
+	__u32 group_state;	/* IPMP_SAVED_GROUP_* */
+	__u32 nmembers;
+	struct ipmp_saved_member members[IPMP_MAX_MEMBERS];	/* by slot */
 };
 
 #endif /* IPMP_MAPS_H */

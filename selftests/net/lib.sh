@@ -294,13 +294,19 @@ write_probe_config() {
 udp_stream_start() {
 	local addr=$1 secs=$2
 	ip netns exec "$NS_H" "$TRAFFIC" udp-echo "$addr" 6000 $((secs + 4)) >/dev/null &
-	PIDS+=($!)
+	ECHO_PID=$!
+	PIDS+=($ECHO_PID)
 	wait_until 2000 sh -c "ip netns exec $NS_H ss -lun | grep -q '$addr\]*:6000'"
 	ip netns exec "$NS_P" "$TRAFFIC" udp-stream "$addr" 6000 5000 "$secs" >"$TMP/stream.out" &
 	STREAM_PID=$!
 	PIDS+=($STREAM_PID)
 }
-udp_stream_wait() { wait "$STREAM_PID"; }
+# The echo goes with its stream, so the next stream can bind the port at once.
+udp_stream_wait() {
+	wait "$STREAM_PID"
+	kill "$ECHO_PID" 2>/dev/null
+	wait "$ECHO_PID" 2>/dev/null
+}
 udp_stream_lost() { grep -o 'lost=[0-9]*' "$TMP/stream.out"; }
 
 # Milliseconds since the epoch, for diagnostics (never asserted as an upper bound).

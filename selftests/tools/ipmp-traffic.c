@@ -445,13 +445,56 @@ static int ctl_stall(const char *path, double seconds)
 	return 0;
 }
 
+/*
+ * Stand in for systemd's notification socket: print each datagram
+ * (newlines as spaces), one line each, until SECONDS pass.
+ */
+static int notify_listen(const char *path, double seconds)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct timespec t0, now;
+	char buf[512];
+	int fd;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)))
+		return die("notify socket");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		double left = seconds - (now.tv_sec - t0.tv_sec) - (now.tv_nsec - t0.tv_nsec) / 1e9;
+
+		if (left <= 0)
+			break;
+		if (poll(&p, 1, (int)(left * 1000) + 1) <= 0)
+			continue;
+		n = recv(fd, buf, sizeof(buf) - 1, 0);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		for (char *c = buf; *c; c++)
+			if (*c == '\n')
+				*c = ' ';
+		printf("%s\n", buf);
+		fflush(stdout);
+	}
+	close(fd);
+	unlink(path);
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: ipmp-traffic tcp-sink ADDR PORT SECONDS\n"
 			"       ipmp-traffic tcp-send ADDR PORT BYTES SECONDS\n"
 			"       ipmp-traffic udp-echo ADDR PORT SECONDS\n"
 			"       ipmp-traffic udp-stream ADDR PORT PPS SECONDS\n"
-			"       ipmp-traffic echo-forge DST SRC ID NONCE SEQ_FROM SEQ_TO ROUNDS\n");
+			"       ipmp-traffic echo-forge DST SRC ID NONCE SEQ_FROM SEQ_TO ROUNDS\n"
+			"       ipmp-traffic notify-listen PATH SECONDS\n");
 	return 2;
 }
 
@@ -465,6 +508,8 @@ int main(int argc, char **argv)
 		return ctl_many(argv[2], atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "ctl-stall"))
 		return ctl_stall(argv[2], atof(argv[3]));
+	if (argc == 4 && !strcmp(argv[1], "notify-listen"))
+		return notify_listen(argv[2], atof(argv[3]));
 	if (argc == 9 && !strcmp(argv[1], "echo-forge"))
 		return echo_forge(argv[2], argv[3], strtoul(argv[4], NULL, 0), argv[5],
 				  atoi(argv[6]), atoi(argv[7]), atoi(argv[8]));

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "group.h"
 #include "ipmp_errors.h"
@@ -63,6 +64,14 @@ struct fixture {
 	struct ipmp_clock clock;
 };
 
+/* Every member its own MAC (equal MACs offline each other, spec 3.16). */
+static void member_mac_set(struct ipmp_member *m, unsigned n)
+{
+	const uint8_t mac[IPMP_ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x10 + n };
+
+	memcpy(m->mac, mac, sizeof(mac));
+}
+
 /* A group from config text, every member present with its link up, started. */
 static struct fixture *fixture_new(const char *text)
 {
@@ -76,6 +85,7 @@ static struct fixture *fixture_new(const char *text)
 	for (unsigned i = 0; i < f->g.nmembers; i++) {
 		f->g.members[i].ifindex = 10 + i;
 		f->g.members[i].link_up = true;
+		member_mac_set(&f->g.members[i], i);
 	}
 	return f;
 }
@@ -410,6 +420,7 @@ static struct ipmp_member *join(struct fixture *f, const char *ifname, int ifind
 	assert_false(member_active(m));	/* nothing carried until it starts */
 	m->ifindex = ifindex;
 	m->link_up = true;
+	member_mac_set(m, ifindex);
 	group_member_start(m);
 	return m;
 }
@@ -519,6 +530,152 @@ static void test_member_joins_missing(void **state)
 	fixture_free(f);
 }
 
+/* What a previous agent left: prior state per member, bindings by slot (-1: none). */
+static void adopt(struct fixture *f, enum group_state gs, const enum member_state *states,
+		  const unsigned *flags, const int *bound)
+{
+	group_adopt_state(&f->g, gs);
+	for (unsigned i = 0; i < f->g.nmembers; i++)
+		f->g.members[i].prior = (struct member_prior){ true, states[i], flags[i] };
+	for (unsigned i = 0; i < f->g.naddrs; i++)
+		if (bound[i] >= 0)
+			group_adopt_binding(&f->g, i, &f->g.members[bound[i]]);
+}
+
+static void test_restart_resumes(void **state)
+{
+	struct fixture *f = fixture_new(
+		"[global]\nfailback = no\n[group g]\ninterfaces = e0 e1 e2 e3\n"
+		"addresses = 192.0.2.1/24 192.0.2.2/24 192.0.2.3/24 192.0.2.4/24\n");
+	const enum member_state states[] = { MEMBER_RUNNING, MEMBER_FAILED, MEMBER_OFFLINE,
+					      MEMBER_RUNNING };
+	/* e0 active, e1 failed by probes, e2 offline, e3 repaired but idle (failback = no) */
+	const unsigned flags[] = { 0, MEMBER_F_FAILED, MEMBER_F_OFFLINE, MEMBER_F_INACTIVE };
+	/* addresses spread as the previous agent had them, not as a fresh start would */
+	const int bound[] = { 0, 0, 0, 0 };
+
+	adopt(f, GROUP_DEGRADED, states, flags, bound);
+	group_start(&f->g);
+	assert_int_equal(f->g.members[0].state, MEMBER_RUNNING);
+	assert_int_equal(f->g.members[1].state, MEMBER_FAILED);
+	assert_true(f->g.members[1].flags & MEMBER_F_FAILED);
+	assert_int_equal(f->g.members[2].state, MEMBER_OFFLINE);
+	assert_true(f->g.members[3].flags & MEMBER_F_INACTIVE);
+	assert_int_equal(active_mask(&f->g), 0x1);
+	/* every binding held: nothing announced, nothing moved, no failover */
+	for (unsigned i = 0; i < f->g.naddrs; i++)
+		assert_int_equal(bound_slot(&f->g, i), 0);
+	assert_int_equal(f->rec.announces, 0);
+	assert_int_equal(f->rec.pushes, 1);
+	assert_int_equal(f->g.state, GROUP_DEGRADED);
+	assert_not_logged("-> degraded");	/* no false transition at start */
+	assert_logged("e1: failed when the previous agent stopped; probes will repair it");
+	fixture_free(f);
+}
+
+static void test_restart_finds_changes(void **state)
+{
+	struct fixture *f = fixture_new("[group g]\ninterfaces = e0 e1 e2\n"
+					"addresses = 192.0.2.1/24 192.0.2.2/24 192.0.2.3/24\n");
+	const enum member_state states[] = { MEMBER_RUNNING, MEMBER_RUNNING, MEMBER_OFFLINE };
+	const unsigned flags[] = { 0, MEMBER_F_INACTIVE, MEMBER_F_OFFLINE };
+	const int bound[] = { 0, 0, 0 };
+
+	/* while no agent ran: e0's cable was pulled, e2's netdev was deleted */
+	f->g.members[0].link_up = false;
+	f->g.members[2].ifindex = 0;
+	f->g.members[2].link_up = false;
+	adopt(f, GROUP_OK, states, flags, bound);
+	group_start(&f->g);
+	assert_int_equal(f->g.members[0].state, MEMBER_FAILED);
+	assert_logged("The link has gone down on e0");
+	/* the idle e1 is the only one left: activated, the addresses move to it, announced */
+	assert_true(member_active(&f->g.members[1]));
+	assert_int_equal(f->g.members[1].nbound, 3);
+	assert_int_equal(f->rec.announces, 3);
+	/* offline stays offline; gone meanwhile, it is failed too */
+	assert_int_equal(f->g.members[2].state, MEMBER_OFFLINE);
+	assert_true(f->g.members[2].flags & MEMBER_F_FAILED);
+	fixture_free(f);
+}
+
+static void test_restart_without_prior_starts_fresh(void **state)
+{
+	struct fixture *f = fixture_new("[group g]\ninterfaces = e0 e1\naddresses = 192.0.2.1/24\n");
+
+	/* a member the previous agent did not know (added to the config meanwhile) */
+	f->g.members[0].prior = (struct member_prior){ true, MEMBER_RUNNING, 0 };
+	group_start(&f->g);
+	assert_int_equal(active_mask(&f->g), 0x3);
+	fixture_free(f);
+}
+
+static void test_duplicate_mac(void **state)
+{
+	struct fixture *f = fixture_new("[group g]\ninterfaces = e0 e1 e2\n"
+					"addresses = 192.0.2.1/24 192.0.2.2/24 192.0.2.3/24\n");
+	struct ipmp_member *e0 = &f->g.members[0], *e1 = &f->g.members[1], *e2 = &f->g.members[2];
+	uint8_t old[IPMP_ETH_ALEN];
+
+	/* at start: e1 has e0's MAC and is offlined with flag h */
+	memcpy(e1->mac, e0->mac, sizeof(e1->mac));
+	group_start(&f->g);
+	assert_int_equal(e1->state, MEMBER_OFFLINE);
+	assert_true(e1->flags & MEMBER_F_HWADDRDUP);
+	assert_int_equal(e1->nbound, 0);
+	assert_logged("IP interface e1 has a hardware address which is not unique in group g; "
+		      "offlining");
+	/* its administrator cannot bring it back while the MAC is shared */
+	assert_int_equal(member_undo_offline(e1), IPMP_EHWADDRDUP);
+	/* its MAC becomes unique: online, addresses rebalanced onto it */
+	memcpy(old, e1->mac, sizeof(old));
+	member_mac_set(e1, 1);
+	group_member_hwaddr_changed(e1, old);
+	assert_int_equal(e1->state, MEMBER_RUNNING);
+	assert_false(e1->flags & (MEMBER_F_HWADDRDUP | MEMBER_F_OFFLINE));
+	assert_true(member_active(e1));
+	assert_int_equal(e1->nbound, 1);
+	assert_logged("IP interface e1 now has a unique hardware address in group g; onlining");
+	/* a running member takes another's MAC: it is the one offlined */
+	memcpy(old, e2->mac, sizeof(old));
+	memcpy(e2->mac, e0->mac, sizeof(e2->mac));
+	group_member_hwaddr_changed(e2, old);
+	assert_true(e2->flags & MEMBER_F_HWADDRDUP);
+	assert_true(member_active(e0));
+	/* the member it shadowed changes its MAC: the duplicate comes back */
+	memcpy(old, e0->mac, sizeof(old));
+	member_mac_set(e0, 9);
+	group_member_hwaddr_changed(e0, old);
+	assert_false(e2->flags & MEMBER_F_HWADDRDUP);
+	assert_true(member_active(e2));
+	/* and when the shadowing member leaves, its duplicate comes back too */
+	memcpy(old, e2->mac, sizeof(old));
+	memcpy(e2->mac, e1->mac, sizeof(e2->mac));
+	group_member_hwaddr_changed(e2, old);
+	assert_int_equal(e2->state, MEMBER_OFFLINE);
+	group_member_remove(e1);
+	assert_true(member_active(e2));
+	fixture_free(f);
+}
+
+static void test_offline_frees_duplicate(void **state)
+{
+	struct fixture *f = fixture_new("[group g]\ninterfaces = e0 e1 e2\naddresses = 192.0.2.1/24\n");
+	struct ipmp_member *e0 = &f->g.members[0], *e1 = &f->g.members[1];
+
+	memcpy(e1->mac, e0->mac, sizeof(e1->mac));
+	group_start(&f->g);
+	assert_true(e1->flags & MEMBER_F_HWADDRDUP);
+	/* offlining the member it duplicates lets the duplicate work (spec 3.16) */
+	assert_int_equal(member_offline(e0), 0);
+	assert_true(member_active(e1));
+	/* undoing that offline now finds e0 the duplicate */
+	assert_int_equal(member_undo_offline(e0), IPMP_EHWADDRDUP);
+	assert_true(e0->flags & MEMBER_F_HWADDRDUP);
+	assert_int_equal(e0->state, MEMBER_OFFLINE);
+	fixture_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -541,6 +698,11 @@ int main(void)
 		cmocka_unit_test(test_member_join_refusals),
 		cmocka_unit_test(test_member_leaves),
 		cmocka_unit_test(test_member_joins_missing),
+		cmocka_unit_test(test_restart_resumes),
+		cmocka_unit_test(test_restart_finds_changes),
+		cmocka_unit_test(test_restart_without_prior_starts_fresh),
+		cmocka_unit_test(test_duplicate_mac),
+		cmocka_unit_test(test_offline_frees_duplicate),
 	};
 
 	return cmocka_run_group_tests_name("group", tests, NULL, NULL);

@@ -150,6 +150,7 @@ static struct sim *sim_new(const char *conf)
 	for (unsigned i = 0; i < s->g.nmembers; i++) {
 		s->g.members[i].ifindex = 10 + i;
 		s->g.members[i].link_up = true;
+		s->g.members[i].mac[5] = 0x10 + i;	/* MACs are unique, or spec 3.16 offlines */
 	}
 	group_start(&s->g);
 	return s;

@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# Members that come and go: the agent starts with every member missing and
+# takes each one the moment it appears; a member netdev deleted under
+# traffic is failed over at once and adopted again when it is re-created
+# with a new ifindex and MAC; two members with one MAC: the second is
+# offlined with flag h (spec 3.16) and onlined when its MAC is unique.
+. "$(dirname "$0")/lib.sh"
+require_root
+tap_plan 21
+
+IF_MPADM=$ROOT/build/if_mpadm
+topo_create 2
+write_config "$TMP/ipmp.conf"
+# member_create I: a fresh m$I (new ifindex, new MAC) cabled to the switch
+member_create() {
+	ip -n "$NS_H" link add "m$1" type veth peer name "s$1" netns "$NS_SW"
+	nsx "$NS_SW" ip link set "s$1" master br0 up
+}
+member_delete() { ip -n "$NS_H" link del "m$1"; }
+row() { "$IPMPSTAT" -iP -o interface,active,flags,link,state | grep "^$1:"; }
+group_state() { "$IPMPSTAT" -gP -o state; }
+
+# --- boot with every member missing ----------------------------------------------
+member_delete 0
+member_delete 1
+agent_start "$TMP/ipmp.conf"
+wait_until 5000 "$IPMPSTAT" -g >/dev/null
+ASSERT "the agent starts with no member present" kill -0 "$AGENT_PID"
+ASSERT "and says so" agent_log_has "IP interface m0 of group g0 does not exist; treating it as failed"
+ASSERT_EQ "a missing member shows failed with its link down" "m0:no:-----d-:down:failed" "$(row m0)"
+ASSERT_EQ "the group is failed" "failed" "$(group_state)"
+member_create 0
+ASSERT "m0 is adopted the moment it appears" \
+	wait_until 3000 agent_log_has "IP interface m0 of group g0 appeared"
+ASSERT "m0 carries the addresses" wait_until 3000 active_is "m0"
+ASSERT_EQ "the group is degraded" "degraded" "$(group_state)"
+ASSERT "the peer reaches $DATA1 through m0" wait_until 3000 peer_sees_is "$DATA1" m0
+member_create 1
+ASSERT "m1 joins as well" wait_until 3000 active_is "m0 m1"
+ASSERT_EQ "the group is ok, no restart" "ok" "$(group_state)"
+ASSERT "addresses spread over both" wait_until 3000 peer_sees_is "$DATA2" m1
+
+# --- hot remove and re-add under traffic -----------------------------------------
+old_ifindex=$(ip -n "$NS_H" -o link show m1 | cut -d: -f1)
+old_mac=$(mac_of "$NS_H" m1)
+udp_stream_start "$DATA2" 3
+sleep 1
+member_delete 1
+ASSERT "a deleted member is failed over at once" \
+	wait_until 1000 agent_log_has "IP interface m1 of group g0 has been removed"
+udp_stream_wait
+lost=$(udp_stream_lost)
+lost=${lost#lost=}
+echo "# $lost of 15000 datagrams lost across the deletion"
+ASSERT "traffic to $DATA2 survives the deletion (lost $lost < 1% of 15000)" test "$lost" -lt 150
+ASSERT "the peer reaches $DATA2 through m0" wait_until 2000 peer_sees_is "$DATA2" m0
+member_create 1
+ASSERT "the re-created m1 rejoins" wait_until 3000 active_is "m0 m1"
+new_ifindex=$(ip -n "$NS_H" -o link show m1 | cut -d: -f1)
+ASSERT "with a new ifindex ($old_ifindex -> $new_ifindex) and MAC" \
+	test "$new_ifindex" != "$old_ifindex" -a "$(mac_of "$NS_H" m1)" != "$old_mac"
+ASSERT "its new MAC is announced for $DATA2" wait_until 3000 peer_sees_is "$DATA2" m1
+
+# --- duplicate hardware addresses ---------------------------------------------------
+ip -n "$NS_H" link set m1 address "$(mac_of "$NS_H" m0)"
+ASSERT "a member taking another's MAC is offlined with flag h" \
+	wait_until 2000 sh -c "'$IPMPSTAT' -iP -o interface,flags,state | grep -qx 'm1:------h:offline'"
+ASSERT "in.mpathd's words" \
+	agent_log_has "IP interface m1 has a hardware address which is not unique in group g0; offlining"
+ASSERT_EQ "if_mpadm -r cannot bring it back" \
+	"if_mpadm: fatal: cannot undo-offline m1: interface has duplicate hardware address" \
+	"$("$IF_MPADM" -r m1 2>&1)"
+ip -n "$NS_H" link set m1 address 02:00:5e:10:00:01
+ASSERT "a unique MAC brings it back online" wait_until 2000 active_is "m0 m1"
