@@ -32,7 +32,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS   ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Iinclude -Ilib -Iagent -I$(BUILD) $(PKG_CFLAGS) $(SANITIZE_FLAGS)
-LDLIBS   := $(PKG_LIBS) -lelf -lz
+LDLIBS   := $(PKG_LIBS) -lelf -lz -lm
 BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -Iinclude -Ibpf \
 	-idirafter /usr/include/$(MULTIARCH)
 
@@ -68,9 +68,9 @@ $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 LIB_SRCS   := $(wildcard lib/*.c)
 AGENT_CORE := agent/config.c agent/log.c agent/clock.c agent/group.c agent/binding.c \
 	agent/probe.c agent/targets.c agent/snapshot.c \
-	agent/link.c
+	agent/link.c agent/prom.c
 AGENT_SYS  := agent/netlink.c agent/dataplane.c agent/announce.c agent/sysctl.c \
-	agent/probe_socket.c agent/prober.c agent/control.c agent/admin.c agent/notify.c \
+	agent/probe_socket.c agent/prober.c agent/control.c agent/admin.c agent/notify.c agent/metrics.c \
 	agent/agent.c agent/main.c
 AGENT_SRCS := $(AGENT_CORE) $(AGENT_SYS)
 

@@ -22,6 +22,7 @@
 #include "admin.h"
 #include "ipmp_errors.h"
 #include "log.h"
+#include "metrics.h"
 #include "prober.h"
 
 void admin_result_init(struct admin_result *r)
@@ -376,6 +377,15 @@ static void reload_globals(struct agent *a, const struct ipmp_config *old,
 		list_add(&r->changes, LOG_INFO, "gratuitous ARP: %u every %u ms", next->garp_count,
 			 next->garp_interval_ms);
 		announcer_configure(a->announcer, next->garp_count, next->garp_interval_ms);
+	}
+	if (strcmp(old->metrics_dir, next->metrics_dir) ||
+	    old->metrics_interval_s != next->metrics_interval_s) {
+		list_add(&r->changes, LOG_INFO, "metrics: %s every %u s",
+			 a->metrics_dir ? a->metrics_dir : next->metrics_dir[0] ? next->metrics_dir : "off",
+			 next->metrics_interval_s);
+		metrics_stop(a);	/* a->cfg is the new file already */
+		if (metrics_start(a))
+			list_add(&r->changes, LOG_ERR, "cannot start writing metrics");
 	}
 }
 

@@ -21,6 +21,7 @@
 #include "agent.h"
 #include "control.h"
 #include "log.h"
+#include "metrics.h"
 #include "prober.h"
 #include "snapshot.h"
 #include "sysctl.h"
@@ -48,7 +49,11 @@ static void ops_announce(struct ipmp_group *g, struct ipmp_addr *addr, void *ctx
 
 static void link_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
-	link_timer(arg);
+	struct ipmp_member *m = arg;
+	struct agent_group *ag = m->group->ops_ctx;
+
+	agent_mark(ag->agent);
+	link_timer(m);
 }
 
 void agent_timer_arm(struct agent *a, struct event **ev, event_callback_fn cb, void *arg,
@@ -71,20 +76,33 @@ static void ops_timer_arm(struct ipmp_member *m, uint64_t deadline_ms, void *ctx
 	agent_timer_arm(ag->agent, &ag->link_timers[m->slot], link_timer_cb, m, deadline_ms);
 }
 
+void agent_event_stamp(struct agent *a, json_t *obj)
+{
+	struct timespec wall;
+
+	clock_gettime(CLOCK_REALTIME, &wall);
+	json_object_set_new(obj, "mono_ns", json_integer(clock_now_ns(a->clock)));
+	json_object_set_new(obj, "wall", json_real(wall.tv_sec + wall.tv_nsec / 1e9));
+}
+
 /*
  * What ipmpadm monitor prints: one object per event, each with its kind,
- * the monotonic and the wall-clock time.
+ * the monotonic and the wall-clock time. Every event also refreshes the
+ * metrics file; a failover (an address leaving a member) is counted and
+ * timed from the start of the handler that detected it.
  */
 static void ops_event(struct ipmp_group *g, const struct group_event *ev, void *ctx)
 {
 	struct agent_group *ag = ctx;
+	struct agent *a = ag->agent;
 	char buf[IP_PREFIX_STRLEN], mac[18], flags[8];
-	struct timespec wall;
 	json_t *obj = NULL;
 
-	if (!ag->agent->control)
+	metrics_changed(a);
+	if (ev->kind == GROUP_EVENT_FAILOVER && ev->addr->bound && ev->addr->was_bound)
+		metrics_failover(a, ag);
+	if (!a->control)
 		return;
-	clock_gettime(CLOCK_REALTIME, &wall);
 	switch (ev->kind) {
 	case GROUP_EVENT_GROUP_STATE:
 		obj = json_pack("{s:s, s:s, s:s, s:s}", "event", "group-state", "group", g->ifname,
@@ -110,18 +128,18 @@ static void ops_event(struct ipmp_group *g, const struct group_event *ev, void *
 		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", ev->addr->bound->mac[0],
 			 ev->addr->bound->mac[1], ev->addr->bound->mac[2], ev->addr->bound->mac[3],
 			 ev->addr->bound->mac[4], ev->addr->bound->mac[5]);
-		obj = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s}", "event", "failover", "group",
+		obj = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:I}", "event", "failover", "group",
 				g->ifname, "address",
 				ip_prefix_str(&ev->addr->prefix, false, buf, sizeof(buf)), "from",
 				ev->addr->was_bound ? ev->addr->was_bound->ifname : NULL, "to",
-				ev->addr->bound->ifname, "mac", mac);
+				ev->addr->bound->ifname, "mac", mac, "duration_us",
+				(json_int_t)((clock_now_ns(a->clock) - a->handling_ns) / 1000));
 		break;
 	}
 	if (!obj)
 		return;
-	json_object_set_new(obj, "mono_ns", json_integer(clock_now_ns(ag->agent->clock)));
-	json_object_set_new(obj, "wall", json_real(wall.tv_sec + wall.tv_nsec / 1e9));
-	control_publish(ag->agent->control, CONTROL_STREAM_EVENTS, obj);
+	agent_event_stamp(a, obj);
+	control_publish(a->control, CONTROL_STREAM_EVENTS, obj);
 	json_decref(obj);
 }
 
@@ -468,6 +486,10 @@ static void agent_group_free(struct agent_group *ag)
 	free(ag);
 }
 
+/* Failover durations, seconds: 100 us to 1 s (the event to the first announcement). */
+static const double failover_bounds[] = { 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+					  0.01,   0.025,   0.05,   0.1,   0.25,   1 };
+
 int agent_group_add(struct agent *a, const struct config_group *cg)
 {
 	struct agent_group **grown, *ag;
@@ -482,6 +504,8 @@ int agent_group_add(struct agent *a, const struct config_group *cg)
 		return -ENOMEM;
 	ag->agent = a;
 	ag->cfg = cg;
+	prom_histogram_init(&ag->failover_seconds, failover_bounds,
+			    sizeof(failover_bounds) / sizeof(failover_bounds[0]));
 	for (unsigned j = 0; j < IPMP_MAX_MEMBERS; j++)
 		ag->probe_fds[j][0] = ag->probe_fds[j][1] = -1;
 	ret = group_init(&ag->group, cg, &a->cfg, a->clock, &agent_group_ops, ag);
@@ -676,9 +700,9 @@ static void agent_resync(struct agent *a)
 static void events_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct agent *a = arg;
-
 	unsigned changed = 0;
 
+	agent_mark(a);
 	if (nl_events_read(&a->events, link_event, a, &changed) == -ENOBUFS) {
 		pr_warn("netlink events were lost; re-reading every member, address and route");
 		agent_resync(a);
@@ -699,8 +723,11 @@ static void discard_event(const struct nl_link *l, void *ctx)
 
 int agent_start(struct agent *a)
 {
+	struct timespec wall;
 	int ret;
 
+	clock_gettime(CLOCK_REALTIME, &wall);
+	a->start_wall = wall.tv_sec + wall.tv_nsec / 1e9;
 	ret = nl_open(&a->nl, 0);
 	if (!ret)
 		ret = nl_open(&a->events, RTMGRP_LINK | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_IFADDR |
@@ -737,11 +764,17 @@ int agent_start(struct agent *a)
 	agent_resync(a);
 	prober_routes_rescan_soon(a);
 	a->control = control_open(a, a->socket_path);
-	return a->control ? 0 : -EIO;
+	if (!a->control)
+		return -EIO;
+	ret = metrics_start(a);
+	if (ret)
+		pr_err("cannot start writing metrics: %s", strerror(-ret));
+	return ret;
 }
 
 void agent_stop(struct agent *a)
 {
+	metrics_stop(a);
 	control_close(a->control);
 	a->control = NULL;
 	for (unsigned i = 0; i < a->ngroups; i++)

@@ -8,6 +8,7 @@
 #define IPMP_AGENT_H
 
 #include <event2/event.h>
+#include <jansson.h>
 
 #include "announce.h"
 #include "clock.h"
@@ -15,6 +16,7 @@
 #include "dataplane.h"
 #include "group.h"
 #include "netlink.h"
+#include "prom.h"
 
 struct agent;
 
@@ -37,6 +39,11 @@ struct agent_group {
 	/* XDP receive -> agent processing, per reply (us), the last PROBE_LAG_SAMPLES */
 	uint32_t probe_lag_us[PROBE_LAG_SAMPLES];
 	unsigned nprobe_lag;
+	/* failovers: rebinding episodes (addresses moved off a member in one commit) */
+	uint64_t failovers;
+	double last_failover_wall;		/* seconds since 1970; 0: none yet */
+	uint64_t last_failover_gen;		/* group generation of the last one counted */
+	struct prom_histogram failover_seconds;	/* detection to rebinding done */
 };
 
 struct control;
@@ -56,7 +63,21 @@ struct agent {
 	struct agent_group **groups;	/* each stays where it is while it exists */
 	unsigned ngroups;
 	uint64_t nonce;		/* in every probe; fresh per run */
+	/* when the handler now running began: where a failover's duration starts */
+	uint64_t handling_ns;
+	double start_wall;	/* agent start, seconds since 1970 */
+	const char *metrics_dir;	/* --metrics-dir; else the config's metrics_dir */
+	struct metrics *metrics;
 };
+
+/* A handler begins that may detect a failure: failover durations count from here. */
+static inline void agent_mark(struct agent *a)
+{
+	a->handling_ns = clock_now_ns(a->clock);
+}
+
+/* Add the event's monotonic and wall-clock times (every event of ipmpadm monitor has both). */
+void agent_event_stamp(struct agent *a, json_t *obj);
 
 /* Arm *ev (created on first use) to call cb(arg) at deadline_ms on the agent's clock. */
 void agent_timer_arm(struct agent *a, struct event **ev, event_callback_fn cb, void *arg,

@@ -217,6 +217,15 @@ static void global_key(struct parse_state *st, const char *key, const char *valu
 		parse_uint(st, key, value, 1, 100, &cfg->garp_count);
 	} else if (!strcmp(key, "garp_interval")) {
 		parse_uint(st, key, value, 1, 60000, &cfg->garp_interval_ms);
+	} else if (!strcmp(key, "metrics_dir")) {
+		if (value[0] != '/')
+			cfg_error(st, st->line, "metrics_dir '%s' is not an absolute path", value);
+		else if (strlen(value) >= sizeof(cfg->metrics_dir) - 32)
+			cfg_error(st, st->line, "metrics_dir '%.40s...' is too long", value);
+		else
+			snprintf(cfg->metrics_dir, sizeof(cfg->metrics_dir), "%s", value);
+	} else if (!strcmp(key, "metrics_interval")) {
+		parse_uint(st, key, value, 1, 3600, &cfg->metrics_interval_s);
 	} else {
 		cfg_error(st, st->line, "unknown key '%s' in [global]", key);
 	}
@@ -547,6 +556,7 @@ static void config_defaults(struct ipmp_config *cfg, const char *name)
 	cfg->failback = true;
 	cfg->garp_count = IPMP_GARP_COUNT_DEFAULT;
 	cfg->garp_interval_ms = IPMP_GARP_INTERVAL_DEFAULT_MS;
+	cfg->metrics_interval_s = IPMP_METRICS_INTERVAL_DEFAULT_S;
 }
 
 static void config_check_interfaces(struct parse_state *st, struct handler_ctx *hc)

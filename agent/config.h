@@ -2,7 +2,8 @@
 /*
  * The configuration file (ipmp.conf(5)), parsed with inih.
  *
- *   [global]            failure_detection_time, failback, garp_count, garp_interval
+ *   [global]            failure_detection_time, failback, garp_count, garp_interval,
+ *                       metrics_dir, metrics_interval
  *   [group IFNAME]      name, interfaces, standby, addresses, targets, probe
  *   [interface IFNAME]  test_address, probe
  *
@@ -14,6 +15,7 @@
 #ifndef IPMP_CONFIG_H
 #define IPMP_CONFIG_H
 
+#include <limits.h>
 #include <net/if.h>
 #include <stdbool.h>
 
@@ -25,6 +27,7 @@
 #define IPMP_FDT_MIN_MS		100
 #define IPMP_GARP_COUNT_DEFAULT	3
 #define IPMP_GARP_INTERVAL_DEFAULT_MS 100
+#define IPMP_METRICS_INTERVAL_DEFAULT_S 15
 #define IPMP_CONFIG_TARGETS_MAX	16
 
 enum probe_method {
@@ -63,6 +66,8 @@ struct ipmp_config {
 	bool failback;
 	unsigned garp_count;
 	unsigned garp_interval_ms;
+	char metrics_dir[PATH_MAX];	/* "": no metrics file */
+	unsigned metrics_interval_s;
 	struct config_group *groups;
 	unsigned ngroups;
 };

@@ -392,6 +392,7 @@ static void client_read(struct bufferevent *bev, void *arg)
 			client_close_after_reply(cl, error_reply("%s", "request too long"));
 			return;
 		}
+		agent_mark(cl->control->agent);
 		bool ok = client_reply(cl, handle_request(cl, line));
 
 		free(line);

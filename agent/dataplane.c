@@ -461,6 +461,43 @@ int dataplane_stats_reset(struct dataplane *dp, unsigned slot)
 	return ret;
 }
 
+/* A per-CPU array entry, summed over the CPUs into n __u64 fields. */
+static int percpu_sum(int fd, __u32 key, __u64 *out, unsigned n)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 *vals;
+	int ret = 0;
+
+	memset(out, 0, n * sizeof(*out));
+	if (ncpu < 0)
+		return ncpu;
+	vals = calloc((size_t)ncpu * n, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(fd, &key, vals))
+		ret = -errno;
+	for (int c = 0; !ret && c < ncpu; c++)
+		for (unsigned i = 0; i < n; i++)
+			out[i] += vals[c * n + i];
+	free(vals);
+	return ret;
+}
+
+int dataplane_member_stats(struct dataplane *dp, unsigned slot, struct ipmp_member_stats *out)
+{
+	_Static_assert(sizeof(*out) == 4 * sizeof(__u64), "ipmp_member_stats is four counters");
+	return percpu_sum(map_fd(dp, "stats"), slot, (__u64 *)out, 4);
+}
+
+int dataplane_drops(struct dataplane *dp, __u64 out[IPMP_DROP__MAX])
+{
+	int ret = 0;
+
+	for (__u32 r = 0; r < IPMP_DROP__MAX && !ret; r++)
+		ret = percpu_sum(map_fd(dp, "drops"), r, &out[r], 1);
+	return ret;
+}
+
 static void addr_key(const struct ipmp_addr *a, struct ipmp_addr_key *key)
 {
 	memset(key, 0, sizeof(*key));

@@ -63,6 +63,9 @@ int dataplane_adopt(struct dataplane *dp, struct ipmp_group *g, struct ipmp_agen
  */
 void dataplane_prune(struct dataplane *dp, const struct ipmp_group *g,
 		     void (*stale_addr)(const struct ip_prefix *addr, void *ctx), void *ctx);
+/* The data plane's counters, summed over the CPUs: a member's (by slot), and the drops. */
+int dataplane_member_stats(struct dataplane *dp, unsigned slot, struct ipmp_member_stats *out);
+int dataplane_drops(struct dataplane *dp, __u64 out[IPMP_DROP__MAX]);
 /* A slot is about to hold a new member: its counters start from zero. */
 int dataplane_stats_reset(struct dataplane *dp, unsigned slot);
 /* Room for naddrs data addresses (before the group gains one). */

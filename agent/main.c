@@ -39,6 +39,8 @@ static void usage(FILE *f)
 		"      --bpffs DIR     where maps and programs are pinned (default " DEFAULT_BPFFS ");\n"
 		"                      a bpffs is mounted there if none is\n"
 		"      --socket PATH   control socket (default " IPMP_SOCKET_DEFAULT ")\n"
+		"      --metrics-dir DIR  write Prometheus metrics to DIR/ipmp.prom (node_exporter's\n"
+		"                      textfile collector); overrides metrics_dir in the config\n"
 		"      --syslog        log to syslog (ident ipmp-agent, facility daemon)\n"
 		"      --log-time      prefix log lines on stderr with the time (s.us since 1970)\n"
 		"  -d, --debug         log debug messages too\n"
@@ -53,6 +55,7 @@ struct options {
 	const char *config;
 	const char *bpffs;
 	const char *socket;
+	const char *metrics_dir;
 	bool check;
 	bool cleanup;
 	bool syslog;
@@ -62,13 +65,15 @@ struct options {
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_CHECK = 256, OPT_CLEANUP, OPT_BPFFS, OPT_SYSLOG, OPT_LOG_TIME, OPT_SOCKET };
+	enum { OPT_CHECK = 256, OPT_CLEANUP, OPT_BPFFS, OPT_SYSLOG, OPT_LOG_TIME, OPT_SOCKET,
+	       OPT_METRICS_DIR };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
 		{ "bpffs", required_argument, NULL, OPT_BPFFS },
 		{ "socket", required_argument, NULL, OPT_SOCKET },
+		{ "metrics-dir", required_argument, NULL, OPT_METRICS_DIR },
 		{ "syslog", no_argument, NULL, OPT_SYSLOG },
 		{ "log-time", no_argument, NULL, OPT_LOG_TIME },
 		{ "debug", no_argument, NULL, 'd' },
@@ -87,6 +92,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_CLEANUP: o->cleanup = true; break;
 		case OPT_BPFFS: o->bpffs = optarg; break;
 		case OPT_SOCKET: o->socket = optarg; break;
+		case OPT_METRICS_DIR: o->metrics_dir = optarg; break;
 		case OPT_SYSLOG: o->syslog = true; break;
 		case OPT_LOG_TIME: o->log_time = true; break;
 		case 'd': o->debug = true; break;
@@ -202,6 +208,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	a.bpffs = o.bpffs;
 	a.socket_path = o.socket;
+	a.metrics_dir = o.metrics_dir;
 	a.base = event_base_new();
 	if (!a.base) {
 		pr_err("cannot create the event loop");

@@ -63,7 +63,11 @@ static int ops_send(struct probe_instance *pi, const struct ip_prefix *dst, uint
 
 static void probe_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
-	probe_timer(arg);
+	struct probe_instance *pi = arg;
+	struct agent_group *ag = pi->member->group->probe_ctx;
+
+	agent_mark(ag->agent);
+	probe_timer(pi);
 }
 
 static void ops_timer_arm(struct probe_instance *pi, uint64_t deadline_ms, void *ctx)
@@ -121,6 +125,8 @@ static void ops_resolved(struct probe_instance *pi, const struct probe_slot *s, 
 		       (json_int_t)(t && t->sa_ns > 0 ? t->sa_ns / 8 : 0), "rttdev_ns",
 		       (json_int_t)(t ? t->sv_ns / 4 : 0));
 	if (ev) {
+		json_object_set_new(ev, "group", json_string(pi->member->group->ifname));
+		agent_event_stamp(ag->agent, ev);
 		control_publish(ag->agent->control, CONTROL_STREAM_PROBES, ev);
 		json_decref(ev);
 	}
@@ -183,6 +189,7 @@ static void ringbuf_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct agent_group *ag = arg;
 
+	agent_mark(ag->agent);
 	ring_buffer__consume(ag->probe_rb);
 }
 

@@ -54,7 +54,7 @@ static const char *member_link(const struct ipmp_member *m)
 }
 
 /* spec 1.3.3 PROBE */
-static const char *member_probe(const struct ipmp_member *m)
+const char *snapshot_member_probe(const struct ipmp_member *m)
 {
 	if (!m->probe.enabled && !m->probe6.enabled)
 		return "disabled";
@@ -66,7 +66,7 @@ static const char *member_probe(const struct ipmp_member *m)
 }
 
 /* spec 1.3.3 STATE */
-static const char *member_view_state(const struct ipmp_member *m)
+const char *snapshot_member_state(const struct ipmp_member *m)
 {
 	switch (m->state) {
 	case MEMBER_RUNNING:
@@ -128,8 +128,8 @@ static json_t *member_json(const struct ipmp_member *m)
 			 "active", member_view_active(m),
 			 "flags", flags,
 			 "link", member_link(m),
-			 "probe", member_probe(m),
-			 "state", member_view_state(m),
+			 "probe", snapshot_member_probe(m),
+			 "state", snapshot_member_state(m),
 			 "mode", instance_mode(&m->probe),
 			 "testaddr", instance_testaddr(&m->probe, buf, sizeof(buf)),
 			 "targets", instance_targets(&m->probe),

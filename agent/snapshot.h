@@ -23,5 +23,8 @@ json_t *snapshot_build(struct ipmp_group *const *groups, unsigned ngroups, bool 
 
 /* The member flags string of ipmpstat -i (spec 1.3.3): "i s m b M d h" or '-'. */
 void snapshot_member_flags(const struct ipmp_member *m, char out[8]);
+/* ipmpstat -i's PROBE (ok, failed, unknown, disabled) and STATE (ok, failed, offline, unknown). */
+const char *snapshot_member_probe(const struct ipmp_member *m);
+const char *snapshot_member_state(const struct ipmp_member *m);
 
 #endif

@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 
 export CMOCKA_MESSAGE_OUTPUT=TAP
 tests=(build/selftests/test_config build/selftests/test_group build/selftests/test_probe
+	build/selftests/test_prom
 	selftests/cmd/ipmpstat_golden.sh selftests/pkg/install.sh)
 if [ "${1:-all}" != unit ]; then
 	if [ "$(id -u)" = 0 ]; then

@@ -8,7 +8,7 @@
  *   ipmpadm add-address GROUP ADDR/PLEN    a new data address on GROUP
  *   ipmpadm remove-address ADDR            drop a data address
  *   ipmpadm reload                         re-read the config file, apply what changed
- *   ipmpadm monitor                        state changes as JSON lines until interrupted
+ *   ipmpadm monitor [--probes]             state changes (and probe results) as JSON lines
  *
  * Changes made here last until the agent restarts or reloads; the
  * configuration file is what the agent starts from.
@@ -34,7 +34,7 @@ static int usage(void)
 		"       %s add-address GROUP ADDRESS/PREFIXLEN\n"
 		"       %s remove-address ADDRESS\n"
 		"       %s reload\n"
-		"       %s monitor\n",
+		"       %s monitor [--probes]\n",
 		progname, progname, progname, progname, progname, progname, progname);
 	return 2;
 }
@@ -129,17 +129,22 @@ static int cmd_reload(void)
 	return ret ? 1 : 0;
 }
 
-/* One JSON object per line, flushed, until the agent goes away or we are stopped. */
-static int cmd_monitor(void)
+/*
+ * One JSON object per line, flushed, until the agent goes away or we are
+ * stopped: state changes, and with probes every probe result too.
+ */
+static int cmd_monitor(bool probes)
 {
 	struct ipmp_client c = connect_or_die();
 	json_t *reply, *ev;
 
-	if (ipmp_client_call(&c, "events", NULL, &reply)) {
-		fprintf(stderr, "%s: cannot follow events: %s\n", progname, c.error);
-		return 1;
+	for (int i = 0; i < (probes ? 2 : 1); i++) {
+		if (ipmp_client_call(&c, i ? "probes" : "events", NULL, &reply)) {
+			fprintf(stderr, "%s: cannot follow events: %s\n", progname, c.error);
+			return 1;
+		}
+		json_decref(reply);
 	}
-	json_decref(reply);
 	while (!ipmp_client_next(&c, &ev)) {
 		char *text = json_dumps(ev, JSON_COMPACT);
 
@@ -160,7 +165,9 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "standby"))
 		return cmd_standby(argv[2], argv[3]);
 	if (argc == 2 && !strcmp(argv[1], "monitor"))
-		return cmd_monitor();
+		return cmd_monitor(false);
+	if (argc == 3 && !strcmp(argv[1], "monitor") && !strcmp(argv[2], "--probes"))
+		return cmd_monitor(true);
 	if (argc == 2 && !strcmp(argv[1], "reload"))
 		return cmd_reload();
 	if (argc >= 4 && !strcmp(argv[1], "add-interface"))

@@ -18,6 +18,8 @@ static const char good[] =
 	"failback = no\n"
 	"garp_count = 5\n"
 	"garp_interval = 50\n"
+	"metrics_dir = /var/lib/node_exporter/textfile\n"
+	"metrics_interval = 30\n"
 	"\n"
 	"[group ipmp0]\n"
 	"name = a\n"
@@ -48,6 +50,8 @@ static void test_good_file(void **state)
 	assert_false(cfg.failback);
 	assert_int_equal(cfg.garp_count, 5);
 	assert_int_equal(cfg.garp_interval_ms, 50);
+	assert_string_equal(cfg.metrics_dir, "/var/lib/node_exporter/textfile");
+	assert_int_equal(cfg.metrics_interval_s, 30);
 	assert_int_equal(cfg.ngroups, 2);
 
 	struct config_group *g = &cfg.groups[0];
@@ -88,6 +92,8 @@ static void test_defaults(void **state)
 	assert_true(cfg.failback);
 	assert_int_equal(cfg.garp_count, 3);
 	assert_int_equal(cfg.garp_interval_ms, 100);
+	assert_string_equal(cfg.metrics_dir, "");	/* no metrics file */
+	assert_int_equal(cfg.metrics_interval_s, 15);
 	config_free(&cfg);
 }
 
@@ -143,6 +149,10 @@ static const struct bad_case bad_cases[] = {
 	  "bad.conf:2: garp_count must be a whole number from 1 to 100, not '0'" },
 	{ "[global]\ngarp_interval = 10ms\n[group g]\ninterfaces = e0\n",
 	  "bad.conf:2: garp_interval must be a whole number from 1 to 60000, not '10ms'" },
+	{ "[global]\nmetrics_dir = textfile\n[group g]\ninterfaces = e0\n",
+	  "bad.conf:2: metrics_dir 'textfile' is not an absolute path" },
+	{ "[global]\nmetrics_interval = 0\n[group g]\ninterfaces = e0\n",
+	  "bad.conf:2: metrics_interval must be a whole number from 1 to 3600, not '0'" },
 	{ "[group g]\ninterfaces = e0\naddresses = 192.0.2.1/24\n[group h]\ninterfaces = e1\n"
 	  "addresses = 192.0.2.1/25\n",
 	  "bad.conf:6: address 192.0.2.1 is listed twice (group g)" },

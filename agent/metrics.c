@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * What the agent knows, as Prometheus metrics (names and labels in
+ * docs/metrics.md). Families are written one at a time over every group
+ * and member, so each has exactly one HELP and TYPE line.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "log.h"
+#include "metrics.h"
+#include "prom.h"
+#include "snapshot.h"
+
+#ifndef IPMP_VERSION
+#define IPMP_VERSION	"0.1"
+#endif
+
+struct metrics {
+	struct agent *a;
+	char path[PATH_MAX + 16];
+	char tmp[PATH_MAX + 32];
+	struct event *timer;	/* every metrics_interval */
+	struct event *soon;	/* after a change, once per loop turn */
+	bool write_failed;	/* logged once until a write works again */
+};
+
+static const char *const group_states[] = { "ok", "degraded", "failed" };
+static const char *const member_states[] = { "ok", "failed", "offline", "unknown" };
+static const char *const probe_states[] = { "ok", "failed", "unknown", "disabled" };
+static const char *const drop_reasons[IPMP_DROP__MAX] = {
+	[IPMP_DROP_NO_MEMBER] = "no_member",
+	[IPMP_DROP_MALFORMED] = "malformed",
+	[IPMP_DROP_UNSUPPORTED] = "unsupported",
+	[IPMP_DROP_NOT_NOMINATED] = "not_nominated",
+	[IPMP_DROP_REDIRECT] = "redirect_failed",
+	[IPMP_DROP_LOOPED] = "looped",
+};
+
+#define GROUP_LABELS(ag) { "group", (ag)->group.ifname }, { "groupname", (ag)->group.name }
+
+#define for_each_group(a, ag) \
+	for (unsigned gi_ = 0; gi_ < (a)->ngroups; gi_++) \
+		for (struct agent_group *ag = (a)->groups[gi_]; ag; ag = NULL)
+
+/* A state set: one sample per state, 1 for the current one. */
+static void state_set(struct prom *p, const char *name, struct prom_label *labels, unsigned nl,
+		      const char *const *states, unsigned n, const char *now)
+{
+	labels[nl] = (struct prom_label){ "state", NULL };
+	labels[nl + 1] = (struct prom_label){ NULL, NULL };
+	for (unsigned i = 0; i < n; i++) {
+		labels[nl].value = states[i];
+		prom_sample(p, name, labels, !strcmp(states[i], now));
+	}
+}
+
+static void render_groups(struct agent *a, struct prom *p)
+{
+	prom_family(p, "ipmp_group_state", "gauge",
+		    "Group state (spec 3.15): 1 for the current state, 0 for the others.");
+	for_each_group(a, ag) {
+		struct prom_label l[4] = { GROUP_LABELS(ag) };
+
+		state_set(p, "ipmp_group_state", l, 2, group_states, 3,
+			  group_state_names[ag->group.state]);
+	}
+	prom_family(p, "ipmp_group_failure_detection_time_seconds", "gauge",
+		    "Failure detection time of the group's probing (possibly raised, spec 3.11).");
+	for_each_group(a, ag) {
+		struct prom_label l[3] = { GROUP_LABELS(ag) };
+
+		prom_sample(p, "ipmp_group_failure_detection_time_seconds", l,
+			    ag->group.probe.fdt_ms / 1000.0);
+	}
+	prom_family(p, "ipmp_group_failovers_total", "counter",
+		    "Failovers: times addresses moved off a member that stopped carrying data.");
+	for_each_group(a, ag) {
+		struct prom_label l[3] = { GROUP_LABELS(ag) };
+
+		prom_sample(p, "ipmp_group_failovers_total", l, (double)ag->failovers);
+	}
+	prom_family(p, "ipmp_group_last_failover_timestamp_seconds", "gauge",
+		    "When the last failover was done, seconds since 1970; 0 if none yet.");
+	for_each_group(a, ag) {
+		struct prom_label l[3] = { GROUP_LABELS(ag) };
+
+		prom_sample(p, "ipmp_group_last_failover_timestamp_seconds", l,
+			    ag->last_failover_wall);
+	}
+	prom_family(p, "ipmp_group_failover_duration_seconds", "histogram",
+		    "Failover duration: from the event that detected the failure to the maps "
+		    "rebound and the first announcement sent.");
+	for_each_group(a, ag) {
+		struct prom_label l[3] = { GROUP_LABELS(ag) };
+
+		prom_histogram_write(p, "ipmp_group_failover_duration_seconds", l,
+				     &ag->failover_seconds);
+	}
+	prom_family(p, "ipmp_group_drops_total", "counter",
+		    "Frames the data plane dropped, by reason (include/ipmp/maps.h).");
+	for_each_group(a, ag) {
+		__u64 drops[IPMP_DROP__MAX];
+		struct prom_label l[4] = { GROUP_LABELS(ag), { "reason", NULL } };
+
+		if (dataplane_drops(&ag->dp, drops))
+			continue;
+		for (unsigned r = 0; r < IPMP_DROP__MAX; r++) {
+			l[2].value = drop_reasons[r];
+			prom_sample(p, "ipmp_group_drops_total", l, (double)drops[r]);
+		}
+	}
+}
+
+#define MEMBER_LABELS(ag, m) GROUP_LABELS(ag), { "interface", (m)->ifname }
+
+static double member_probe_counter(const struct ipmp_member *m, size_t offset)
+{
+	return (double)(*(const uint64_t *)((const char *)&m->probe.counters + offset) +
+			*(const uint64_t *)((const char *)&m->probe6.counters + offset));
+}
+
+static void render_members(struct agent *a, struct prom *p)
+{
+	static const struct {
+		const char *name, *help;
+		size_t offset;
+	} probe_counters[] = {
+		{ "ipmp_member_probes_sent_total", "Probes sent (both families).",
+		  offsetof(struct probe_counters, sent) },
+		{ "ipmp_member_probes_lost_total", "Probes that got no valid reply in time.",
+		  offsetof(struct probe_counters, lost) },
+		{ "ipmp_member_probes_spoofed_total",
+		  "Replies refused as forged (wrong sequence, source or nonce).",
+		  offsetof(struct probe_counters, spoofed) },
+	};
+	static const struct {
+		const char *name, *help;
+		unsigned field;
+	} traffic[] = {
+		{ "ipmp_member_transmit_packets_total", "Packets the group sent through the member.", 0 },
+		{ "ipmp_member_transmit_bytes_total", "Bytes the group sent through the member.", 1 },
+		{ "ipmp_member_receive_packets_total", "Packets the member handed to the group.", 2 },
+		{ "ipmp_member_receive_bytes_total", "Bytes the member handed to the group.", 3 },
+	};
+
+	prom_family(p, "ipmp_member_state", "gauge",
+		    "Member state as ipmpstat -i shows it: 1 for the current state.");
+	for_each_group(a, ag)
+		group_for_each_member(&ag->group, m) {
+			struct prom_label l[5] = { MEMBER_LABELS(ag, m) };
+
+			state_set(p, "ipmp_member_state", l, 3, member_states, 4,
+				  snapshot_member_state(m));
+		}
+	prom_family(p, "ipmp_member_active", "gauge", "1 if the member carries data.");
+	for_each_group(a, ag)
+		group_for_each_member(&ag->group, m) {
+			struct prom_label l[4] = { MEMBER_LABELS(ag, m) };
+
+			prom_sample(p, "ipmp_member_active", l, member_active(m));
+		}
+	prom_family(p, "ipmp_member_link_up", "gauge", "1 if the member's link is up.");
+	for_each_group(a, ag)
+		group_for_each_member(&ag->group, m) {
+			struct prom_label l[4] = { MEMBER_LABELS(ag, m) };
+
+			prom_sample(p, "ipmp_member_link_up", l, m->link_up);
+		}
+	prom_family(p, "ipmp_member_probe_state", "gauge",
+		    "Probe state as ipmpstat -i shows it: 1 for the current state.");
+	for_each_group(a, ag)
+		group_for_each_member(&ag->group, m) {
+			struct prom_label l[5] = { MEMBER_LABELS(ag, m) };
+
+			state_set(p, "ipmp_member_probe_state", l, 3, probe_states, 4,
+				  snapshot_member_probe(m));
+		}
+	for (unsigned c = 0; c < sizeof(probe_counters) / sizeof(probe_counters[0]); c++) {
+		prom_family(p, probe_counters[c].name, "counter", probe_counters[c].help);
+		for_each_group(a, ag)
+			group_for_each_member(&ag->group, m) {
+				struct prom_label l[4] = { MEMBER_LABELS(ag, m) };
+
+				prom_sample(p, probe_counters[c].name, l,
+					    member_probe_counter(m, probe_counters[c].offset));
+			}
+	}
+	for (unsigned c = 0; c < sizeof(traffic) / sizeof(traffic[0]); c++) {
+		prom_family(p, traffic[c].name, "counter", traffic[c].help);
+		for_each_group(a, ag)
+			group_for_each_member(&ag->group, m) {
+				struct ipmp_member_stats st;
+				const __u64 *v = &st.tx_packets;
+				struct prom_label l[4] = { MEMBER_LABELS(ag, m) };
+
+				if (!dataplane_member_stats(&ag->dp, m->slot, &st))
+					prom_sample(p, traffic[c].name, l, (double)v[traffic[c].field]);
+			}
+	}
+}
+
+/* RTT average and deviation per target, as ipmpstat -t's targets and -p's columns. */
+static void render_rtt(struct agent *a, struct prom *p, const char *name, const char *help,
+		       bool deviation)
+{
+	char buf[IP_PREFIX_STRLEN];
+
+	prom_family(p, name, "gauge", help);
+	for_each_group(a, ag)
+		group_for_each_member(&ag->group, m)
+			for (int f = 0; f < 2; f++) {
+				const struct probe_instance *pi = f ? &m->probe6 : &m->probe;
+
+				for (unsigned i = 0; i < pi->ntargets; i++) {
+					const struct probe_target *t = &pi->targets[i];
+					struct prom_label l[5] = {
+						MEMBER_LABELS(ag, m),
+						{ "target", ip_prefix_str(&t->addr, false, buf,
+									  sizeof(buf)) },
+					};
+
+					if (t->status != TG_ACTIVE || t->sa_ns <= 0)
+						continue;
+					prom_sample(p, name, l,
+						    (deviation ? t->sv_ns / 4 : t->sa_ns / 8) / 1e9);
+				}
+			}
+}
+
+void metrics_render(struct agent *a, struct prom *p)
+{
+	struct prom_label build[] = { { "version", IPMP_VERSION }, { NULL, NULL } };
+
+	prom_family(p, "ipmp_build_info", "gauge", "The agent's version; always 1.");
+	prom_sample(p, "ipmp_build_info", build, 1);
+	prom_family(p, "ipmp_agent_start_time_seconds", "gauge",
+		    "When the agent started, seconds since 1970.");
+	prom_sample(p, "ipmp_agent_start_time_seconds", NULL, a->start_wall);
+	render_groups(a, p);
+	render_members(a, p);
+	render_rtt(a, p, "ipmp_probe_rtt_seconds", "Smoothed probe round-trip time per target.",
+		   false);
+	render_rtt(a, p, "ipmp_probe_rtt_deviation_seconds",
+		   "Mean deviation of the probe round-trip time per target.", true);
+}
+
+void metrics_failover(struct agent *a, struct agent_group *ag)
+{
+	struct timespec wall;
+
+	if (ag->last_failover_gen == ag->group.generation && ag->failovers)
+		return;		/* another address of the same episode */
+	clock_gettime(CLOCK_REALTIME, &wall);
+	ag->last_failover_gen = ag->group.generation;
+	ag->failovers++;
+	ag->last_failover_wall = wall.tv_sec + wall.tv_nsec / 1e9;
+	prom_histogram_observe(&ag->failover_seconds,
+			       (clock_now_ns(a->clock) - a->handling_ns) / 1e9);
+}
+
+static void metrics_write(struct metrics *mx)
+{
+	struct prom p;
+	int fd, ret = 0;
+
+	prom_init(&p);
+	metrics_render(mx->a, &p);
+	if (p.failed) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	fd = open(mx->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		ret = -errno;
+		goto out;
+	}
+	if (write(fd, p.buf, p.len) != (ssize_t)p.len)
+		ret = errno ? -errno : -EIO;
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (!ret && rename(mx->tmp, mx->path))
+		ret = -errno;
+	if (ret)
+		unlink(mx->tmp);
+out:
+	if (ret && !mx->write_failed)
+		pr_err("cannot write %s: %s", mx->path, strerror(-ret));
+	else if (!ret && mx->write_failed)
+		pr_info("%s is written again", mx->path);
+	mx->write_failed = ret != 0;
+	prom_free(&p);
+}
+
+static void write_cb(evutil_socket_t fd, short what, void *arg)
+{
+	metrics_write(arg);
+}
+
+void metrics_changed(struct agent *a)
+{
+	if (a->metrics && !evtimer_pending(a->metrics->soon, NULL))
+		event_active(a->metrics->soon, EV_TIMEOUT, 0);
+}
+
+int metrics_start(struct agent *a)
+{
+	const char *dir = a->metrics_dir ? a->metrics_dir : a->cfg.metrics_dir;
+	struct timeval tv = { .tv_sec = a->cfg.metrics_interval_s };
+	struct metrics *mx;
+
+	if (!dir || !*dir)
+		return 0;
+	if (strlen(dir) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	mx = calloc(1, sizeof(*mx));
+	if (!mx)
+		return -ENOMEM;
+	mx->a = a;
+	snprintf(mx->path, sizeof(mx->path), "%s/ipmp.prom", dir);
+	snprintf(mx->tmp, sizeof(mx->tmp), "%s/.ipmp.prom.%d", dir, (int)getpid());
+	mx->timer = event_new(a->base, -1, EV_PERSIST, write_cb, mx);
+	mx->soon = evtimer_new(a->base, write_cb, mx);
+	if (!mx->timer || !mx->soon || event_add(mx->timer, &tv)) {
+		if (mx->timer)
+			event_free(mx->timer);
+		if (mx->soon)
+			event_free(mx->soon);
+		free(mx);
+		return -ENOMEM;
+	}
+	a->metrics = mx;
+	pr_info("writing metrics to %s every %u s and on every change", mx->path,
+		a->cfg.metrics_interval_s);
+	metrics_write(mx);
+	return 0;
+}
+
+void metrics_stop(struct agent *a)
+{
+	struct metrics *mx = a->metrics;
+
+	if (!mx)
+		return;
+	event_free(mx->timer);
+	event_free(mx->soon);
+	free(mx);
+	a->metrics = NULL;
+}
