@@ -99,7 +99,9 @@ static void ops_event(struct ipmp_group *g, const struct group_event *ev, void *
 	json_t *obj = NULL;
 
 	metrics_changed(a);
-	if (ev->kind == GROUP_EVENT_FAILOVER && ev->addr->bound && ev->addr->was_bound)
+	/* a failover: an address left a member that stopped carrying data (not a failback) */
+	if (ev->kind == GROUP_EVENT_FAILOVER && ev->addr->bound && ev->addr->was_bound &&
+	    !member_active(ev->addr->was_bound))
 		metrics_failover(a, ag);
 	if (!a->control)
 		return;

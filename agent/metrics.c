@@ -5,6 +5,8 @@
  * and member, so each has exactly one HELP and TYPE line.
  */
 #include <errno.h>
+#include <math.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,88 +122,122 @@ static void render_groups(struct agent *a, struct prom *p)
 
 #define MEMBER_LABELS(ag, m) GROUP_LABELS(ag), { "interface", (m)->ifname }
 
-static double member_probe_counter(const struct ipmp_member *m, size_t offset)
+static double probe_counter(const struct ipmp_member *m, size_t offset)
 {
 	return (double)(*(const uint64_t *)((const char *)&m->probe.counters + offset) +
 			*(const uint64_t *)((const char *)&m->probe6.counters + offset));
 }
 
+static double traffic_counter(struct agent_group *ag, const struct ipmp_member *m, unsigned field)
+{
+	struct ipmp_member_stats st;
+
+	if (dataplane_member_stats(&ag->dp, m->slot, &st))
+		return NAN;
+	return (double)(&st.tx_packets)[field];
+}
+
+static double v_active(struct agent_group *ag, const struct ipmp_member *m)
+{
+	return member_active(m);
+}
+
+static double v_link(struct agent_group *ag, const struct ipmp_member *m)
+{
+	return m->link_up;
+}
+
+static double v_sent(struct agent_group *ag, const struct ipmp_member *m)
+{
+	return probe_counter(m, offsetof(struct probe_counters, sent));
+}
+
+static double v_lost(struct agent_group *ag, const struct ipmp_member *m)
+{
+	return probe_counter(m, offsetof(struct probe_counters, lost));
+}
+
+static double v_spoofed(struct agent_group *ag, const struct ipmp_member *m)
+{
+	return probe_counter(m, offsetof(struct probe_counters, spoofed));
+}
+
+static double v_tx_packets(struct agent_group *ag, const struct ipmp_member *m)
+{
+	return traffic_counter(ag, m, 0);
+}
+
+static double v_tx_bytes(struct agent_group *ag, const struct ipmp_member *m)
+{
+	return traffic_counter(ag, m, 1);
+}
+
+static double v_rx_packets(struct agent_group *ag, const struct ipmp_member *m)
+{
+	return traffic_counter(ag, m, 2);
+}
+
+static double v_rx_bytes(struct agent_group *ag, const struct ipmp_member *m)
+{
+	return traffic_counter(ag, m, 3);
+}
+
+/* Per member: one value each (NaN: not available, left out). */
+static const struct {
+	const char *name, *type, *help;
+	double (*value)(struct agent_group *ag, const struct ipmp_member *m);
+} member_metrics[] = {
+	{ "ipmp_member_active", "gauge", "1 if the member carries data.", v_active },
+	{ "ipmp_member_link_up", "gauge", "1 if the member's link is up.", v_link },
+	{ "ipmp_member_probes_sent_total", "counter", "Probes sent (both families).", v_sent },
+	{ "ipmp_member_probes_lost_total", "counter", "Probes that got no valid reply in time.",
+	  v_lost },
+	{ "ipmp_member_probes_spoofed_total", "counter",
+	  "Replies refused as forged (wrong sequence, source or nonce).", v_spoofed },
+	{ "ipmp_member_transmit_packets_total", "counter",
+	  "Packets the group sent through the member.", v_tx_packets },
+	{ "ipmp_member_transmit_bytes_total", "counter", "Bytes the group sent through the member.",
+	  v_tx_bytes },
+	{ "ipmp_member_receive_packets_total", "counter", "Packets the member handed to the group.",
+	  v_rx_packets },
+	{ "ipmp_member_receive_bytes_total", "counter", "Bytes the member handed to the group.",
+	  v_rx_bytes },
+};
+
+/* Per member: a state set, as ipmpstat -i shows the state. */
+static const struct {
+	const char *name, *help;
+	const char *const *states;
+	unsigned nstates;
+	const char *(*now)(const struct ipmp_member *m);
+} member_state_sets[] = {
+	{ "ipmp_member_state", "Member state as ipmpstat -i shows it: 1 for the current state.",
+	  member_states, 4, snapshot_member_state },
+	{ "ipmp_member_probe_state", "Probe state as ipmpstat -i shows it: 1 for the current state.",
+	  probe_states, 4, snapshot_member_probe },
+};
+
 static void render_members(struct agent *a, struct prom *p)
 {
-	static const struct {
-		const char *name, *help;
-		size_t offset;
-	} probe_counters[] = {
-		{ "ipmp_member_probes_sent_total", "Probes sent (both families).",
-		  offsetof(struct probe_counters, sent) },
-		{ "ipmp_member_probes_lost_total", "Probes that got no valid reply in time.",
-		  offsetof(struct probe_counters, lost) },
-		{ "ipmp_member_probes_spoofed_total",
-		  "Replies refused as forged (wrong sequence, source or nonce).",
-		  offsetof(struct probe_counters, spoofed) },
-	};
-	static const struct {
-		const char *name, *help;
-		unsigned field;
-	} traffic[] = {
-		{ "ipmp_member_transmit_packets_total", "Packets the group sent through the member.", 0 },
-		{ "ipmp_member_transmit_bytes_total", "Bytes the group sent through the member.", 1 },
-		{ "ipmp_member_receive_packets_total", "Packets the member handed to the group.", 2 },
-		{ "ipmp_member_receive_bytes_total", "Bytes the member handed to the group.", 3 },
-	};
-
-	prom_family(p, "ipmp_member_state", "gauge",
-		    "Member state as ipmpstat -i shows it: 1 for the current state.");
-	for_each_group(a, ag)
-		group_for_each_member(&ag->group, m) {
-			struct prom_label l[5] = { MEMBER_LABELS(ag, m) };
-
-			state_set(p, "ipmp_member_state", l, 3, member_states, 4,
-				  snapshot_member_state(m));
-		}
-	prom_family(p, "ipmp_member_active", "gauge", "1 if the member carries data.");
-	for_each_group(a, ag)
-		group_for_each_member(&ag->group, m) {
-			struct prom_label l[4] = { MEMBER_LABELS(ag, m) };
-
-			prom_sample(p, "ipmp_member_active", l, member_active(m));
-		}
-	prom_family(p, "ipmp_member_link_up", "gauge", "1 if the member's link is up.");
-	for_each_group(a, ag)
-		group_for_each_member(&ag->group, m) {
-			struct prom_label l[4] = { MEMBER_LABELS(ag, m) };
-
-			prom_sample(p, "ipmp_member_link_up", l, m->link_up);
-		}
-	prom_family(p, "ipmp_member_probe_state", "gauge",
-		    "Probe state as ipmpstat -i shows it: 1 for the current state.");
-	for_each_group(a, ag)
-		group_for_each_member(&ag->group, m) {
-			struct prom_label l[5] = { MEMBER_LABELS(ag, m) };
-
-			state_set(p, "ipmp_member_probe_state", l, 3, probe_states, 4,
-				  snapshot_member_probe(m));
-		}
-	for (unsigned c = 0; c < sizeof(probe_counters) / sizeof(probe_counters[0]); c++) {
-		prom_family(p, probe_counters[c].name, "counter", probe_counters[c].help);
+	for (unsigned i = 0; i < sizeof(member_state_sets) / sizeof(member_state_sets[0]); i++) {
+		prom_family(p, member_state_sets[i].name, "gauge", member_state_sets[i].help);
 		for_each_group(a, ag)
 			group_for_each_member(&ag->group, m) {
-				struct prom_label l[4] = { MEMBER_LABELS(ag, m) };
+				struct prom_label l[5] = { MEMBER_LABELS(ag, m) };
 
-				prom_sample(p, probe_counters[c].name, l,
-					    member_probe_counter(m, probe_counters[c].offset));
+				state_set(p, member_state_sets[i].name, l, 3, member_state_sets[i].states,
+					  member_state_sets[i].nstates, member_state_sets[i].now(m));
 			}
 	}
-	for (unsigned c = 0; c < sizeof(traffic) / sizeof(traffic[0]); c++) {
-		prom_family(p, traffic[c].name, "counter", traffic[c].help);
+	for (unsigned i = 0; i < sizeof(member_metrics) / sizeof(member_metrics[0]); i++) {
+		prom_family(p, member_metrics[i].name, member_metrics[i].type, member_metrics[i].help);
 		for_each_group(a, ag)
 			group_for_each_member(&ag->group, m) {
-				struct ipmp_member_stats st;
-				const __u64 *v = &st.tx_packets;
 				struct prom_label l[4] = { MEMBER_LABELS(ag, m) };
+				double v = member_metrics[i].value(ag, m);
 
-				if (!dataplane_member_stats(&ag->dp, m->slot, &st))
-					prom_sample(p, traffic[c].name, l, (double)v[traffic[c].field]);
+				if (!isnan(v))
+					prom_sample(p, member_metrics[i].name, l, v);
 			}
 	}
 }
