@@ -384,6 +384,9 @@ static void stale_addr_remove(const struct ip_prefix *addr, void *ctx)
 	char buf[IP_PREFIX_STRLEN];
 	struct ip_prefix p;
 
+	/* the kernel's link-local is the kernel's, even if not followed yet (DAD) */
+	if (addr->family == AF_INET6 && addr->addr[0] == 0xfe && (addr->addr[1] & 0xc0) == 0x80)
+		return;
 	if (nl_addr_find(&ag->agent->nl, ag->group.ifindex, addr, &p))
 		return;
 	pr_info("group %s: %s is no longer configured; removing it from %s", ag->group.name,

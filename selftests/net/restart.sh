@@ -8,7 +8,7 @@
 # notification protocol: READY, watchdog pings, STOPPING.
 . "$(dirname "$0")/lib.sh"
 require_root
-tap_plan 23
+tap_plan 26
 
 IF_MPADM=$ROOT/build/if_mpadm
 FDT=1000
@@ -99,6 +99,23 @@ ASSERT "the version record is this agent's now" \
 ASSERT_EQ "re-attach under 5,000 datagrams/s both ways: none lost" "lost=0" "$(udp_stream_lost)"
 ASSERT_EQ "the state survives the re-attach: m2 still offline" "m2:no:offline" \
 	"$("$IPMPSTAT" -iP -o interface,active,state | grep '^m2:')"
+
+# --- the config changed while no agent ran: an address added, one removed --------------
+kill -9 "$AGENT_PID"
+wait "$AGENT_PID" 2>/dev/null
+AGENT_PID=
+sed -i "s|^addresses = .*|addresses = $DATA1/24 $DATA3/24|" "$TMP/ipmp.conf"
+agent_start "$TMP/ipmp.conf"
+wait_until 5000 "$IPMPSTAT" -g >/dev/null
+ASSERT "the added address is on ipmp0 and bound" \
+	wait_until 3000 sh -c "'$IPMPSTAT' -anP -o address,state | grep -qx '$DATA3:up'"
+ASSERT "the removed address is gone from ipmp0" \
+	sh -c "! ip -n $NS_H addr show dev ipmp0 | grep -q ' $DATA2/'"
+binding_count() {
+	bpftool -j map dump pinned "$BPFFS/g0/addr_binding" |
+		jq "[.[] | select(.formatted.key.addr[0:4] == [$(echo "$1" | tr . ,)])] | length"
+}
+ASSERT_EQ "and from the data plane's bindings" "0 1" "$(binding_count "$DATA2") $(binding_count "$DATA3")"
 
 agent_stop
 ASSERT "STOPPING=1 on SIGTERM" grep -q "STOPPING=1" "$TMP/notify.out"
