@@ -364,11 +364,18 @@ static int group_addrs_add(struct agent *a, struct agent_group *ag)
 
 /*
  * Undo a group whose setup failed part way: detach what was attached,
- * drop the group interface if this agent made it, remove the pins.
+ * drop the group interface if this agent made it, remove the pins. A
+ * group this agent was adopting is left alone: it kept forwarding.
  */
 static void group_rollback(struct agent *a, struct agent_group *ag)
 {
 	prober_group_stop(ag);
+	if (ag->dp.adopting || ag->dp.reattach || ag->dp.carried) {
+		/* a previous agent's data plane: it forwards on as it is, never torn down */
+		pr_err("group %s: leaving the running data plane as it is", ag->group.name);
+		dataplane_close(&ag->dp);
+		return;
+	}
 	for (unsigned i = 0; i < IPMP_MAX_MEMBERS; i++)
 		dataplane_detach_member(&ag->dp, i);
 	if (ag->created_iface && ag->group.ifindex)
