@@ -365,19 +365,17 @@ void group_member_relearn(struct ipmp_member *m)
 }
 
 /*
- * The member it duplicates (spec 3.16): another member with a netdev and
- * the same MAC that is online, or, with dups, offlined as a duplicate
- * itself. Administratively offlined members never count.
+ * The member it duplicates (spec 3.16): another online member with a
+ * netdev and the same MAC. Offlined members never count (duplicates
+ * are onlined one at a time, see hwaddr_release_shadowed()).
  */
 static struct ipmp_member *hwaddr_twin(struct ipmp_group *g, const struct ipmp_member *m,
-				       const uint8_t mac[IPMP_ETH_ALEN], bool dups)
+				       const uint8_t mac[IPMP_ETH_ALEN])
 {
-	group_for_each_member(g, o) {
-		if (o == m || !o->ifindex || memcmp(o->mac, mac, IPMP_ETH_ALEN))
-			continue;
-		if (o->state != MEMBER_OFFLINE || (dups && (o->flags & MEMBER_F_HWADDRDUP)))
+	group_for_each_member(g, o)
+		if (o != m && o->ifindex && o->state != MEMBER_OFFLINE &&
+		    !memcmp(o->mac, mac, IPMP_ETH_ALEN))
 			return o;
-	}
 	return NULL;
 }
 
@@ -412,7 +410,7 @@ static void hwaddr_release_shadowed(struct ipmp_member *m, const uint8_t mac[IPM
 	group_for_each_member(m->group, o) {
 		if (o == m || !(o->flags & MEMBER_F_HWADDRDUP) || memcmp(o->mac, mac, IPMP_ETH_ALEN))
 			continue;
-		if (!hwaddr_twin(m->group, o, o->mac, false))
+		if (!hwaddr_twin(m->group, o, o->mac))
 			member_hwaddr_online(o);
 		return;
 	}
@@ -429,20 +427,20 @@ static void hwaddr_check(struct ipmp_member *m, const uint8_t *old_mac)
 		return;
 	}
 	if (m->flags & MEMBER_F_HWADDRDUP) {
-		if (!hwaddr_twin(g, m, m->mac, false))
+		if (!hwaddr_twin(g, m, m->mac))
 			member_hwaddr_online(m);
 		return;
 	}
 	if (old_mac && memcmp(old_mac, m->mac, IPMP_ETH_ALEN))
 		hwaddr_release_shadowed(m, old_mac);
-	if (m->state != MEMBER_OFFLINE && hwaddr_twin(g, m, m->mac, false))
+	if (m->state != MEMBER_OFFLINE && hwaddr_twin(g, m, m->mac))
 		member_hwaddr_offline(m);
 }
 
 /* At start the member listed first keeps a shared MAC, as if it had been seen first. */
 static void hwaddr_check_at_start(struct ipmp_member *m)
 {
-	struct ipmp_member *twin = hwaddr_twin(m->group, m, m->mac, false);
+	struct ipmp_member *twin = hwaddr_twin(m->group, m, m->mac);
 
 	if (!m->ifindex)
 		return;
@@ -493,7 +491,7 @@ int member_undo_offline(struct ipmp_member *m)
 {
 	if (m->state != MEMBER_OFFLINE)
 		return IPMP_FAILURE;	/* with EINVAL, as in.mpathd */
-	if (m->ifindex && hwaddr_twin(m->group, m, m->mac, false)) {
+	if (m->ifindex && hwaddr_twin(m->group, m, m->mac)) {
 		member_chstate(m, m->state, m->flags | MEMBER_F_HWADDRDUP);
 		return IPMP_EHWADDRDUP;
 	}
