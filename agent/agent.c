@@ -370,7 +370,7 @@ static int group_addrs_add(struct agent *a, struct agent_group *ag)
 static void group_rollback(struct agent *a, struct agent_group *ag)
 {
 	prober_group_stop(ag);
-	if (ag->dp.adopting || ag->dp.reattach || ag->dp.carried) {
+	if (ag->dp.inherited) {
 		/* a previous agent's data plane: it forwards on as it is, never torn down */
 		pr_err("group %s: leaving the running data plane as it is", ag->group.name);
 		dataplane_close(&ag->dp);
@@ -392,7 +392,7 @@ static void stale_addr_remove(const struct ip_prefix *addr, void *ctx)
 	struct ip_prefix p;
 
 	/* the kernel's link-local is the kernel's, even if not followed yet (DAD) */
-	if (addr->family == AF_INET6 && addr->addr[0] == 0xfe && (addr->addr[1] & 0xc0) == 0x80)
+	if (ip_is_link_local6(addr))
 		return;
 	if (nl_addr_find(&ag->agent->nl, ag->group.ifindex, addr, &p))
 		return;
@@ -411,7 +411,7 @@ static void departed_release(struct agent *a, struct agent_group *ag,
 {
 	for (unsigned i = 0; i < IPMP_MAX_MEMBERS; i++) {
 		const struct ipmp_saved_member *s = &prev->members[i];
-		char ifname[IFNAMSIZ + 1], path[PATH_MAX + 32];
+		char ifname[IFNAMSIZ + 1];
 		struct nl_link l;
 
 		if (!s->ifname[0])
@@ -420,8 +420,7 @@ static void departed_release(struct agent *a, struct agent_group *ag,
 		if (group_member_by_name(&ag->group, ifname))
 			continue;
 		pr_info("group %s: %s is no longer a member; releasing it", ag->group.name, ifname);
-		snprintf(path, sizeof(path), "%s/xdp_%s", ag->dp.pin_dir, ifname);
-		unlink(path);	/* the last reference: the XDP link detaches */
+		dataplane_unpin_xdp(&ag->dp, ifname);
 		if (nl_link_get(&a->nl, ifname, &l) || l.ifindex != (int)s->ifindex)
 			continue;	/* gone, or another netdev by now */
 		dataplane_detach_ifindex(l.ifindex, false);
@@ -439,23 +438,21 @@ static void departed_release(struct agent *a, struct agent_group *ag,
  * pinned maps. A failed member keeps its failure only where probing will
  * run again to repair it; without probes its link decides, as at any start.
  */
-static bool group_adopt(struct agent *a, struct agent_group *ag, struct ipmp_agent_state *prev)
+static void group_adopt(struct agent *a, struct agent_group *ag, struct ipmp_agent_state *prev)
 {
 	if (dataplane_adopt(&ag->dp, &ag->group, prev))
-		return false;
+		return;
 	group_for_each_member(&ag->group, m)
 		if (m->prior.known && !prober_member_will_probe(a, ag, m))
 			m->prior.flags &= ~MEMBER_F_FAILED;
 	pr_info("group %s: resuming from the state the previous agent left in %s", ag->group.name,
 		ag->dp.pin_dir);
-	return true;
 }
 
 static int group_setup(struct agent *a, struct agent_group *ag)
 {
 	struct ipmp_group *g = &ag->group;
 	struct ipmp_agent_state prev = {};
-	bool adopted;
 	int ret;
 
 	ret = group_iface_setup(a, ag);
@@ -474,9 +471,9 @@ static int group_setup(struct agent *a, struct agent_group *ag)
 	}
 	group_mtu_sync(a, ag);
 	group_link_local_sync(a, ag);
-	adopted = group_adopt(a, ag, &prev);
+	group_adopt(a, ag, &prev);
 	group_start(g);
-	if (adopted || ag->dp.adopting) {
+	if (ag->dp.inherited) {
 		dataplane_prune(&ag->dp, g, stale_addr_remove, ag);
 		departed_release(a, ag, &prev);
 	}

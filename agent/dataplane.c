@@ -171,7 +171,7 @@ static void abi_check(struct dataplane *dp, const char *group_name)
 	int ret = pinned_read(dp->pin_dir, "abi", &prev, sizeof(prev));
 
 	if (!ret && prev.version == our_abi.version && prev.layout == our_abi.layout) {
-		dp->adopting = true;
+		dp->inherited = dp->adopting = true;
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/group_cfg", dp->pin_dir);
@@ -190,7 +190,7 @@ static void abi_check(struct dataplane *dp, const char *group_name)
 	if (!ret)
 		state_carry(dp, &prev);
 	unpin_stale(dp->pin_dir);
-	dp->reattach = true;
+	dp->inherited = dp->reattach = true;
 }
 
 int dataplane_open(struct dataplane *dp, const char *root, const char *group_name,
@@ -407,12 +407,17 @@ int dataplane_attach_xdp(struct dataplane *dp, unsigned slot, int ifindex, const
 	return 0;
 }
 
-void dataplane_detach_xdp(struct dataplane *dp, unsigned slot, const char *ifname)
+void dataplane_unpin_xdp(struct dataplane *dp, const char *ifname)
 {
 	char path[PATH_MAX + 32];
 
 	xdp_link_path(dp, ifname, path, sizeof(path));
 	unlink(path);
+}
+
+void dataplane_detach_xdp(struct dataplane *dp, unsigned slot, const char *ifname)
+{
+	dataplane_unpin_xdp(dp, ifname);
 	bpf_link__destroy(dp->xdp_links[slot]);
 	dp->xdp_links[slot] = NULL;
 }

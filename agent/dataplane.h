@@ -35,6 +35,7 @@ struct dataplane {
 	int pushed[IPMP_MAX_MEMBERS];		/* ifindex last written to members, by slot */
 	uint32_t *pushed_binding;		/* ifindex last written per address */
 	unsigned naddrs;
+	bool inherited;		/* a previous agent's data plane was found (any layout) */
 	bool adopting;		/* the pinned maps are a previous agent's of this layout */
 	struct ipmp_agent_state *carried;	/* its state across a layout change, or NULL */
 	bool reattach;		/* replacing another version's: attach after the first push */
@@ -76,6 +77,8 @@ void dataplane_addr_forget(struct dataplane *dp, unsigned index, const struct ip
 /* XDP probe-reply timestamping on a member: a bpf_link pinned as xdp_<ifname>. */
 int dataplane_attach_xdp(struct dataplane *dp, unsigned slot, int ifindex, const char *ifname);
 void dataplane_detach_xdp(struct dataplane *dp, unsigned slot, const char *ifname);
+/* Only the pin (a member a previous agent had): the last reference, so the link detaches. */
+void dataplane_unpin_xdp(struct dataplane *dp, const char *ifname);
 int dataplane_probe_cfg_set(struct dataplane *dp, int ifindex, const struct ipmp_probe_cfg *cfg);
 void dataplane_probe_cfg_del(struct dataplane *dp, int ifindex);
 int dataplane_probe_events_fd(const struct dataplane *dp);

@@ -26,7 +26,7 @@ static bool on_subnet(const struct ip_prefix *subnet, const struct ip_prefix *ad
 	if (subnet->family != addr->family)
 		return false;
 	if (addr->family == AF_INET6)
-		return addr->addr[0] == 0xfe && (addr->addr[1] & 0xc0) == 0x80;
+		return ip_is_link_local6(addr);
 	memcpy(&a, subnet->addr, 4);
 	memcpy(&b, addr->addr, 4);
 	mask = subnet->plen ? htonl(~0u << (32 - subnet->plen)) : 0;

@@ -73,6 +73,11 @@ const char *ip_prefix_str(const struct ip_prefix *p, bool with_plen, char *buf, 
 	return buf;
 }
 
+bool ip_is_link_local6(const struct ip_prefix *p)
+{
+	return p->family == AF_INET6 && p->addr[0] == 0xfe && (p->addr[1] & 0xc0) == 0x80;
+}
+
 const char *ip_data_address_unfit(const struct ip_prefix *p)
 {
 	static const uint8_t zero[16];
@@ -83,7 +88,7 @@ const char *ip_data_address_unfit(const struct ip_prefix *p)
 		return p->addr[0] >= 224 ? "multicast or reserved" : NULL;
 	if (p->addr[0] == 0xff)
 		return "multicast";
-	if (p->addr[0] == 0xfe && (p->addr[1] & 0xc0) == 0x80)
+	if (ip_is_link_local6(p))
 		return "link-local (the group interface has its own, from the kernel)";
 	return NULL;
 }
