@@ -2,19 +2,28 @@
 #   make            build everything into build/
 #   make check      install dependencies, build, run every test
 #   make demo       install dependencies, build, run the sandbox demo
+#   make check SANITIZE=address,undefined
+#                   the same suite on an ASan/UBSan build in build/san/
+#   make fuzz       every libFuzzer target for FUZZ_SECONDS each (build/fuzz/)
 #   make bench      run the benchmarks (prints ratios; not a test)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make V=1        show the commands
 
 .DELETE_ON_ERROR:
 .SUFFIXES:
+.DEFAULT_GOAL := all
 
 CC       ?= gcc
 CLANG    ?= clang
 BPFTOOL  ?= bpftool
 PREFIX   ?= /usr/local
 DESTDIR  ?=
+# A sanitizer build has a tree of its own: objects do not depend on flags.
+ifneq ($(SANITIZE),)
+BUILD    := build/san
+else
 BUILD    := build
+endif
 
 ifeq ($(V),1)
 Q :=
@@ -24,7 +33,7 @@ Q := @
 msg = @printf '  %-5s %s\n' $(1) $(2);
 endif
 
-MULTIARCH := $(shell $(CC) -dumpmachine)
+MULTIARCH := $(shell gcc -dumpmachine)	# Debian multiarch, whatever CC is
 PKGS      := libbpf libevent libmnl inih jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -68,7 +77,7 @@ $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 LIB_SRCS   := $(wildcard lib/*.c)
 AGENT_CORE := agent/config.c agent/log.c agent/clock.c agent/group.c agent/binding.c \
 	agent/probe.c agent/targets.c agent/snapshot.c \
-	agent/link.c agent/prom.c
+	agent/link.c agent/prom.c agent/request.c
 AGENT_SYS  := agent/netlink.c agent/dataplane.c agent/announce.c agent/sysctl.c \
 	agent/probe_socket.c agent/prober.c agent/control.c agent/admin.c agent/notify.c agent/metrics.c \
 	agent/agent.c agent/main.c
@@ -119,6 +128,16 @@ $(BUILD)/selftests/test_bpf_%: selftests/bpf/test_bpf_%.c $(BPF_SKELS) $(MAKEFIL
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(TEST_LIBS) -o $@
 
+# The reference model of the programs, its generator and harness (selftests/model/).
+MODEL_SRCS := selftests/model/model.c selftests/model/frames.c selftests/model/harness.c
+MODEL_HDRS := $(wildcard selftests/model/*.h)
+
+$(BUILD)/selftests/test_bpf_malformed: selftests/bpf/test_bpf_malformed.c $(MODEL_SRCS) $(MODEL_HDRS) \
+		$(BPF_SKELS) $(MAKEFILE_DEPS)
+	$(call msg,TEST,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Iselftests/model $(LDFLAGS) $< $(MODEL_SRCS) $(LDLIBS) -o $@
+
 $(BUILD)/tools/ipmp-traffic: selftests/tools/ipmp-traffic.c $(MAKEFILE_DEPS)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
@@ -156,13 +175,21 @@ all: $(BINS) $(UNIT_TESTS) $(BPF_TESTS) $(TOOLS) $(BENCH_TOOLS)
 deps:
 	$(Q)scripts/install-deps.sh
 
-# The README's test command: unit tests (no root), then BPF and netns tests (root).
+# The README's test command: unit tests (no root), then BPF and netns tests
+# (root); then, unless SANITIZE was given, the whole suite again on the
+# ASan/UBSan build and every fuzz target for FUZZ_SMOKE_SECONDS.
+SANITIZE_CHECK     := address,undefined
+FUZZ_SMOKE_SECONDS ?= 10
 check: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)scripts/run-tests.sh
+	$(Q)IPMP_BUILD=$(BUILD) IPMP_SANITIZE=$(SANITIZE) scripts/run-tests.sh
+ifeq ($(SANITIZE),)
+	$(Q)$(MAKE) --no-print-directory check SANITIZE=$(SANITIZE_CHECK)
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
+endif
 
 check-unit: $(UNIT_TESTS)
-	$(Q)scripts/run-tests.sh unit
+	$(Q)IPMP_BUILD=$(BUILD) IPMP_SANITIZE=$(SANITIZE) scripts/run-tests.sh unit
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -4,16 +4,22 @@
 #   unit tests (cmocka, no root) and the packaging check, then as root the eBPF tests
 #   (BPF_PROG_TEST_RUN) and the netns scenarios.
 # scripts/run-tests.sh unit   runs only the unit tests.
+# IPMP_BUILD picks the build under test (build/, or build/san); with
+# IPMP_SANITIZE set, every sanitizer report any process of the suite wrote
+# fails the run, printed whole.
 set -u
 cd "$(dirname "$0")/.."
+B=${IPMP_BUILD:-build}
+case $B in /*) ;; *) B=$PWD/$B ;; esac
+export IPMP_BUILD=$B
 
 export CMOCKA_MESSAGE_OUTPUT=TAP
-tests=(build/selftests/test_config build/selftests/test_group build/selftests/test_probe
-	build/selftests/test_prom
+tests=("$B"/selftests/test_config "$B"/selftests/test_group "$B"/selftests/test_probe
+	"$B"/selftests/test_prom
 	selftests/cmd/ipmpstat_golden.sh selftests/pkg/install.sh)
 if [ "${1:-all}" != unit ]; then
 	if [ "$(id -u)" = 0 ]; then
-		tests+=(build/selftests/test_bpf_*)
+		tests+=("$B"/selftests/test_bpf_*)
 		for t in selftests/net/*.sh; do
 			[ "$t" = selftests/net/lib.sh ] || tests+=("$t")
 		done
@@ -30,4 +36,26 @@ for t in "${tests[@]}"; do
 		exit 1
 	fi
 done
-exec prove --exec '' --timer ${PROVE_FLAGS:--v} "${tests[@]}"
+
+reports=
+if [ -n "${IPMP_SANITIZE:-}" ]; then
+	reports=$B/sanitizer
+	rm -rf "$reports"
+	mkdir -p "$reports"
+	# every process writes its reports there (log_path gets .PID appended)
+	export ASAN_OPTIONS="log_path=$reports/asan:detect_leaks=1:abort_on_error=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+	export UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+	echo "run-tests: sanitizer build $B ($IPMP_SANITIZE); reports go to $reports" >&2
+fi
+
+prove --exec '' --timer ${PROVE_FLAGS:--v} "${tests[@]}"
+rc=$?
+if [ -n "$reports" ] && [ -n "$(ls -A "$reports")" ]; then
+	echo "run-tests: sanitizer reports:" >&2
+	for f in "$reports"/*; do
+		echo "--- $f" >&2
+		cat "$f" >&2
+	done
+	rc=1
+fi
+exit $rc

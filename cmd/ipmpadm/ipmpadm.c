@@ -141,6 +141,7 @@ static int cmd_monitor(bool probes)
 	for (int i = 0; i < (probes ? 2 : 1); i++) {
 		if (ipmp_client_call(&c, i ? "probes" : "events", NULL, &reply)) {
 			fprintf(stderr, "%s: cannot follow events: %s\n", progname, c.error);
+			ipmp_client_close(&c);
 			return 1;
 		}
 		json_decref(reply);
@@ -156,6 +157,7 @@ static int cmd_monitor(bool probes)
 		json_decref(ev);
 	}
 	fprintf(stderr, "%s: the agent closed the connection\n", progname);
+	ipmp_client_close(&c);
 	return 1;
 }
 

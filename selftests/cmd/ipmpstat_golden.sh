@@ -5,7 +5,7 @@
 # -o selection and its messages, header repetition, usage and exit codes.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
-IPMPSTAT=${IPMPSTAT:-$HERE/../../build/ipmpstat}
+IPMPSTAT=${IPMPSTAT:-${IPMP_BUILD:-$HERE/../../build}/ipmpstat}
 F=$HERE/fixtures
 N=0
 FAILED=0

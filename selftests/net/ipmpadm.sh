@@ -7,7 +7,6 @@
 require_root
 tap_plan 14
 
-IPMPADM=$ROOT/build/ipmpadm
 topo_create 3
 write_config "$TMP/ipmp.conf"
 agent_start "$TMP/ipmp.conf"

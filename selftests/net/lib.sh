@@ -12,8 +12,12 @@
 set -u
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-AGENT=${AGENT:-$ROOT/build/ipmp-agent}
-TRAFFIC=${TRAFFIC:-$ROOT/build/tools/ipmp-traffic}
+# the build under test: build/, or the sanitizer build (make check SANITIZE=...)
+BUILD_DIR=${IPMP_BUILD:-$ROOT/build}
+AGENT=${AGENT:-$BUILD_DIR/ipmp-agent}
+TRAFFIC=${TRAFFIC:-$BUILD_DIR/tools/ipmp-traffic}
+IPMPADM=${IPMPADM:-$BUILD_DIR/ipmpadm}
+IF_MPADM=${IF_MPADM:-$BUILD_DIR/if_mpadm}
 
 SUFFIX=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
 NS_H=ipmp-h-$SUFFIX
@@ -33,7 +37,7 @@ TMP=$(mktemp -d /tmp/ipmp-test.XXXXXX)
 BPFFS=$TMP/bpffs
 # the agent's control socket, and where the tools look for it
 export IPMP_SOCKET=$TMP/ipmp.sock
-IPMPSTAT=${IPMPSTAT:-$ROOT/build/ipmpstat}
+IPMPSTAT=${IPMPSTAT:-$BUILD_DIR/ipmpstat}
 AGENT_PID=
 NMEMBERS=0
 TAP_N=0

@@ -9,7 +9,6 @@
 require_root
 tap_plan 21
 
-IF_MPADM=$ROOT/build/if_mpadm
 topo_create 2
 write_config "$TMP/ipmp.conf"
 # member_create I: a fresh m$I (new ifindex, new MAC) cabled to the switch

@@ -9,8 +9,6 @@
 require_root
 tap_plan 21
 
-IPMPADM=$ROOT/build/ipmpadm
-IF_MPADM=$ROOT/build/if_mpadm
 topo_create 3
 GROUP_ADDRS="$DATA1/24 $DATA2/24 $DATA3/24"
 # m2 exists but is not configured

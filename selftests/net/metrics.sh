@@ -9,7 +9,6 @@
 require_root
 tap_plan 21
 
-IPMPADM=$ROOT/build/ipmpadm
 PROMCHECK=$ROOT/selftests/tools/promcheck.pl
 topo_create 2
 write_probe_config "$TMP/ipmp.conf" 1000

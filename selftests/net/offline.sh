@@ -7,7 +7,6 @@
 require_root
 tap_plan 15
 
-IF_MPADM=$ROOT/build/if_mpadm
 topo_create 3
 write_config "$TMP/ipmp.conf"
 agent_start "$TMP/ipmp.conf"

@@ -10,7 +10,6 @@
 require_root
 tap_plan 17
 
-IPMPADM=$ROOT/build/ipmpadm
 DATA4=192.0.2.13
 OTHER=203.0.113.10
 topo_create 3

@@ -10,7 +10,6 @@
 require_root
 tap_plan 26
 
-IF_MPADM=$ROOT/build/if_mpadm
 FDT=1000
 topo_create 3
 write_probe_config "$TMP/ipmp.conf" $FDT
