@@ -24,6 +24,7 @@
 #include "control.h"
 #include "ipmp_errors.h"
 #include "log.h"
+#include "request.h"
 #include "snapshot.h"
 #include "ipaddr.h"
 
@@ -163,22 +164,15 @@ static bool client_privileged(const struct client *cl)
 }
 
 /* offline / undo-offline (spec 3.16); probing stops while offline. */
-static json_t *cmd_offline(struct client *cl, json_t *req, bool offline)
+static json_t *cmd_offline(struct client *cl, const struct request *req)
 {
 	struct agent *a = cl->control->agent;
-	const char *ifname = json_string_value(json_object_get(req, "interface"));
+	bool offline = req->cmd == REQ_OFFLINE;
 	struct agent_group *ag;
 	struct ipmp_member *m;
 	int code;
 
-	if (!client_privileged(cl)) {
-		pr_err("Unprivileged request from uid %u for privileged command %s",
-		       (unsigned)cl->cred.uid, offline ? "offline" : "undo-offline");
-		return ipmp_error_reply(IPMP_FAILURE, EPERM);
-	}
-	if (!ifname)
-		return ipmp_error_reply(IPMP_EINVAL, 0);
-	m = admin_member_find(a, ifname, &ag);
+	m = admin_member_find(a, req->ifname, &ag);
 	if (!m)
 		return ipmp_error_reply(IPMP_EUNKIF, 0);
 	code = offline ? member_offline(m) : member_undo_offline(m);
@@ -186,21 +180,14 @@ static json_t *cmd_offline(struct client *cl, json_t *req, bool offline)
 	return code ? ipmp_error_reply(code, EINVAL) : json_pack("{s:b}", "ok", 1);
 }
 
-static json_t *cmd_standby(struct client *cl, json_t *req)
+static json_t *cmd_standby(struct client *cl, const struct request *req)
 {
-	const char *ifname = json_string_value(json_object_get(req, "interface"));
-	json_t *on = json_object_get(req, "standby");
 	struct agent_group *ag;
-	struct ipmp_member *m;
+	struct ipmp_member *m = admin_member_find(cl->control->agent, req->ifname, &ag);
 
-	if (!client_privileged(cl))
-		return ipmp_error_reply(IPMP_FAILURE, EPERM);
-	if (!ifname || !json_is_boolean(on))
-		return ipmp_error_reply(IPMP_EINVAL, 0);
-	m = admin_member_find(cl->control->agent, ifname, &ag);
 	if (!m)
 		return ipmp_error_reply(IPMP_EUNKIF, 0);
-	member_set_standby(m, json_is_true(on));
+	member_set_standby(m, req->standby);
 	return json_pack("{s:b}", "ok", 1);
 }
 
@@ -222,86 +209,38 @@ static json_t *admin_reply(struct admin_result *r)
 	return reply;
 }
 
-/* add-address / remove-address: runtime only (the config file is not changed). */
-static json_t *cmd_address(struct client *cl, json_t *req, bool add)
+/*
+ * add-address / remove-address, add-interface / remove-interface, reload:
+ * runtime only (the config file is not changed).
+ */
+static json_t *cmd_admin(struct client *cl, const struct request *req)
 {
 	struct agent *a = cl->control->agent;
-	const char *text = json_string_value(json_object_get(req, "address"));
-	const char *gname = json_string_value(json_object_get(req, "group"));
 	struct admin_result r;
-	struct ip_prefix p;
-	const char *why;
 
-	if (!client_privileged(cl))
-		return ipmp_error_reply(IPMP_FAILURE, EPERM);
-	if (!text || ip_prefix_parse(text, add, &p, &why))
-		return error_reply("bad address: %s", text && why ? why : "missing");
-	if (add && !gname)
-		return ipmp_error_reply(IPMP_EUNKGROUP, 0);
 	admin_result_init(&r);
-	if (add)
-		admin_add_address(a, gname, &p, &r);
-	else
-		admin_remove_address(a, &p, &r);
-	return admin_reply(&r);
-}
-
-/* add-interface {group, interface, standby?, test_address?, probe?} / remove-interface. */
-static json_t *cmd_interface(struct client *cl, json_t *req, bool add)
-{
-	struct agent *a = cl->control->agent;
-	const char *ifname = json_string_value(json_object_get(req, "interface"));
-	const char *gname = json_string_value(json_object_get(req, "group"));
-	const char *test = json_string_value(json_object_get(req, "test_address"));
-	const char *probe = json_string_value(json_object_get(req, "probe"));
-	struct config_member cm = {};
-	struct admin_result r;
-	const char *why;
-
-	if (!client_privileged(cl))
-		return ipmp_error_reply(IPMP_FAILURE, EPERM);
-	if (!ifname || !*ifname || strlen(ifname) >= IFNAMSIZ)
-		return error_reply("bad interface name: %s", ifname ? ifname : "missing");
-	admin_result_init(&r);
-	if (!add) {
-		admin_remove_interface(a, ifname, &r);
-		return admin_reply(&r);
+	switch (req->cmd) {
+	case REQ_ADD_ADDRESS:
+		admin_add_address(a, req->group, &req->address, &r);
+		break;
+	case REQ_REMOVE_ADDRESS:
+		admin_remove_address(a, &req->address, &r);
+		break;
+	case REQ_ADD_INTERFACE:
+		admin_add_interface(a, req->group, &req->member, &r);
+		break;
+	case REQ_REMOVE_INTERFACE:
+		admin_remove_interface(a, req->ifname, &r);
+		break;
+	default:
+		admin_reload(a, &r);
+		break;
 	}
-	if (!gname)
-		return ipmp_error_reply(IPMP_EUNKGROUP, 0);
-	snprintf(cm.ifname, sizeof(cm.ifname), "%s", ifname);
-	cm.standby = json_is_true(json_object_get(req, "standby"));
-	if (test) {
-		if (ip_prefix_parse(test, true, &cm.test_address, &why))
-			return error_reply("bad test address: %s", why);
-		if (cm.test_address.family != AF_INET)
-			return error_reply("%s", "an IPv6 test address is the member's link-local, "
-					   "used by itself; give an IPv4 one");
-		cm.has_test_address = true;
-	}
-	if (probe && !strcmp(probe, "arp"))
-		cm.probe = PROBE_METHOD_ARP;
-	else if (probe && !strcmp(probe, "icmp"))
-		cm.probe = PROBE_METHOD_ICMP;
-	else if (probe)
-		return error_reply("bad probe method '%s' (icmp or arp)", probe);
-	admin_add_interface(a, gname, &cm, &r);
-	return admin_reply(&r);
-}
-
-static json_t *cmd_reload(struct client *cl)
-{
-	struct admin_result r;
-
-	if (!client_privileged(cl))
-		return ipmp_error_reply(IPMP_FAILURE, EPERM);
-	admin_result_init(&r);
-	admin_reload(cl->control->agent, &r);
 	return admin_reply(&r);
 }
 
 /* {"cmd": "snapshot", "addresses": false} leaves the address list empty. */
-static json_t *cmd_snapshot(struct control *c, json_t *req)
+static json_t *cmd_snapshot(struct control *c, const struct request *req)
 {
 	struct agent *a = c->agent;
 	struct ipmp_group *groups[a->ngroups ? a->ngroups : 1];
@@ -309,54 +248,52 @@ static json_t *cmd_snapshot(struct control *c, json_t *req)
 
 	for (unsigned i = 0; i < a->ngroups; i++)
 		groups[i] = &a->groups[i]->group;
-	snap = snapshot_build(groups, a->ngroups, !json_is_false(json_object_get(req, "addresses")));
+	snap = snapshot_build(groups, a->ngroups, req->with_addresses);
 	if (!snap)
 		return error_reply("%s", "out of memory");
 	return json_pack("{s:b, s:o}", "ok", 1, "snapshot", snap);
 }
 
-static json_t *handle_request(struct client *cl, const char *line)
-{
-	json_error_t jerr;
-	json_t *req = json_loads(line, 0, &jerr), *reply;
-	const char *cmd;
-	json_int_t version;
+static const char *const cmd_names[] = {
+	[REQ_OFFLINE] = "offline",
+	[REQ_UNDO_OFFLINE] = "undo-offline",
+};
 
-	if (!req || !json_is_object(req)) {
-		json_decref(req);
-		return error_reply("malformed request: %s", req ? "not an object" : jerr.text);
+static json_t *handle_request(struct client *cl, const char *line, size_t len)
+{
+	struct request req;
+
+	if (request_decode(line, len, &req))
+		return error_reply("%s", req.error);
+	if (req.privileged && !client_privileged(cl)) {
+		if (req.cmd == REQ_OFFLINE || req.cmd == REQ_UNDO_OFFLINE)
+			pr_err("Unprivileged request from uid %u for privileged command %s",
+			       (unsigned)cl->cred.uid, cmd_names[req.cmd]);
+		return ipmp_error_reply(IPMP_FAILURE, EPERM);
 	}
-	version = json_integer_value(json_object_get(req, "version"));
-	cmd = json_string_value(json_object_get(req, "cmd"));
-	if (version != IPMP_PROTOCOL_VERSION)
-		reply = error_reply("unsupported protocol version (this agent speaks %s)", "1");
-	else if (!cmd)
-		reply = error_reply("%s", "request without cmd");
-	else if (!strcmp(cmd, "ping"))
-		reply = json_pack("{s:b}", "ok", 1);
-	else if (!strcmp(cmd, "snapshot"))
-		reply = cmd_snapshot(cl->control, req);
-	else if (!strcmp(cmd, "probes") || !strcmp(cmd, "events")) {
+	if (req.code)
+		return ipmp_error_reply(req.code, 0);
+	if (req.error[0])
+		return error_reply("%s", req.error);
+	switch (req.cmd) {
+	case REQ_PING:
+		return json_pack("{s:b}", "ok", 1);
+	case REQ_SNAPSHOT:
+		return cmd_snapshot(cl->control, &req);
+	case REQ_PROBES:
+	case REQ_EVENTS:
 		/* from now on this connection also carries that stream */
-		cl->streams |= !strcmp(cmd, "probes") ? CONTROL_STREAM_PROBES : CONTROL_STREAM_EVENTS;
-		pr_debug("control: a client follows %s", cmd);
-		reply = json_pack("{s:b}", "ok", 1);
-	} else if (!strcmp(cmd, "add-address") || !strcmp(cmd, "remove-address"))
-		reply = cmd_address(cl, req, !strcmp(cmd, "add-address"));
-	else if (!strcmp(cmd, "add-interface") || !strcmp(cmd, "remove-interface"))
-		reply = cmd_interface(cl, req, !strcmp(cmd, "add-interface"));
-	else if (!strcmp(cmd, "reload"))
-		reply = cmd_reload(cl);
-	else if (!strcmp(cmd, "standby"))
-		reply = cmd_standby(cl, req);
-	else if (!strcmp(cmd, "offline"))
-		reply = cmd_offline(cl, req, true);
-	else if (!strcmp(cmd, "undo-offline"))
-		reply = cmd_offline(cl, req, false);
-	else
-		reply = error_reply("unknown command '%s'", cmd);
-	json_decref(req);
-	return reply;
+		cl->streams |= req.cmd == REQ_PROBES ? CONTROL_STREAM_PROBES : CONTROL_STREAM_EVENTS;
+		pr_debug("control: a client follows %s", req.cmd == REQ_PROBES ? "probes" : "events");
+		return json_pack("{s:b}", "ok", 1);
+	case REQ_STANDBY:
+		return cmd_standby(cl, &req);
+	case REQ_OFFLINE:
+	case REQ_UNDO_OFFLINE:
+		return cmd_offline(cl, &req);
+	default:
+		return cmd_admin(cl, &req);
+	}
 }
 
 static void client_event(struct bufferevent *bev, short what, void *arg);
@@ -393,7 +330,7 @@ static void client_read(struct bufferevent *bev, void *arg)
 			return;
 		}
 		agent_mark(cl->control->agent);
-		bool ok = client_reply(cl, handle_request(cl, line));
+		bool ok = client_reply(cl, handle_request(cl, line, len));
 
 		free(line);
 		if (cl->dropping)

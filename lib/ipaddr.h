@@ -22,9 +22,9 @@ bool ip_prefix_same_addr(const struct ip_prefix *a, const struct ip_prefix *b);
 /* "192.0.2.10/24", or the address alone when with_plen is false. */
 const char *ip_prefix_str(const struct ip_prefix *p, bool with_plen, char *buf, size_t len);
 unsigned ip_addr_len(int family);
-/* Why p cannot be a data address (multicast, unspecified, IPv6 link-local), or NULL. */
 /* An IPv6 link-local address (fe80::/10)? */
 bool ip_is_link_local6(const struct ip_prefix *p);
+/* Why p cannot be a data address (multicast, unspecified, IPv6 link-local), or NULL. */
 const char *ip_data_address_unfit(const struct ip_prefix *p);
 
 #endif
