@@ -43,6 +43,7 @@ static __always_inline int report(__u32 ifindex, __u32 kind, __u16 seq, __u64 se
 	ev->family = v6 ? IPMP_AF_INET6 : IPMP_AF_INET;
 	ev->pad = 0;
 	__builtin_memset(ev->src, 0, sizeof(ev->src));
+	__builtin_memset(ev->pad2, 0, sizeof(ev->pad2));
 	if (v6)
 		__builtin_memcpy(ev->src, src, 16);
 	else

@@ -71,6 +71,7 @@ struct ipmp_probe_event {
 	__u8 family;		/* IPMP_AF_INET or IPMP_AF_INET6 */
 	__u8 pad;
 	__u8 src[16];		/* replying target */
+	__u8 pad2[4];		/* zero: ring buffer memory is reused, never leaked */
 };
 
 enum ipmp_probe_stat {
