@@ -164,11 +164,28 @@ $(BUILD)/bench/%.skel.h: $(BUILD)/bench/%.bpf.o
 
 .SECONDARY: $(BUILD)/bench/baseline.bpf.o $(BUILD)/bench/lossy.bpf.o
 
+# --- fuzzing (libFuzzer): built by clang in build/fuzz, see make fuzz ---------
+FUZZ_TARGETS  := config request snapshot frames
+FUZZERS       := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+FUZZ_SANITIZE := fuzzer-no-link,address,undefined
+FUZZ_LINK     := -fsanitize=fuzzer,address,undefined
+FUZZ_SECONDS  ?= 60
+
+$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c $(call objs,$(AGENT_CORE) $(LIB_SRCS)) $(MAKEFILE_DEPS)
+	$(call msg,FUZZ,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(FUZZ_LINK) $< $(call objs,$(AGENT_CORE) $(LIB_SRCS)) $(LDLIBS) -o $@
+
+$(BUILD)/fuzz/fuzz_frames: fuzz/fuzz_frames.c $(MODEL_SRCS) $(MODEL_HDRS) $(BPF_SKELS) $(MAKEFILE_DEPS)
+	$(call msg,FUZZ,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Iselftests/model -Iselftests/bpf $(FUZZ_LINK) $< $(MODEL_SRCS) $(LDLIBS) -o $@
+
 TOOLS       := $(BUILD)/tools/ipmp-traffic
 BENCH_TOOLS := $(BUILD)/bench/prog_ns $(BUILD)/bench/lossy
 
 # --- top-level targets --------------------------------------------------------
-.PHONY: all deps check check-unit check-root demo bench install clean
+.PHONY: all deps check check-unit demo bench install clean fuzz fuzzers
 
 all: $(BINS) $(UNIT_TESTS) $(BPF_TESTS) $(TOOLS) $(BENCH_TOOLS)
 
@@ -190,6 +207,13 @@ endif
 
 check-unit: $(UNIT_TESTS)
 	$(Q)IPMP_BUILD=$(BUILD) IPMP_SANITIZE=$(SANITIZE) scripts/run-tests.sh unit
+
+# Every fuzz target for FUZZ_SECONDS, from the seed corpus in fuzz/corpus/.
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build/fuzz CC=$(CLANG) SANITIZE=$(FUZZ_SANITIZE) fuzzers
+	$(Q)scripts/fuzz.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzzers: $(FUZZERS)
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

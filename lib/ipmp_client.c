@@ -262,8 +262,12 @@ static bool get_names(const json_t *o, const char *key, char (**out)[IPMP_CLIENT
 	json_array_foreach(arr, i, v) {
 		const char *s = json_string_value(v);
 
-		if (!s || strlen(s) >= IPMP_CLIENT_NAME_MAX)
+		if (!s || strlen(s) >= IPMP_CLIENT_NAME_MAX) {
+			free(*out);	/* nothing half-decoded is left to free */
+			*out = NULL;
+			*n = 0;
 			return false;
+		}
 		snprintf((*out)[(*n)++], IPMP_CLIENT_NAME_MAX, "%s", s);
 	}
 	return true;
