@@ -29,6 +29,7 @@ struct parse_state {
 	bool too_long;		/* reported for this line already */
 	bool continuation;	/* that line is indented: inih continues the last key */
 	int section_line;	/* line of the last [section] header */
+	bool bad_section;	/* that header was reported: its keys are not looked at */
 	char last_key[32];
 	int errors;
 	/* reader source: a FILE or a string */
@@ -42,6 +43,7 @@ struct parse_state {
 
 static void cfg_error(struct parse_state *st, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+static void section_header(struct parse_state *st, const char *text);
 
 static void cfg_error(struct parse_state *st, int line, const char *fmt, ...)
 {
@@ -83,8 +85,10 @@ static char *reader_count_lines(char *str, int num, void *stream)
 		st->cur_len = 0;
 		st->too_long = false;
 		st->continuation = (ret[0] == ' ' || ret[0] == '\t') && ret[strspn(ret, " \t\r\n")];
-		if (ret[strspn(ret, " \t")] == '[')
+		if (ret[strspn(ret, " \t")] == '[') {
 			st->section_line = st->line;
+			section_header(st, ret + strspn(ret, " \t") + 1);
+		}
 	}
 	len = strlen(ret);
 	st->cur_len += len;
@@ -520,6 +524,33 @@ static const char *section_arg(const char *section, const char *kind)
 	return section + n + strspn(section + n, " ");
 }
 
+/*
+ * A [section] header, seen by the reader as it passes (inih tells the
+ * handler only of keys): an unknown section is an error even with no key
+ * in it, and a [group] is created here, so one without keys is reported
+ * as having no interfaces.
+ */
+static void section_header(struct parse_state *st, const char *text)
+{
+	size_t len = strcspn(text, "]\n");
+	char name[64];
+	const char *arg;
+
+	st->bad_section = false;
+	if (text[len] != ']')
+		return;			/* inih reports the syntax error */
+	snprintf(name, sizeof(name), "%.*s", (int)len, text);
+	if (!strcmp(name, "global") || section_arg(name, "interface"))
+		return;
+	if ((arg = section_arg(name, "group"))) {
+		st->bad_section = !group_section(st, arg);
+		return;
+	}
+	cfg_error(st, st->line, "unknown section [%s] (expected [global], [group IFNAME] "
+		  "or [interface IFNAME])", name);
+	st->bad_section = true;
+}
+
 static int handler(void *user, const char *section, const char *key, const char *value)
 {
 	struct handler_ctx *hc = user;
@@ -527,6 +558,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 	struct config_group *g;
 	const char *arg;
 
+	if (st->bad_section)
+		return 1;
 	if (key_repeated(st, section, key)) {
 		cfg_error(st, st->line, "'%s' is set twice in [%s]", key, section);
 		return 1;
@@ -539,11 +572,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 			group_key(st, g, key, value);
 	} else if ((arg = section_arg(section, "interface"))) {
 		interface_key(hc, arg, key, value);
-	} else if (!*section) {
-		cfg_error(st, st->line, "'%s' is outside any section", key);
 	} else {
-		cfg_error(st, st->line, "unknown section [%s] (expected [global], [group IFNAME] "
-			  "or [interface IFNAME])", section);
+		cfg_error(st, st->line, "'%s' is outside any section", key);
 	}
 	return 1;
 }

@@ -118,8 +118,13 @@ static const struct bad_case bad_cases[] = {
 	  "bad.conf:2: unknown key 'foo' in [global]" },
 	{ "[group g]\ninterfaces = e0\nbogus = 1\n", "bad.conf:3: unknown key 'bogus' in [group g]" },
 	{ "[group g]\ninterfaces = e0\n[frobnicate]\nx = 1\n",
-	  "bad.conf:4: unknown section [frobnicate] (expected [global], [group IFNAME] or "
+	  "bad.conf:3: unknown section [frobnicate] (expected [global], [group IFNAME] or "
 	  "[interface IFNAME])" },
+	/* a section without keys is looked at too */
+	{ "[group g]\ninterfaces = e0\n[groups h]\n",
+	  "bad.conf:3: unknown section [groups h] (expected [global], [group IFNAME] or "
+	  "[interface IFNAME])" },
+	{ "[group g]\ninterfaces = e0\n\n[group h]\n", "bad.conf:4: [group h] has no interfaces" },
 	{ "[group g]\ninterfaces = e0\naddresses = 192.0.2.300/24\n",
 	  "bad.conf:3: address '192.0.2.300/24': not an IP address" },
 	{ "[group g]\ninterfaces = e0\naddresses = 192.0.2.3\n",
