@@ -43,6 +43,7 @@ struct control {
 	struct agent *agent;
 	struct evconnlistener *listener;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct event *resume;	/* re-enables accepting after running out of descriptors */
 	unsigned nclients;
 	struct client *clients;
 };
@@ -381,6 +382,31 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	bufferevent_enable(cl->bev, EV_READ | EV_WRITE);
 }
 
+static void accept_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct control *c = arg;
+
+	evconnlistener_enable(c->listener);
+}
+
+/*
+ * accept() failed. Out of descriptors the listening socket stays readable:
+ * stop accepting for 100 ms rather than spin (at most ten warnings a second).
+ */
+static void on_accept_error(struct evconnlistener *l, void *arg)
+{
+	struct control *c = arg;
+	static const struct timeval pause = { .tv_usec = 100000 };
+	int err = EVUTIL_SOCKET_ERROR();
+
+	if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM)
+		return;
+	if (!evtimer_pending(c->resume, NULL))
+		pr_warn("control: cannot accept clients: %s; pausing 100 ms", strerror(err));
+	evconnlistener_disable(l);
+	evtimer_add(c->resume, &pause);
+}
+
 static int mkdir_parent(const char *path)
 {
 	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -427,6 +453,13 @@ struct control *control_open(struct agent *a, const char *path)
 		free(c);
 		return NULL;
 	}
+	c->resume = evtimer_new(a->base, accept_resume, c);
+	if (!c->resume) {
+		evconnlistener_free(c->listener);
+		free(c);
+		return NULL;
+	}
+	evconnlistener_set_error_cb(c->listener, on_accept_error);
 	chmod(path, 0666);	/* anyone reads; changes are checked per request */
 	return c;
 }
@@ -438,6 +471,7 @@ void control_close(struct control *c)
 	while (c->clients)
 		client_free(c->clients);
 	evconnlistener_free(c->listener);
+	event_free(c->resume);
 	unlink(c->path);
 	free(c);
 }

@@ -18,7 +18,7 @@ struct control;
 #define IPMP_SOCKET_DEFAULT	"/run/ipmp/ipmp.sock"
 #define CONTROL_REQUEST_MAX	(64 * 1024)
 #define CONTROL_OUTPUT_MAX	(8 * 1024 * 1024)
-#define CONTROL_CLIENTS_MAX	1024
+#define CONTROL_CLIENTS_MAX	4096	/* the agent raises its fd limit to fit them */
 
 struct control *control_open(struct agent *a, const char *path);
 void control_close(struct control *c);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "admin.h"
 #include "agent.h"
@@ -179,6 +180,24 @@ static struct event *watchdog_start(struct event_base *base)
 	return ev;
 }
 
+/*
+ * Room for every control client (CONTROL_CLIENTS_MAX) besides our own
+ * sockets and maps: the soft descriptor limit is often 1024. Raised up
+ * to the hard limit; a lower hard limit only means fewer clients.
+ */
+static void raise_fd_limit(void)
+{
+	rlim_t want = CONTROL_CLIENTS_MAX + 256;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		pr_warn("cannot raise the open file limit to %llu: %s", (unsigned long long)want,
+			strerror(errno));
+}
+
 int main(int argc, char **argv)
 {
 	struct agent a = { .clock = &clock_monotonic };
@@ -206,6 +225,7 @@ int main(int argc, char **argv)
 		return ret ? 1 : 0;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit();
 	a.bpffs = o.bpffs;
 	a.socket_path = o.socket;
 	a.metrics_dir = o.metrics_dir;

@@ -16,6 +16,12 @@
  *                                         many got their answer
  *   ctl-stall SOCKET SECONDS              subscribe to probes, ask for 20,000 snapshots,
  *                                         never read; says when the agent hung up
+ *   ctl-flood SOCKET N SECONDS KIND       N clients at once for SECONDS, each of KIND:
+ *                                         busy (snapshot, read, again: ipmpstat in a
+ *                                         loop), garbage (random bytes, bad JSON,
+ *                                         unknown commands), slow (a request one byte
+ *                                         a second, never finished); prints answers,
+ *                                         errors and hang-ups
  *   echo-forge DST SRC ID NONCE SEQ_FROM SEQ_TO ROUNDS
  *                                         forged ICMP echo replies to DST claiming to
  *                                         come from SRC, with identifier ID and probe
@@ -409,6 +415,99 @@ static int ctl_many(const char *path, int n)
 	return 0;
 }
 
+static int usage(void);
+
+/* One client of ctl-flood: what it sends next. */
+static void flood_send(int fd, const char *kind, unsigned *step)
+{
+	static const char *const bad[] = {
+		"{\"version\":1,\"cmd\":\"snapshot\"\n", "[1,2,3]\n", "{\"version\":1}\n",
+		"{\"version\":1,\"cmd\":\"frobnicate\"}\n", "\x00\xff\xfe{}}}\n",
+		"{\"version\":1,\"cmd\":\"offline\",\"interface\":7}\n",
+		"{\"version\":1,\"cmd\":\"add-address\",\"address\":\"999.1.1.1/99\"}\n",
+	};
+	const char snap[] = "{\"version\":1,\"cmd\":\"snapshot\"}\n";
+	char junk[64];
+
+	if (!strcmp(kind, "busy")) {
+		send(fd, snap, sizeof(snap) - 1, MSG_NOSIGNAL);
+	} else if (!strcmp(kind, "slow")) {
+		send(fd, &snap[*step % (sizeof(snap) - 2)], 1, MSG_NOSIGNAL);	/* never the newline */
+	} else if (*step % 2) {
+		send(fd, bad[*step / 2 % (sizeof(bad) / sizeof(bad[0]))],
+		     strlen(bad[*step / 2 % (sizeof(bad) / sizeof(bad[0]))]), MSG_NOSIGNAL);
+	} else {
+		for (size_t i = 0; i < sizeof(junk); i++)
+			junk[i] = (char)rand();
+		junk[sizeof(junk) - 1] = '\n';
+		send(fd, junk, sizeof(junk), MSG_NOSIGNAL);
+	}
+	(*step)++;
+}
+
+static int ctl_flood(const char *path, int n, double seconds, const char *kind)
+{
+	struct pollfd *p = calloc(n, sizeof(*p));
+	unsigned *step = calloc(n, sizeof(*step));
+	uint64_t end = now_us() + seconds * 1e6, next_slow = 0;
+	long answers = 0, errors = 0, hangups = 0, refused = 0;
+	char buf[65536];
+
+	if (!p || !step)
+		return die("calloc");
+	if (strcmp(kind, "busy") && strcmp(kind, "garbage") && strcmp(kind, "slow"))
+		return usage();
+	for (int i = 0; i < n; i++) {
+		p[i].fd = unix_connect(path);
+		p[i].events = POLLIN;
+		if (p[i].fd < 0)
+			refused++;
+		else if (strcmp(kind, "slow"))
+			flood_send(p[i].fd, kind, &step[i]);
+	}
+	while (now_us() < end) {
+		if (!strcmp(kind, "slow") && now_us() >= next_slow) {
+			for (int i = 0; i < n; i++)
+				if (p[i].fd >= 0)
+					flood_send(p[i].fd, kind, &step[i]);
+			next_slow = now_us() + 1000000;
+		}
+		if (poll(p, n, 100) <= 0)
+			continue;
+		for (int i = 0; i < n; i++) {
+			ssize_t len;
+
+			if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			len = read(p[i].fd, buf, sizeof(buf) - 1);
+			if (len <= 0) {
+				hangups++;
+				close(p[i].fd);
+				p[i].fd = -1;
+				continue;
+			}
+			buf[len] = 0;
+			/* a reply ends its line; a big snapshot may take several reads */
+			for (char *line = buf, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+				*nl = 0;
+				if (strstr(line, "\"ok\":true"))
+					answers++;
+				else
+					errors++;
+				if (now_us() < end && strcmp(kind, "slow"))
+					flood_send(p[i].fd, kind, &step[i]);
+			}
+		}
+	}
+	for (int i = 0; i < n; i++)
+		if (p[i].fd >= 0)
+			close(p[i].fd);
+	printf("answers=%ld errors=%ld hangups=%ld refused=%ld\n", answers, errors, hangups, refused);
+	free(p);
+	free(step);
+	return 0;
+}
+
 /* A client that asks and asks and never reads: the agent must drop it, not wait. */
 static int ctl_stall(const char *path, double seconds)
 {
@@ -494,6 +593,8 @@ static int usage(void)
 			"       ipmp-traffic udp-echo ADDR PORT SECONDS\n"
 			"       ipmp-traffic udp-stream ADDR PORT PPS SECONDS\n"
 			"       ipmp-traffic echo-forge DST SRC ID NONCE SEQ_FROM SEQ_TO ROUNDS\n"
+			"       ipmp-traffic ctl SOCKET ARG... | ctl-many SOCKET N | ctl-stall SOCKET SECONDS\n"
+			"       ipmp-traffic ctl-flood SOCKET N SECONDS busy|garbage|slow\n"
 			"       ipmp-traffic notify-listen PATH SECONDS\n");
 	return 2;
 }
@@ -506,6 +607,8 @@ int main(int argc, char **argv)
 		return ctl(argv[2], argc - 3, argv + 3);
 	if (argc == 4 && !strcmp(argv[1], "ctl-many"))
 		return ctl_many(argv[2], atoi(argv[3]));
+	if (argc == 6 && !strcmp(argv[1], "ctl-flood"))
+		return ctl_flood(argv[2], atoi(argv[3]), atof(argv[4]), argv[5]);
 	if (argc == 4 && !strcmp(argv[1], "ctl-stall"))
 		return ctl_stall(argv[2], atof(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "notify-listen"))
