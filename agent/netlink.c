@@ -159,9 +159,19 @@ static int link_get_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /* A link request for one ifindex, ready for attributes. */
+/*
+ * A request in a zeroed buffer: libmnl pads attributes to 4 bytes without
+ * clearing the padding, and no byte of ours goes to the kernel unset.
+ */
+static struct nlmsghdr *nl_msg_new(char *buf)
+{
+	memset(buf, 0, MNL_SOCKET_BUFFER_SIZE);
+	return mnl_nlmsg_put_header(buf);
+}
+
 static struct nlmsghdr *link_msg(char *buf, int type, int ifindex, struct ifinfomsg **ifi)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh = nl_msg_new(buf);
 
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST;
@@ -189,7 +199,7 @@ int nl_link_get(struct nl *nl, const char *ifname, struct nl_link *out)
 int nl_veth_create(struct nl *nl, const char *ifname, const char *peer)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh = nl_msg_new(buf);
 	struct nlattr *linkinfo, *data, *peer_info;
 	struct ifinfomsg *ifi, *peer_ifi;
 
@@ -236,7 +246,7 @@ static int nl_addr(struct nl *nl, int type, unsigned flags, int ifindex, const s
 		   bool noprefixroute)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh = nl_msg_new(buf);
 	unsigned alen = ip_addr_len(p->family);
 	struct ifaddrmsg *ifa;
 
@@ -314,7 +324,7 @@ static int addr_find_cb(const struct nlmsghdr *nlh, void *data)
 static int addr_find(struct nl *nl, struct addr_find *af)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh = nl_msg_new(buf);
 	struct ifaddrmsg *ifa;
 	int ret;
 
@@ -411,7 +421,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 int nl_route_gateways(struct nl *nl, int family, struct ip_prefix *out, unsigned max)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh = nl_msg_new(buf);
 	struct gateways gw = { .out = out, .max = max, .family = family };
 	struct rtmsg *rtm;
 	int ret;
