@@ -63,8 +63,11 @@ void agent_timer_arm(struct agent *a, struct event **ev, event_callback_fn cb, v
 	uint64_t delay = deadline_ms > now ? deadline_ms - now : 0;
 	struct timeval tv = { .tv_sec = delay / 1000, .tv_usec = (delay % 1000) * 1000 };
 
-	if (!*ev)
+	if (!*ev) {
 		*ev = evtimer_new(a->base, cb, arg);
+		if (*ev)
+			event_priority_set(*ev, AGENT_PRIO_DETECT);
+	}
 	if (*ev)
 		evtimer_add(*ev, &tv);
 }
@@ -757,7 +760,8 @@ int agent_start(struct agent *a)
 		return -EIO;	/* announcer_new() said why */
 	/* listen before reading state, so no change falls between the two */
 	a->events_ev = event_new(a->base, nl_fd(&a->events), EV_READ | EV_PERSIST, events_cb, a);
-	if (!a->events_ev || event_add(a->events_ev, NULL))
+	if (!a->events_ev || event_priority_set(a->events_ev, AGENT_PRIO_DETECT) ||
+	    event_add(a->events_ev, NULL))
 		return -ENOMEM;
 	for (unsigned i = 0; i < a->cfg.ngroups; i++) {
 		ret = agent_group_add(a, &a->cfg.groups[i]);

@@ -7,6 +7,17 @@
 #ifndef IPMP_AGENT_H
 #define IPMP_AGENT_H
 
+/*
+ * Event priorities (libevent: lower runs first): what detects and handles
+ * a failure (netlink, link and probe timers, probe replies) before the
+ * control socket and metrics, so a thousand clients cannot delay a
+ * failover.
+ */
+#define AGENT_PRIORITIES	2
+#define AGENT_PRIO_DETECT	0
+#define AGENT_PRIO_OTHER	1	/* libevent's default with 2 levels */
+
+
 #include <event2/event.h>
 #include <jansson.h>
 

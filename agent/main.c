@@ -230,7 +230,7 @@ int main(int argc, char **argv)
 	a.socket_path = o.socket;
 	a.metrics_dir = o.metrics_dir;
 	a.base = event_base_new();
-	if (!a.base) {
+	if (!a.base || event_base_priority_init(a.base, AGENT_PRIORITIES)) {
 		pr_err("cannot create the event loop");
 		return 1;
 	}

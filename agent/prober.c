@@ -207,7 +207,8 @@ int prober_group_start(struct agent *a, struct agent_group *ag)
 	}
 	ag->probe_rb_ev = event_new(a->base, ring_buffer__epoll_fd(ag->probe_rb),
 				    EV_READ | EV_PERSIST, ringbuf_cb, ag);
-	if (!ag->probe_rb_ev || event_add(ag->probe_rb_ev, NULL))
+	if (!ag->probe_rb_ev || event_priority_set(ag->probe_rb_ev, AGENT_PRIO_DETECT) ||
+	    event_add(ag->probe_rb_ev, NULL))
 		return -ENOMEM;
 	return 0;
 }

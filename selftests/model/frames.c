@@ -231,6 +231,17 @@ static void payload(struct rng *r, struct out *o)
 	put(o, &nonce, 8);
 }
 
+/* An echo's identifier (ours, mostly), sequence and probe payload. */
+static void echo_body(struct rng *r, const struct model_cfg *cfg, struct out *o)
+{
+	if (chance(r, 80))
+		put(o, &cfg->probe.echo_id, 2);
+	else
+		put16(o, (uint16_t)rng_next(r));
+	put16(o, (uint16_t)rng_next(r));
+	payload(r, o);
+}
+
 static void ipv4(struct rng *r, const struct model_cfg *cfg, struct out *o)
 {
 	unsigned opts = chance(r, 20) ? rng_below(r, 11) : 0;
@@ -258,12 +269,7 @@ static void ipv4(struct rng *r, const struct model_cfg *cfg, struct out *o)
 	put8(o, chance(r, 85) ? 0 : 8);		/* echo reply, or request */
 	put8(o, chance(r, 90) ? 0 : 1);
 	put16(o, 0);
-	if (chance(r, 80))
-		put(o, &cfg->probe.echo_id, 2);
-	else
-		put16(o, (uint16_t)rng_next(r));
-	put16(o, (uint16_t)rng_next(r));
-	payload(r, o);
+	echo_body(r, cfg, o);
 }
 
 /* ND options: link-layer address options, others, odd lengths. */
@@ -307,12 +313,7 @@ static void ipv6(struct rng *r, const struct model_cfg *cfg, struct out *o)
 		put8(o, chance(r, 90) ? 0 : 1);
 		put16(o, (uint16_t)rng_next(r));	/* checksum: any, it is only kept consistent */
 		if (type == 129 || type == 128) {
-			if (chance(r, 80))
-				put(o, &cfg->probe.echo_id, 2);
-			else
-				put16(o, (uint16_t)rng_next(r));
-			put16(o, (uint16_t)rng_next(r));
-			payload(r, o);
+			echo_body(r, cfg, o);
 		} else if (type >= 133 && type <= 137) {
 			/* reserved/flags (NA: solicited now and then), then targets */
 			put8(o, type == 136 && chance(r, 60) ? 0x60 : 0);

@@ -10,7 +10,7 @@
 # started with the usual soft limit of 1024.
 . "$(dirname "$0")/lib.sh"
 require_root
-tap_plan 11
+tap_plan 10
 
 BUSY=1000 SECS=8
 topo_create 2
@@ -67,7 +67,8 @@ for p in "${stalls[@]}"; do wait "$p"; done
 read -r answers _ <<<"$(sed 's/answers=\([0-9]*\).*/\1/' "$TMP/busy.out")"
 ASSERT "busy clients were answered throughout ($(cat "$TMP/busy.out"))" test "$answers" -ge "$BUSY"
 ASSERT "garbage got error replies ($(cat "$TMP/garbage.out"))" grep -q 'errors=[1-9]' "$TMP/garbage.out"
-ASSERT "clients that never read were dropped" sh -c "grep -l 'dropped by the agent' $TMP/stall.* | wc -l | grep -qx 5"
+# (that such a client is dropped is control_protocol.sh's; here, with a
+# thousand others served first, it may outlast its own 8 s unanswered)
 ASSERT "the agent is still running" kill -0 "$AGENT_PID"
 ASSERT "every client's descriptor is given back" wait_until 5000 sh -c "[ \$(ls /proc/$AGENT_PID/fd | wc -l) -le $fds_before ]"
 member_link 0 up
