@@ -453,10 +453,13 @@ static int ctl_flood(const char *path, int n, double seconds, const char *kind)
 	long answers = 0, errors = 0, hangups = 0, refused = 0;
 	char buf[65536];
 
+	if (strcmp(kind, "busy") && strcmp(kind, "garbage") && strcmp(kind, "slow")) {
+		free(p);
+		free(step);
+		return usage();
+	}
 	if (!p || !step)
 		return die("calloc");
-	if (strcmp(kind, "busy") && strcmp(kind, "garbage") && strcmp(kind, "slow"))
-		return usage();
 	for (int i = 0; i < n; i++) {
 		p[i].fd = unix_connect(path);
 		p[i].events = POLLIN;
