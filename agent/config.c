@@ -355,13 +355,20 @@ static bool add_target(struct parse_state *st, void *arg, const char *word)
 	return true;
 }
 
-static bool parse_probe_method(struct parse_state *st, const char *value, enum probe_method *out)
+bool config_probe_method(const char *value, enum probe_method *out)
 {
 	if (!strcmp(value, "icmp"))
 		*out = PROBE_METHOD_ICMP;
 	else if (!strcmp(value, "arp"))
 		*out = PROBE_METHOD_ARP;
-	else {
+	else
+		return false;
+	return true;
+}
+
+static bool parse_probe_method(struct parse_state *st, const char *value, enum probe_method *out)
+{
+	if (!config_probe_method(value, out)) {
 		cfg_error(st, st->line, "probe must be icmp or arp, not '%s'", value);
 		return false;
 	}

@@ -78,6 +78,9 @@ int config_load(const char *path, struct ipmp_config *cfg);
 int config_load_string(const char *text, const char *name, struct ipmp_config *cfg);
 void config_free(struct ipmp_config *cfg);
 
+/* "icmp" or "arp" (the probe key's values); false for anything else. */
+bool config_probe_method(const char *value, enum probe_method *out);
+
 /* The far end's name: "<ifname>-p", the interface name cut to fit. */
 void config_peer_ifname(const char *ifname, char out[IFNAMSIZ]);
 

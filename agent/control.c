@@ -255,11 +255,6 @@ static json_t *cmd_snapshot(struct control *c, const struct request *req)
 	return json_pack("{s:b, s:o}", "ok", 1, "snapshot", snap);
 }
 
-static const char *const cmd_names[] = {
-	[REQ_OFFLINE] = "offline",
-	[REQ_UNDO_OFFLINE] = "undo-offline",
-};
-
 static json_t *handle_request(struct client *cl, const char *line, size_t len)
 {
 	struct request req;
@@ -269,7 +264,7 @@ static json_t *handle_request(struct client *cl, const char *line, size_t len)
 	if (req.privileged && !client_privileged(cl)) {
 		if (req.cmd == REQ_OFFLINE || req.cmd == REQ_UNDO_OFFLINE)
 			pr_err("Unprivileged request from uid %u for privileged command %s",
-			       (unsigned)cl->cred.uid, cmd_names[req.cmd]);
+			       (unsigned)cl->cred.uid, request_name(req.cmd));
 		return ipmp_error_reply(IPMP_FAILURE, EPERM);
 	}
 	if (req.code)
@@ -285,7 +280,7 @@ static json_t *handle_request(struct client *cl, const char *line, size_t len)
 	case REQ_EVENTS:
 		/* from now on this connection also carries that stream */
 		cl->streams |= req.cmd == REQ_PROBES ? CONTROL_STREAM_PROBES : CONTROL_STREAM_EVENTS;
-		pr_debug("control: a client follows %s", req.cmd == REQ_PROBES ? "probes" : "events");
+		pr_debug("control: a client follows %s", request_name(req.cmd));
 		return json_pack("{s:b}", "ok", 1);
 	case REQ_STANDBY:
 		return cmd_standby(cl, &req);

@@ -28,6 +28,14 @@ static const struct {
 	{ "undo-offline", REQ_UNDO_OFFLINE, true },
 };
 
+const char *request_name(enum request_cmd cmd)
+{
+	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (commands[i].cmd == cmd)
+			return commands[i].name;
+	return "?";
+}
+
 static void fail_text(struct request *req, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void fail_text(struct request *req, const char *fmt, ...)
 {
@@ -107,11 +115,7 @@ static void decode_interface(const json_t *obj, struct request *req, bool add)
 		}
 		cm->has_test_address = true;
 	}
-	if (probe && !strcmp(probe, "arp"))
-		cm->probe = PROBE_METHOD_ARP;
-	else if (probe && !strcmp(probe, "icmp"))
-		cm->probe = PROBE_METHOD_ICMP;
-	else if (probe)
+	if (probe && !config_probe_method(probe, &cm->probe))
 		fail_text(req, "bad probe method '%.32s' (icmp or arp)", probe);
 }
 

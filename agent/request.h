@@ -52,6 +52,8 @@ struct request {
 
 /* 0, or -1 with error (the reply's text) set: the line is no request. */
 int request_decode(const char *line, size_t len, struct request *req);
+/* The command's name on the wire ("offline", ...). */
+const char *request_name(enum request_cmd cmd);
 /* The request has an argument error to answer with. */
 static inline bool request_failed(const struct request *req)
 {
