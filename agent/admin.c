@@ -125,7 +125,9 @@ int admin_add_interface(struct agent *a, const char *group, const struct config_
 	if (ret)
 		return fail(r, IPMP_EINVAL, 0, "%s: %s", cm->ifname,
 			    ret == -ENODEV ? "no such interface" : strerror(-ret));
+	group_begin(&ag->group);
 	ret = agent_member_add(a, ag, cm);
+	group_end(&ag->group);
 	if (ret == -ENOSPC)
 		return fail(r, IPMP_FAILURE, ENOSPC, "group %s has %d members, the most it can have",
 			    ag->group.name, IPMP_MAX_MEMBERS);
@@ -142,7 +144,9 @@ int admin_remove_interface(struct agent *a, const char *ifname, struct admin_res
 
 	if (!m)
 		return fail(r, IPMP_EUNKIF, 0, NULL);
+	group_begin(&ag->group);
 	agent_member_remove(a, ag, m);
+	group_end(&ag->group);
 	return 0;
 }
 
@@ -324,21 +328,30 @@ static bool reload_check(struct agent *a, const struct ipmp_config *next, struct
 	return ok;
 }
 
-/* Step 2: whatever the file no longer has. */
+/* Step 2: whatever the file no longer has: whole groups first. */
+static void reload_remove_groups(struct agent *a, const struct ipmp_config *next,
+				 struct admin_result *r)
+{
+	for (unsigned i = a->ngroups; i-- > 0;) {
+		struct agent_group *ag = a->groups[i];
+
+		if (config_group_find(next, ag->group.ifname))
+			continue;
+		list_add(&r->changes, LOG_INFO, "group %s (%s) removed", ag->group.name,
+			 ag->group.ifname);
+		agent_group_remove(a, ag);
+	}
+}
+
+/* Then the members and addresses a group that stays no longer has. */
 static void reload_remove(struct agent *a, const struct ipmp_config *next, struct admin_result *r)
 {
 	char buf[IP_PREFIX_STRLEN];
 
-	for (unsigned i = a->ngroups; i-- > 0;) {
+	for (unsigned i = 0; i < a->ngroups; i++) {
 		struct agent_group *ag = a->groups[i];
 		const struct config_group *cg = config_group_find(next, ag->group.ifname);
 
-		if (!cg) {
-			list_add(&r->changes, LOG_INFO, "group %s (%s) removed", ag->group.name,
-				 ag->group.ifname);
-			agent_group_remove(a, ag);
-			continue;
-		}
 		group_for_each_member(&ag->group, m) {
 			if (config_member_find(cg, m->ifname))
 				continue;
@@ -457,9 +470,21 @@ static void reload_group(struct agent *a, struct agent_group *ag, const struct c
 	}
 }
 
+/* The running groups the new file keeps (the first n): each commits once, at the end. */
+static void reload_hold(struct agent *a, unsigned n, bool hold)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (hold)
+			group_begin(&a->groups[i]->group);
+		else
+			group_end(&a->groups[i]->group);
+	}
+}
+
 int admin_reload(struct agent *a, struct admin_result *r)
 {
 	struct ipmp_config next = {}, old;
+	unsigned nkept;
 	int ret;
 
 	pr_info("reloading %s", a->cfg.path);
@@ -470,6 +495,9 @@ int admin_reload(struct agent *a, struct admin_result *r)
 		config_free(&next);
 		return fail(r, IPMP_EINVAL, 0, "%s cannot be applied; nothing changed", a->cfg.path);
 	}
+	reload_remove_groups(a, &next, r);
+	nkept = a->ngroups;	/* groups added below come after these, and commit on their own */
+	reload_hold(a, nkept, true);
 	reload_remove(a, &next, r);
 	/* from here the running groups refer to the new file's settings */
 	old = a->cfg;
@@ -493,6 +521,7 @@ int admin_reload(struct agent *a, struct admin_result *r)
 		else
 			list_add(&r->changes, LOG_INFO, "group %s (%s) added", cg->name, cg->ifname);
 	}
+	reload_hold(a, nkept, false);
 	config_free(&old);
 	if (r->errors)
 		return fail(r, IPMP_FAILURE, EIO, "%s: some changes could not be made",

@@ -103,8 +103,7 @@ static void ops_event(struct ipmp_group *g, const struct group_event *ev, void *
 
 	metrics_changed(a);
 	/* a failover: an address left a member that stopped carrying data (not a failback) */
-	if (ev->kind == GROUP_EVENT_FAILOVER && ev->addr->bound && ev->addr->was_bound &&
-	    !member_active(ev->addr->was_bound))
+	if (ev->kind == GROUP_EVENT_FAILOVER && ev->addr->bound && ev->left_failed)
 		metrics_failover(a, ag);
 	if (!a->control)
 		return;
@@ -115,17 +114,16 @@ static void ops_event(struct ipmp_group *g, const struct group_event *ev, void *
 				group_state_names[ev->from]);
 		break;
 	case GROUP_EVENT_MEMBER_STATE:
-		snapshot_member_flags(ev->member, flags);
-		obj = json_pack("{s:s, s:s, s:s, s:s, s:b}", "event", "member-state", "interface",
-				ev->member->ifname, "group", g->ifname, "state",
-				member_state_names[ev->member->state], "flags", flags, "active",
-				member_active(ev->member));
+		snapshot_member_flags(ev->member, ev->flags, flags);
+		obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "event", "member-state", "interface",
+				ev->ifname, "group", g->ifname, "state", member_state_names[ev->state],
+				"flags", flags, "active", ev->active);
 		break;
 	case GROUP_EVENT_MEMBER_JOINED:
 	case GROUP_EVENT_MEMBER_LEFT:
 		obj = json_pack("{s:s, s:s, s:s}", "event",
 				ev->kind == GROUP_EVENT_MEMBER_JOINED ? "member-joined" : "member-left",
-				"interface", ev->member->ifname, "group", g->ifname);
+				"interface", ev->ifname, "group", g->ifname);
 		break;
 	case GROUP_EVENT_FAILOVER:
 		if (!ev->addr->bound)
@@ -136,7 +134,7 @@ static void ops_event(struct ipmp_group *g, const struct group_event *ev, void *
 		obj = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:I}", "event", "failover", "group",
 				g->ifname, "address",
 				ip_prefix_str(&ev->addr->prefix, false, buf, sizeof(buf)), "from",
-				ev->addr->was_bound ? ev->addr->was_bound->ifname : NULL, "to",
+				ev->left[0] ? ev->left : NULL, "to",
 				ev->addr->bound->ifname, "mac", mac, "duration_us",
 				(json_int_t)((clock_now_ns(a->clock) - a->handling_ns) / 1000));
 		break;
@@ -613,17 +611,6 @@ static uint64_t now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* Apply a link state and say how long the reaction took (maps + first GARP). */
-static void link_event_update(struct agent_group *ag, struct ipmp_member *m, bool up)
-{
-	uint64_t gen = ag->group.generation, start_us = now_us();
-
-	link_update(m, up);
-	if (ag->group.generation != gen)
-		pr_debug("%s: link %s handled in %llu us", m->ifname, up ? "up" : "down",
-			 (unsigned long long)(now_us() - start_us));
-}
-
 /* Offline members do not probe; the others do once they have a netdev (spec 3.16). */
 void agent_probing_sync(struct agent *a, struct agent_group *ag)
 {
@@ -660,7 +647,7 @@ static void group_link_event(struct agent *a, struct agent_group *ag, const stru
 		ag->dp.attached[m->slot] = 0;	/* the kernel dropped the filter with it */
 		prober_member_stop(ag, m, true);
 		m->ifindex = 0;
-		link_event_update(ag, m, false);
+		link_update(m, false);
 		group_member_hwaddr_changed(m, NULL);	/* a duplicate it shadowed is free */
 		agent_probing_sync(a, ag);
 		return;
@@ -676,7 +663,7 @@ static void group_link_event(struct agent *a, struct agent_group *ag, const stru
 		group_member_hwaddr_changed(m, old_mac);
 		agent_probing_sync(a, ag);
 	}
-	link_event_update(ag, m, nl_link_is_up(l));
+	link_update(m, nl_link_is_up(l));
 }
 
 static void link_event(const struct nl_link *l, void *ctx)
@@ -709,16 +696,32 @@ static void agent_resync(struct agent *a)
 	}
 }
 
+/*
+ * One read of the netlink socket is one decision per group: however many
+ * messages it brings (a bond of links going down together, a member
+ * deleted with its addresses), each group commits once at the end.
+ */
 static void events_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct agent *a = arg;
-	unsigned changed = 0;
+	uint64_t start_us = now_us(), gen[a->ngroups ? a->ngroups : 1];
+	unsigned changed = 0, ngroups = a->ngroups;
 
 	agent_mark(a);
+	for (unsigned i = 0; i < ngroups; i++) {
+		gen[i] = a->groups[i]->group.generation;
+		group_begin(&a->groups[i]->group);
+	}
 	if (nl_events_read(&a->events, link_event, a, &changed) == -ENOBUFS) {
 		pr_warn("netlink events were lost; re-reading every member, address and route");
 		agent_resync(a);
 		changed = NL_CHANGED_ROUTES | NL_CHANGED_LINK_LOCAL;
+	}
+	for (unsigned i = 0; i < ngroups; i++) {
+		group_end(&a->groups[i]->group);
+		if (a->groups[i]->group.generation != gen[i])
+			pr_debug("group %s: link events handled in %llu us", a->groups[i]->group.name,
+				 (unsigned long long)(now_us() - start_us));
 	}
 	if (changed & NL_CHANGED_LINK_LOCAL) {
 		for (unsigned i = 0; i < a->ngroups; i++)

@@ -53,7 +53,7 @@ struct agent_group {
 	/* failovers: rebinding episodes (addresses moved off a member in one commit) */
 	uint64_t failovers;
 	double last_failover_wall;		/* seconds since 1970; 0: none yet */
-	uint64_t last_failover_gen;		/* group generation of the last one counted */
+	uint64_t last_failover_gen;		/* the group commit of the last one counted */
 	struct prom_histogram failover_seconds;	/* detection to rebinding done */
 };
 

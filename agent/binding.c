@@ -7,9 +7,18 @@
  * member until no two active members differ by more than one; when a
  * member stops being active, its addresses go to the least loaded ones. With no active
  * member the addresses stay unbound. Every change sets addr->moved, which
- * group_commit() turns into an announcement.
+ * the group's commit turns into an announcement.
+ *
+ * Called once per commit, after every state change of the decision, so
+ * binding is minimal: a member that stops carrying data gives up only its
+ * own addresses, to the least loaded active members (an activated standby
+ * included, which takes them all when it is the least loaded); a member
+ * that starts carrying data takes only what balance needs; two members that
+ * carry data on both sides of the commit never trade an address unless
+ * they were out of balance before it.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/socket.h>
 
 #include "group.h"
@@ -40,21 +49,32 @@ static struct ipmp_member *most_loaded(struct ipmp_group *g, int family)
 	return best;
 }
 
+/* The member it leaves, for monitors: a failover when that one no longer carries data. */
+static void addr_unbind(struct ipmp_addr *a, bool failed)
+{
+	struct ipmp_member *m = a->bound;
+
+	if (!m)
+		return;
+	if (!a->left[0]) {
+		snprintf(a->left, sizeof(a->left), "%s", m->ifname);
+		a->left_failed = failed;
+	}
+	m->nbound--;
+	m->nbound6 -= a->prefix.family == AF_INET6;
+	a->bound = NULL;
+}
+
 static void addr_bind(struct ipmp_addr *a, struct ipmp_member *m)
 {
-	unsigned v6 = a->prefix.family == AF_INET6;
-
 	if (a->bound == m)
 		return;
-	if (a->bound) {
-		a->was_bound = a->bound;	/* the last member it had, for monitors */
-		a->bound->nbound--;
-		a->bound->nbound6 -= v6;
-	}
+	addr_unbind(a, a->bound && !member_active(a->bound) &&
+			       !(a->bound->flags & MEMBER_F_INACTIVE));
 	a->bound = m;
 	if (m) {
 		m->nbound++;
-		m->nbound6 += v6;
+		m->nbound6 += a->prefix.family == AF_INET6;
 		a->moved = true;
 	}
 }
@@ -124,6 +144,19 @@ void binding_nominate(struct ipmp_group *g)
 void binding_adopt(struct ipmp_addr *a, struct ipmp_member *m)
 {
 	addr_bind(a, m);
+	binding_announced(a);
+}
+
+void binding_release(struct ipmp_group *g, struct ipmp_member *m)
+{
+	for (unsigned i = 0; i < g->naddrs; i++)
+		if (g->addrs[i].bound == m)
+			addr_unbind(&g->addrs[i], true);
+}
+
+void binding_announced(struct ipmp_addr *a)
+{
 	a->moved = false;
-	a->was_bound = NULL;
+	a->left[0] = '\0';
+	a->left_failed = false;
 }

@@ -118,10 +118,35 @@ bool member_active(const struct ipmp_member *m)
 	       !(m->flags & (MEMBER_F_INACTIVE | MEMBER_F_FAILED | MEMBER_F_OFFLINE));
 }
 
-static void group_event(struct ipmp_group *g, const struct group_event *ev)
+/* Deliver an event now (the commit's own, in order, after the queued ones). */
+static void group_event_deliver(struct ipmp_group *g, const struct group_event *ev)
 {
 	if (g->ops->event && g->started)
 		g->ops->event(g, ev, g->ops_ctx);
+}
+
+/* Queue an event of the decision under way; the commit delivers it. */
+static void group_event(struct ipmp_group *g, const struct group_event *ev)
+{
+	if (!g->ops->event || !g->started)
+		return;
+	if (g->npending == GROUP_EVENTS_MAX) {	/* cannot happen within one decision */
+		pr_warn("group %s: more events than one decision makes; delivering early", g->name);
+		for (unsigned i = 0; i < g->npending; i++)
+			group_event_deliver(g, &g->pending[i]);
+		g->npending = 0;
+	}
+	g->pending[g->npending++] = *ev;
+}
+
+/* A member event, carrying the member as it is now. */
+static void member_event(struct ipmp_member *m, enum group_event_kind kind)
+{
+	struct group_event ev = { .kind = kind, .member = m, .state = m->state, .flags = m->flags,
+				  .active = member_active(m) };
+
+	snprintf(ev.ifname, sizeof(ev.ifname), "%s", m->ifname);
+	group_event(m->group, &ev);
 }
 
 static const struct ipmp_member *group_first_functioning(const struct ipmp_group *g)
@@ -166,10 +191,13 @@ static void group_chstate(struct ipmp_group *g, enum group_state state)
 	group_event(g, &ev);
 }
 
+/* spec 3.15; in.mpathd refreshes it at the end of each decision (spec 3.13). */
 static void group_refresh_state(struct ipmp_group *g)
 {
 	unsigned nusable = 0;
 
+	if (!g->started)
+		return;
 	group_for_each_member(g, m)
 		nusable += member_functioning(m);
 	if (nusable == 0)
@@ -181,28 +209,56 @@ static void group_refresh_state(struct ipmp_group *g)
 }
 
 /*
- * Make the system match the model: rebind addresses, pick the nominated
- * member, push everything into the data plane, and only then announce
- * the addresses that moved (their ARP replies must already come from the
- * new member).
+ * Make the system match the model, once per decision: rebind addresses
+ * (minimally, binding.c), pick the nominated members, push everything
+ * into the data plane, tell monitors what changed in the order it
+ * happened, and only then announce the addresses that moved (their ARP
+ * replies must already come from the new member) with a failover event
+ * each.
  */
 static void group_commit(struct ipmp_group *g)
 {
+	unsigned moved;
+
 	if (!g->started)
 		return;
-	binding_rebalance(g);
+	moved = binding_rebalance(g);
 	binding_nominate(g);
-	group_refresh_state(g);
-	g->ops->push(g, g->ops_ctx);
-	for (unsigned i = 0; i < g->naddrs; i++) {
-		struct group_event ev = { .kind = GROUP_EVENT_FAILOVER, .addr = &g->addrs[i] };
-
-		if (!g->addrs[i].moved)
-			continue;
-		g->addrs[i].moved = false;
-		g->ops->announce(g, &g->addrs[i], g->ops_ctx);
-		group_event(g, &ev);
+	for (unsigned i = 0; i < g->naddrs && !moved; i++)
+		moved = g->addrs[i].moved;
+	if (moved)
+		g->ncommits++;
+	if (moved || g->generation != g->pushed_generation) {
+		g->ops->push(g, g->ops_ctx);
+		g->pushed_generation = g->generation;
 	}
+	for (unsigned i = 0; i < g->npending; i++)
+		group_event_deliver(g, &g->pending[i]);
+	g->npending = 0;
+	for (unsigned i = 0; i < g->naddrs; i++) {
+		struct ipmp_addr *a = &g->addrs[i];
+		struct group_event ev = { .kind = GROUP_EVENT_FAILOVER, .addr = a,
+					  .left_failed = a->left_failed };
+
+		if (!a->moved)
+			continue;
+		snprintf(ev.left, sizeof(ev.left), "%s", a->left);
+		g->ops->announce(g, a, g->ops_ctx);
+		binding_announced(a);
+		group_event_deliver(g, &ev);
+	}
+}
+
+void group_begin(struct ipmp_group *g)
+{
+	g->holds++;
+}
+
+void group_end(struct ipmp_group *g)
+{
+	group_refresh_state(g);
+	if (g->holds && --g->holds == 0)
+		group_commit(g);
 }
 
 static void flags_str(unsigned flags, char *buf, size_t len)
@@ -213,9 +269,11 @@ static void flags_str(unsigned flags, char *buf, size_t len)
 }
 
 /*
- * The one writer of a member's state and flags. Returns early when nothing
- * changes; otherwise logs the transition, bumps the generation and commits
- * the group (bindings, data plane, announcements, group state).
+ * The one writer of a member's state and flags (in.mpathd's
+ * phyint_chstate() and change_pif_flags() in one). Returns early when
+ * nothing changes; otherwise logs the transition, bumps the generation
+ * and queues the event. It never rebinds, pushes or announces: the
+ * decision that called it commits once, at its end (group_end()).
  */
 void member_chstate(struct ipmp_member *m, enum member_state state, unsigned flags)
 {
@@ -231,29 +289,29 @@ void member_chstate(struct ipmp_member *m, enum member_state state, unsigned fla
 	m->state = state;
 	m->flags = flags;
 	g->generation++;
-	group_commit(g);
-	struct group_event ev = { .kind = GROUP_EVENT_MEMBER_STATE, .member = m };
-
-	group_event(g, &ev);
+	member_event(m, GROUP_EVENT_MEMBER_STATE);
 }
 
 /*
  * spec 3.14 "activate another": after an active member stops carrying
  * data, the first functioning inactive standby takes over, else the last
- * functioning inactive member.
+ * functioning inactive member, walking the group's list as in.mpathd
+ * does: the most recently joined member first.
  */
 static void group_activate_another(struct ipmp_group *g, const struct ipmp_member *except)
 {
+	const struct ipmp_member *list[IPMP_MAX_MEMBERS];
+	unsigned n = group_members_newest_first(g, list);
 	struct ipmp_member *pick = NULL;
 
-	group_for_each_member(g, m) {
+	for (unsigned i = 0; i < n; i++) {
+		struct ipmp_member *m = &g->members[list[i]->slot];
+
 		if (m == except || !member_functioning(m) || !(m->flags & MEMBER_F_INACTIVE))
 			continue;
-		if (m->flags & MEMBER_F_STANDBY) {
-			pick = m;
-			break;
-		}
 		pick = m;
+		if (m->flags & MEMBER_F_STANDBY)
+			break;
 	}
 	if (pick)
 		member_chstate(pick, pick->state, pick->flags & ~MEMBER_F_INACTIVE);
@@ -263,22 +321,27 @@ static void group_activate_another(struct ipmp_group *g, const struct ipmp_membe
  * spec 3.14 "transition to running" (start, repair, online). Counts the
  * members that are not standby and the functioning ones that carry data
  * (not counting m), then decides whether m is active or inactive and
- * whether an active standby goes back to idle (failback).
+ * whether an active standby goes back to idle (failback): the last one
+ * in the group's list, as in.mpathd's walk leaves it.
  */
 static void member_run(struct ipmp_member *m, enum run_reason why)
 {
 	struct ipmp_group *g = m->group;
+	const struct ipmp_member *list[IPMP_MAX_MEMBERS];
+	unsigned n = group_members_newest_first(g, list);
 	struct ipmp_member *active_standby = NULL;
 	unsigned nnonstandby = 0, nactive = 0;
 	unsigned flags;
 
-	group_for_each_member(g, o) {
+	for (unsigned i = 0; i < n; i++) {
+		struct ipmp_member *o = &g->members[list[i]->slot];
+
 		if (!(o->flags & MEMBER_F_STANDBY))
 			nnonstandby++;
 		if (o == m || !member_functioning(o) || (o->flags & MEMBER_F_INACTIVE))
 			continue;
 		nactive++;
-		if ((o->flags & MEMBER_F_STANDBY) && !active_standby)
+		if (o->flags & MEMBER_F_STANDBY)
 			active_standby = o;
 	}
 	flags = m->flags & ~(why == RUN_ONLINE ? MEMBER_F_OFFLINE : MEMBER_F_FAILED);
@@ -299,32 +362,39 @@ static void member_run(struct ipmp_member *m, enum run_reason why)
 			flags &= ~MEMBER_F_INACTIVE;
 		active_standby = NULL;
 	}
-	member_chstate(m, MEMBER_RUNNING, flags);
 	if (active_standby)
 		member_chstate(active_standby, active_standby->state,
 			       active_standby->flags | MEMBER_F_INACTIVE);
+	member_chstate(m, MEMBER_RUNNING, flags);
 }
 
 /*
- * spec 3.13, interface failure action. A member that carried data is
- * replaced first (so its addresses move once, to the replacement), then
- * marked failed.
+ * spec 3.13, interface failure action, in in.mpathd's order: the member is
+ * marked failed, then, if it carried data, another is activated. Nothing
+ * moves until the commit at the end of the decision, which moves the
+ * failed member's addresses once, to the least loaded active members.
+ * An offline member stays offline with the flag set (its link failed
+ * while it was offline; undo-offline finds it failed).
  */
 void member_fail(struct ipmp_member *m)
 {
 	struct ipmp_group *g = m->group;
-	unsigned flags = (m->flags | MEMBER_F_FAILED) & ~MEMBER_F_INACTIVE;
+	bool was_active = member_active(m);
 
+	group_begin(g);
 	pr_err("IP interface failure detected on %s of group %s", m->ifname, g->name);
-	if (member_active(m))
-		group_activate_another(g, m);
 	member_reset_rtt(m);
-	member_chstate(m, m->state == MEMBER_OFFLINE ? MEMBER_OFFLINE : MEMBER_FAILED, flags);
+	member_chstate(m, m->state == MEMBER_OFFLINE ? MEMBER_OFFLINE : MEMBER_FAILED,
+		       (m->flags | MEMBER_F_FAILED) & ~MEMBER_F_INACTIVE);
+	if (was_active)
+		group_activate_another(g, m);
+	group_end(g);
 }
 
 /* spec 3.13, group failure action: every member fails, no per-member message. */
 void group_fail(struct ipmp_group *g)
 {
+	group_begin(g);
 	group_for_each_member(g, m) {
 		unsigned flags = (m->flags | MEMBER_F_FAILED) & ~MEMBER_F_INACTIVE;
 
@@ -334,6 +404,7 @@ void group_fail(struct ipmp_group *g)
 		member_chstate(m, m->state == MEMBER_RUNNING || m->state == MEMBER_INIT ?
 					  MEMBER_FAILED : m->state, flags);
 	}
+	group_end(g);
 }
 
 /*
@@ -357,11 +428,12 @@ void group_member_relearn(struct ipmp_member *m)
 {
 	struct ipmp_group *g = m->group;
 
+	group_begin(g);
 	for (unsigned i = 0; i < g->naddrs; i++)
 		if (g->addrs[i].bound == m)
 			g->addrs[i].moved = true;
 	g->generation++;
-	group_commit(g);
+	group_end(g);
 }
 
 /*
@@ -384,12 +456,14 @@ static void member_hwaddr_offline(struct ipmp_member *m)
 {
 	struct ipmp_group *g = m->group;
 
+	bool was_active = member_active(m);
+
 	pr_err("IP interface %s has a hardware address which is not unique in group %s; offlining",
 	       m->ifname, g->name);
-	if (member_active(m))
-		group_activate_another(g, m);
 	member_chstate(m, MEMBER_OFFLINE,
 		       (m->flags | MEMBER_F_OFFLINE | MEMBER_F_HWADDRDUP) & ~MEMBER_F_INACTIVE);
+	if (was_active)
+		group_activate_another(g, m);
 }
 
 /* Back from an h offline: failed if it failed meanwhile, else running (spec 3.16 undo). */
@@ -397,7 +471,7 @@ static void member_hwaddr_online(struct ipmp_member *m)
 {
 	pr_err("IP interface %s now has a unique hardware address in group %s; onlining", m->ifname,
 	       m->group->name);
-	m->flags &= ~MEMBER_F_HWADDRDUP;
+	member_chstate(m, m->state, m->flags & ~MEMBER_F_HWADDRDUP);
 	if (m->flags & MEMBER_F_FAILED || !m->link_up)
 		member_chstate(m, MEMBER_FAILED, (m->flags | MEMBER_F_FAILED) & ~MEMBER_F_OFFLINE);
 	else
@@ -452,8 +526,11 @@ static void hwaddr_check_at_start(struct ipmp_member *m)
 
 void group_member_hwaddr_changed(struct ipmp_member *m, const uint8_t old_mac[IPMP_ETH_ALEN])
 {
-	if (m->group->started)
-		hwaddr_check(m, old_mac);
+	if (!m->group->started)
+		return;
+	group_begin(m->group);
+	hwaddr_check(m, old_mac);
+	group_end(m->group);
 }
 
 /*
@@ -466,6 +543,7 @@ void group_member_hwaddr_changed(struct ipmp_member *m, const uint8_t old_mac[IP
 int member_offline(struct ipmp_member *m)
 {
 	struct ipmp_group *g = m->group;
+	bool was_active = member_active(m);
 	unsigned usable = 0;
 
 	if (m->state == MEMBER_OFFLINE)
@@ -478,33 +556,39 @@ int member_offline(struct ipmp_member *m)
 	}
 	if (usable < 1)
 		return IPMP_EMINRED;
+	group_begin(g);
 	pr_info("%s: offline by request", m->ifname);
-	if (member_active(m))
-		group_activate_another(g, m);
 	member_chstate(m, MEMBER_OFFLINE, (m->flags | MEMBER_F_OFFLINE) & ~MEMBER_F_INACTIVE);
 	hwaddr_release_shadowed(m, m->mac);	/* a duplicate it shadowed comes back */
+	if (was_active)
+		group_activate_another(g, m);
+	group_end(g);
 	return IPMP_SUCCESS;
 }
 
 /* spec 3.16 undo-offline: failed if it failed while offline, else back to running. */
 int member_undo_offline(struct ipmp_member *m)
 {
+	int ret = IPMP_SUCCESS;
+
 	if (m->state != MEMBER_OFFLINE)
 		return IPMP_FAILURE;	/* with EINVAL, as in.mpathd */
+	group_begin(m->group);
 	if (m->ifindex && hwaddr_twin(m->group, m, m->mac)) {
 		member_chstate(m, m->state, m->flags | MEMBER_F_HWADDRDUP);
-		return IPMP_EHWADDRDUP;
-	}
-	if (m->flags & MEMBER_F_HWADDRDUP) {
+		ret = IPMP_EHWADDRDUP;
+	} else if (m->flags & MEMBER_F_HWADDRDUP) {
 		member_hwaddr_online(m);
-		return IPMP_SUCCESS;
+	} else {
+		pr_info("%s: online by request", m->ifname);
+		if (m->flags & MEMBER_F_FAILED || !m->link_up)
+			member_chstate(m, MEMBER_FAILED,
+				       (m->flags | MEMBER_F_FAILED) & ~MEMBER_F_OFFLINE);
+		else
+			member_run(m, RUN_ONLINE);
 	}
-	pr_info("%s: online by request", m->ifname);
-	if (m->flags & MEMBER_F_FAILED || !m->link_up)
-		member_chstate(m, MEMBER_FAILED, (m->flags | MEMBER_F_FAILED) & ~MEMBER_F_OFFLINE);
-	else
-		member_run(m, RUN_ONLINE);
-	return IPMP_SUCCESS;
+	group_end(m->group);
+	return ret;
 }
 
 int group_addr_find(const struct ipmp_group *g, const struct ip_prefix *p)
@@ -529,8 +613,9 @@ int group_addr_add(struct ipmp_group *g, const struct ip_prefix *p)
 	memset(&g->addrs[g->naddrs], 0, sizeof(*grown));
 	g->addrs[g->naddrs].prefix = *p;
 	g->naddrs++;
+	group_begin(g);
 	g->generation++;
-	group_commit(g);
+	group_end(g);
 	return 0;
 }
 
@@ -539,6 +624,7 @@ void group_addr_remove(struct ipmp_group *g, unsigned index)
 {
 	struct ipmp_addr *a = &g->addrs[index];
 
+	group_begin(g);
 	if (a->bound) {
 		a->bound->nbound--;
 		a->bound->nbound6 -= a->prefix.family == AF_INET6;
@@ -546,7 +632,7 @@ void group_addr_remove(struct ipmp_group *g, unsigned index)
 	memmove(a, a + 1, (g->naddrs - index - 1) * sizeof(*a));
 	g->naddrs--;
 	g->generation++;
-	group_commit(g);
+	group_end(g);
 }
 
 /*
@@ -559,8 +645,10 @@ void member_set_standby(struct ipmp_member *m, bool standby)
 	struct ipmp_group *g = m->group;
 	unsigned nnonstandby = 0, nactive = 0, flags = m->flags;
 
+	group_begin(g);
 	if (!standby) {
 		member_chstate(m, m->state, flags & ~(MEMBER_F_STANDBY | MEMBER_F_INACTIVE));
+		group_end(g);
 		return;
 	}
 	flags |= MEMBER_F_STANDBY;
@@ -577,16 +665,19 @@ void member_set_standby(struct ipmp_member *m, bool standby)
 			flags |= MEMBER_F_INACTIVE;
 	}
 	member_chstate(m, m->state, flags);
+	group_end(g);
 }
 
 /* spec 3.13, repair action. */
 void member_repair(struct ipmp_member *m)
 {
+	group_begin(m->group);
 	pr_err("IP interface repair detected on %s of group %s", m->ifname, m->group->name);
 	if (m->state == MEMBER_OFFLINE)
 		member_chstate(m, MEMBER_OFFLINE, m->flags & ~MEMBER_F_FAILED);
 	else
 		member_run(m, RUN_REPAIR);
+	group_end(m->group);
 }
 
 /*
@@ -662,6 +753,7 @@ static bool group_any_active(const struct ipmp_group *g)
  */
 void group_start(struct ipmp_group *g)
 {
+	group_begin(g);
 	group_for_each_member(g, m)
 		member_first_transition(m);
 	if (!group_any_active(g))
@@ -669,7 +761,7 @@ void group_start(struct ipmp_group *g)
 	group_for_each_member(g, m)
 		hwaddr_check_at_start(m);
 	g->started = true;
-	group_commit(g);	/* binds every address; announces those that moved */
+	group_end(g);	/* binds every address; announces those that moved */
 }
 
 void group_adopt_state(struct ipmp_group *g, enum group_state state)
@@ -713,57 +805,59 @@ int group_member_add(struct ipmp_group *g, const struct config_member *cm,
 	if (out)
 		*out = m;
 	if (g->started) {
-		struct group_event ev = { .kind = GROUP_EVENT_MEMBER_JOINED, .member = m };
-
+		group_begin(g);
 		pr_info("%s: joined group %s", m->ifname, g->name);
-		group_event(g, &ev);
+		member_event(m, GROUP_EVENT_MEMBER_JOINED);
+		group_end(g);
 	}
 	return 0;
 }
 
 void group_member_start(struct ipmp_member *m)
 {
-	if (!m->group->started || m->state != MEMBER_INIT)
+	struct ipmp_group *g = m->group;
+
+	if (!g->started || m->state != MEMBER_INIT)
 		return;
+	group_begin(g);
 	member_first_transition(m);
-	group_member_hwaddr_changed(m, NULL);
-	/* member_run() committed unless nothing changed; the group state counts m now */
-	group_commit(m->group);
+	hwaddr_check(m, NULL);
+	group_end(g);
 }
 
 /*
- * spec 3.14 phyint removal: another member is activated when none that
- * carries data would remain, or when the one leaving was an active
- * standby. Then the slot is freed and the group committed, which moves
- * the member's addresses to the least loaded active members and deletes
- * it from the data plane before announcing them.
+ * spec 3.14 phyint removal, in in.mpathd's order: the member leaves the
+ * group (its addresses are unbound at once: its slot may be taken by a
+ * member joining in the same decision), a duplicate it shadowed comes
+ * back (spec 3.16), and another member is activated when none that
+ * carries data remains or the one leaving was an active standby. The
+ * commit then binds its addresses to the least loaded active members and
+ * deletes it from the data plane before announcing them.
  */
 void group_member_remove(struct ipmp_member *m)
 {
 	struct ipmp_group *g = m->group;
-	struct group_event ev = { .kind = GROUP_EVENT_MEMBER_LEFT, .member = m };
+	bool active_standby = member_active(m) && (m->flags & MEMBER_F_STANDBY);
 	unsigned nactive = 0;
 
-	group_for_each_member(g, o)
-		if (o != m && member_active(o))
-			nactive++;
-	if (nactive == 0 || (member_active(m) && (m->flags & MEMBER_F_STANDBY)))
-		group_activate_another(g, m);
+	group_begin(g);
 	pr_info("%s: left group %s", m->ifname, g->name);
+	member_event(m, GROUP_EVENT_MEMBER_LEFT);
+	binding_release(g, m);
 	m->used = false;
 	g->nmembers--;
 	g->generation++;
-	group_commit(g);
-	group_event(g, &ev);
-	for (unsigned i = 0; i < g->naddrs; i++)
-		if (g->addrs[i].was_bound == m)
-			g->addrs[i].was_bound = NULL;
 	if (g->nominated == m)
 		g->nominated = NULL;
 	if (g->nominated6 == m)
 		g->nominated6 = NULL;
 	if (!(m->flags & MEMBER_F_HWADDRDUP))
-		hwaddr_release_shadowed(m, m->mac);	/* spec 3.16: its duplicate comes back */
+		hwaddr_release_shadowed(m, m->mac);
+	group_for_each_member(g, o)
+		nactive += member_active(o);
+	if (nactive == 0 || active_standby)
+		group_activate_another(g, m);
+	group_end(g);
 }
 
 bool group_has_family(const struct ipmp_group *g, int family)

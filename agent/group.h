@@ -106,25 +106,43 @@ struct ipmp_member {
 struct ipmp_addr {
 	struct ip_prefix prefix;
 	struct ipmp_member *bound;	/* NULL: no active member */
-	struct ipmp_member *was_bound;	/* before the last move */
-	bool moved;			/* rebound since the last push */
+	bool moved;			/* bound to another member since the last commit */
+	/* the member it left since it was last announced ("": none), and whether that
+	 * member stopped carrying data (failed, offline, gone: a failover, not a rebalance) */
+	char left[IFNAMSIZ];
+	bool left_failed;
 	bool kernel;			/* the group interface's IPv6 link-local: not ours to add */
 };
 
 enum group_event_kind {
 	GROUP_EVENT_GROUP_STATE,	/* group: from -> to */
 	GROUP_EVENT_MEMBER_STATE,	/* member's state or flags changed */
-	GROUP_EVENT_FAILOVER,		/* addr moved from addr->was_bound to addr->bound */
+	GROUP_EVENT_FAILOVER,		/* addr moved from ev->left to addr->bound */
 	GROUP_EVENT_MEMBER_JOINED,	/* member added to the group */
-	GROUP_EVENT_MEMBER_LEFT,	/* member removed (still readable during the event) */
+	GROUP_EVENT_MEMBER_LEFT,	/* member removed */
 };
 
+/*
+ * Something a monitor wants to know. Member events carry the member as
+ * the transition left it (a later transition in the same decision does
+ * not rewrite an earlier event); the member pointer is only for lookups
+ * and may be a freed slot by delivery (member-left).
+ */
 struct group_event {
 	enum group_event_kind kind;
 	const struct ipmp_member *member;
-	const struct ipmp_addr *addr;
-	enum group_state from, to;
+	char ifname[IFNAMSIZ];
+	enum member_state state;
+	unsigned flags;
+	bool active;
+	const struct ipmp_addr *addr;	/* failover: the address, bound to its new member */
+	char left[IFNAMSIZ];		/* failover: the member it left, "" if none */
+	bool left_failed;		/* failover: that member stopped carrying data */
+	enum group_state from, to;	/* group state */
 };
+
+/* Events a decision may queue before its commit delivers them. */
+#define GROUP_EVENTS_MAX	(4 * IPMP_MAX_MEMBERS + 8)
 
 struct group_ops {
 	/* Project the group into the data plane (agent/dataplane.c). */
@@ -161,6 +179,11 @@ struct ipmp_group {
 	bool started;			/* past the initial transitions */
 	bool failure_logged;		/* "All IP interfaces ... unusable" printed */
 	uint64_t generation;		/* bumped on every state change */
+	uint64_t pushed_generation;	/* the generation the data plane last saw */
+	uint64_t ncommits;		/* commits that rebound addresses (failovers count these) */
+	unsigned holds;			/* open decisions (group_begin): commit at the last end */
+	struct group_event pending[GROUP_EVENTS_MAX];	/* queued until the commit */
+	unsigned npending;
 	struct probe_group probe;	/* probe interval and FDT, spec 3.11 */
 	const struct ipmp_clock *clock;
 	const struct group_ops *ops;
@@ -216,6 +239,20 @@ unsigned group_members_newest_first(const struct ipmp_group *g,
 struct ipmp_member *group_member_by_ifindex(struct ipmp_group *g, int ifindex);
 struct ipmp_member *group_member_by_name(struct ipmp_group *g, const char *ifname);
 
+/*
+ * One decision, one commit. Every decision (a link event, a probe verdict,
+ * an administrator's command, a reload) runs between group_begin() and
+ * group_end(); the entry points of this model open and close their own,
+ * and a caller that makes several decisions for one event (the agent
+ * handling a netlink read, a reload) wraps them in one more. Inside,
+ * state changes are only recorded and their events queued; the
+ * outermost group_end() commits once: one rebinding, one push into the
+ * data plane, the queued events (member state before group state), then
+ * the announcements and failover events of the addresses that moved.
+ */
+void group_begin(struct ipmp_group *g);
+void group_end(struct ipmp_group *g);
+
 /* The one writer of a member's state and flags (see the .c file). */
 void member_chstate(struct ipmp_member *m, enum member_state state, unsigned flags);
 bool member_functioning(const struct ipmp_member *m);
@@ -246,6 +283,10 @@ void group_fail(struct ipmp_group *g);
 unsigned binding_rebalance(struct ipmp_group *g);
 void binding_nominate(struct ipmp_group *g);
 void binding_adopt(struct ipmp_addr *a, struct ipmp_member *m);
+/* The member left (or its slot is about to be reused): its addresses are unbound now. */
+void binding_release(struct ipmp_group *g, struct ipmp_member *m);
+/* After the announcement: the address has no move pending. */
+void binding_announced(struct ipmp_addr *a);
 
 /* agent/link.c: link-based detection (spec 3.5). */
 void link_update(struct ipmp_member *m, bool up);

@@ -8,11 +8,16 @@
  *   Event      State                  New state / action
  *   link down  running, others up     failed; addresses rebound (member_fail)
  *   link down  running, none else up  group failure (group_fail)
- *   link down  offline                offline, FAILED flag set
+ *   link down  offline, group not     "IP interface failure detected"; stays
+ *              failed                 offline with the FAILED flag (member_fail)
+ *   link down  offline, group failed  offline, FAILED flag set
  *   link up    failed, not flapping   repaired: running, active or inactive
  *   link up    failed, probing        failed; probes repair it (10 replies)
  *   link up    failed, flapping       failed; timer at end of flap window
  *   timer      failed, link up        re-check as for link up
+ *
+ * Each event is one decision (group_begin/group_end): whatever it changes
+ * is committed once, at its end.
  */
 #include "group.h"
 #include "log.h"
@@ -57,6 +62,30 @@ static void link_check_repair(struct ipmp_member *m)
 	member_repair(m);
 }
 
+/*
+ * spec 3.5: a link-down is classified (interface or group failure) unless
+ * the member has failed already or its group has; an offline member keeps
+ * the failure as a flag, so undo-offline finds it failed.
+ */
+static void link_down(struct ipmp_member *m)
+{
+	struct ipmp_group *g = m->group;
+
+	pr_err("The link has gone down on %s", m->ifname);
+	m->repair_deferred = false;
+	probe_link_down(&m->probe);
+	probe_link_down(&m->probe6);
+	if (m->state == MEMBER_RUNNING ||
+	    (m->state != MEMBER_FAILED && g->state != GROUP_FAILED)) {
+		if (group_link_failure_is_group(g, m))
+			group_fail(g);
+		else
+			member_fail(m);
+	}
+	if (m->state == MEMBER_OFFLINE)
+		member_chstate(m, MEMBER_OFFLINE, m->flags | MEMBER_F_FAILED);
+}
+
 void link_update(struct ipmp_member *m, bool up)
 {
 	struct ipmp_group *g = m->group;
@@ -66,28 +95,22 @@ void link_update(struct ipmp_member *m, bool up)
 	m->link_up = up;
 	if (!g->started)
 		return;
+	group_begin(g);
 	if (!up) {
-		pr_err("The link has gone down on %s", m->ifname);
-		m->repair_deferred = false;
-		probe_link_down(&m->probe);
-		probe_link_down(&m->probe6);
-		if (m->state == MEMBER_OFFLINE)
-			member_chstate(m, MEMBER_OFFLINE, m->flags | MEMBER_F_FAILED);
-		else if (m->flags & MEMBER_F_FAILED)
-			return;
-		else if (group_link_failure_is_group(g, m))
-			group_fail(g);
-		else
-			member_fail(m);
-		return;
+		link_down(m);
+	} else {
+		pr_err("The link has come up on %s", m->ifname);
+		link_record_up(m, clock_now_ms(g->clock));
+		link_check_repair(m);
 	}
-	pr_err("The link has come up on %s", m->ifname);
-	link_record_up(m, clock_now_ms(g->clock));
-	link_check_repair(m);
+	group_end(g);
 }
 
 void link_timer(struct ipmp_member *m)
 {
-	if (m->repair_deferred)
-		link_check_repair(m);
+	if (!m->repair_deferred)
+		return;
+	group_begin(m->group);
+	link_check_repair(m);
+	group_end(m->group);
 }

@@ -291,10 +291,10 @@ void metrics_failover(struct agent *a, struct agent_group *ag)
 {
 	struct timespec wall;
 
-	if (ag->last_failover_gen == ag->group.generation && ag->failovers)
-		return;		/* another address of the same episode */
+	if (ag->last_failover_gen == ag->group.ncommits && ag->failovers)
+		return;		/* another address of the same commit */
 	clock_gettime(CLOCK_REALTIME, &wall);
-	ag->last_failover_gen = ag->group.generation;
+	ag->last_failover_gen = ag->group.ncommits;
 	ag->failovers++;
 	ag->last_failover_wall = wall.tv_sec + wall.tv_nsec / 1e9;
 	prom_histogram_observe(&ag->failover_seconds,

@@ -67,7 +67,9 @@ static void probe_timer_cb(evutil_socket_t fd, short what, void *arg)
 	struct agent_group *ag = pi->member->group->probe_ctx;
 
 	agent_mark(ag->agent);
+	group_begin(pi->member->group);
 	probe_timer(pi);
+	group_end(pi->member->group);
 }
 
 static void ops_timer_arm(struct probe_instance *pi, uint64_t deadline_ms, void *ctx)
@@ -190,7 +192,9 @@ static void ringbuf_cb(evutil_socket_t fd, short what, void *arg)
 	struct agent_group *ag = arg;
 
 	agent_mark(ag->agent);
+	group_begin(&ag->group);	/* the replies of one wake-up: one commit */
 	ring_buffer__consume(ag->probe_rb);
+	group_end(&ag->group);
 }
 
 int prober_group_start(struct agent *a, struct agent_group *ag)

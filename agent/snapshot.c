@@ -29,12 +29,12 @@ static bool member_view_active(const struct ipmp_member *m)
 	return member_active(m) && member_up(m);
 }
 
-void snapshot_member_flags(const struct ipmp_member *m, char out[8])
+void snapshot_member_flags(const struct ipmp_member *m, unsigned flags, char out[8])
 {
 	memcpy(out, "-------", 8);
-	if (m->flags & MEMBER_F_INACTIVE)
+	if (flags & MEMBER_F_INACTIVE)
 		out[0] = 'i';
-	if (m->flags & MEMBER_F_STANDBY)
+	if (flags & MEMBER_F_STANDBY)
 		out[1] = 's';
 	if (m->group->nominated == m && group_has_family(m->group, AF_INET)) {
 		out[2] = 'm';	/* IPv4 multicast and broadcast share one nominee */
@@ -44,7 +44,7 @@ void snapshot_member_flags(const struct ipmp_member *m, char out[8])
 		out[4] = 'M';
 	if (!member_up(m))
 		out[5] = 'd';
-	if (m->flags & MEMBER_F_HWADDRDUP)
+	if (flags & MEMBER_F_HWADDRDUP)
 		out[6] = 'h';
 }
 
@@ -121,7 +121,7 @@ static json_t *member_json(const struct ipmp_member *m)
 {
 	char flags[8], buf[IP_PREFIX_STRLEN], buf6[IP_PREFIX_STRLEN];
 
-	snapshot_member_flags(m, flags);
+	snapshot_member_flags(m, m->flags, flags);
 	return json_pack("{s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:o}",
 			 "name", m->ifname,
 			 "group", m->group->ifname,

@@ -22,7 +22,8 @@
 json_t *snapshot_build(struct ipmp_group *const *groups, unsigned ngroups, bool with_addrs);
 
 /* The member flags string of ipmpstat -i (spec 1.3.3): "i s m b M d h" or '-'. */
-void snapshot_member_flags(const struct ipmp_member *m, char out[8]);
+/* ipmpstat's FLAGS column for m with these MEMBER_F_* flags (an event's, or m's own). */
+void snapshot_member_flags(const struct ipmp_member *m, unsigned flags, char out[8]);
 /* ipmpstat -i's PROBE (ok, failed, unknown, disabled) and STATE (ok, failed, offline, unknown). */
 const char *snapshot_member_probe(const struct ipmp_member *m);
 const char *snapshot_member_state(const struct ipmp_member *m);

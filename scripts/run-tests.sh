@@ -14,9 +14,11 @@ case $B in /*) ;; *) B=$PWD/$B ;; esac
 export IPMP_BUILD=$B
 
 export CMOCKA_MESSAGE_OUTPUT=TAP
-tests=("$B"/selftests/test_config "$B"/selftests/test_group "$B"/selftests/test_probe
-	"$B"/selftests/test_prom
-	selftests/cmd/ipmpstat_golden.sh selftests/pkg/install.sh)
+tests=()
+for t in "$B"/selftests/test_*; do
+	case $t in */test_bpf_*) ;; *) tests+=("$t") ;; esac
+done
+tests+=(selftests/cmd/ipmpstat_golden.sh selftests/pkg/install.sh)
 if [ "${1:-all}" != unit ]; then
 	if [ "$(id -u)" = 0 ]; then
 		tests+=("$B"/selftests/test_bpf_*)

@@ -5,7 +5,7 @@
 # MAC as it happens. Changing state needs privilege.
 . "$(dirname "$0")/lib.sh"
 require_root
-tap_plan 14
+tap_plan 16
 
 topo_create 3
 write_config "$TMP/ipmp.conf"
@@ -29,6 +29,12 @@ ASSERT "monitor reports the failover with the new member's MAC" wait_until 2000 
 ASSERT "monitor reports m0's failure and the group degraded" sh -c \
 	"grep -q '\"event\":\"member-state\",.*\"interface\":\"m0\",.*\"state\":\"failed\"' $TMP/monitor.out &&
 	 grep -q '\"event\":\"group-state\",.*\"state\":\"degraded\"' $TMP/monitor.out"
+# one decision, one commit: m0's state, then the standby's, then the failover; nothing else moves
+order=$(awk '/"member-state".*"interface":"m0".*"failed"/ && !a {a=NR} /"member-state".*"interface":"m2".*"active":true/ && a && !b {b=NR}
+	/"event":"failover"/ && b && !c {c=NR} END {print (a && b && c && a < b && b < c) ? "causal" : "a=" a " b=" b " c=" c}' "$TMP/monitor.out")
+ASSERT_EQ "monitor hears m0 failed, then m2 active, then the failover" "causal" "$order"
+ASSERT_EQ "only m0's address moved: $DATA2 stayed on m1" "0" \
+	"$(grep '"event":"failover"' "$TMP/monitor.out" | grep -c "\"address\":\"$DATA2\"")"
 ASSERT "every event has a monotonic and a wall-clock time" sh -c \
 	"! grep -v '\"mono_ns\":[0-9]' $TMP/monitor.out | grep -q . && ! grep -v '\"wall\":[0-9]' $TMP/monitor.out | grep -q ."
 
