@@ -75,18 +75,21 @@ $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 
 # --- user space ---------------------------------------------------------------
 LIB_SRCS   := $(wildcard lib/*.c)
-AGENT_CORE := agent/config.c agent/log.c agent/clock.c agent/group.c agent/binding.c \
-	agent/probe.c agent/targets.c agent/snapshot.c \
+AGENT_CORE := agent/config.c agent/config_file.c agent/log.c agent/clock.c agent/group.c agent/binding.c \
+	agent/offline.c agent/membership.c agent/probe.c agent/probe_reply.c agent/targets.c \
+	agent/snapshot.c \
+	agent/addrmap.c \
 	agent/link.c agent/prom.c agent/request.c
-AGENT_SYS  := agent/netlink.c agent/dataplane.c agent/announce.c agent/sysctl.c \
-	agent/probe_socket.c agent/prober.c agent/control.c agent/admin.c agent/notify.c agent/metrics.c \
-	agent/agent.c agent/main.c
+AGENT_SYS  := agent/netlink.c agent/dataplane.c agent/dataplane_state.c agent/announce.c \
+	agent/sysctl.c agent/probe_io.c agent/routes.c agent/provision.c agent/adopt.c \
+	agent/linkwatch.c agent/events.c agent/control.c agent/admin.c agent/notify.c \
+	agent/metrics.c agent/agent.c agent/main.c
 AGENT_SRCS := $(AGENT_CORE) $(AGENT_SYS)
 
 objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
-$(BUILD)/obj/agent/dataplane.o: override CFLAGS += -DIPMP_LAYOUT_HASH=$(LAYOUT_HASH)ULL
-$(BUILD)/obj/agent/dataplane.o: $(LAYOUT_FILES)
+$(BUILD)/obj/agent/dataplane_state.o: override CFLAGS += -DIPMP_LAYOUT_HASH=$(LAYOUT_HASH)ULL
+$(BUILD)/obj/agent/dataplane_state.o: $(LAYOUT_FILES)
 
 $(BUILD)/obj/%.o: %.c $(MAKEFILE_DEPS) | $(BPF_SKELS)
 	$(call msg,CC,$@)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Runtime administration (agent/admin.h).
+ * Runtime administration (agent/admin.h): every request that changes the
+ * agent's state is carried out here; control.c only decodes, authorises
+ * and replies.
  *
  * Reload works in three steps, so that a bad file changes nothing and a
  * good one disturbs nothing it does not change:
@@ -23,7 +25,7 @@
 #include "ipmp_errors.h"
 #include "log.h"
 #include "metrics.h"
-#include "prober.h"
+#include "probe_io.h"
 
 void admin_result_init(struct admin_result *r)
 {
@@ -144,9 +146,7 @@ int admin_remove_interface(struct agent *a, const char *ifname, struct admin_res
 
 	if (!m)
 		return fail(r, IPMP_EUNKIF, 0, NULL);
-	group_begin(&ag->group);
 	agent_member_remove(a, ag, m);
-	group_end(&ag->group);
 	return 0;
 }
 
@@ -162,21 +162,19 @@ static struct agent_group *address_owner(struct agent *a, const struct ip_prefix
 
 static int group_address_add(struct agent *a, struct agent_group *ag, const struct ip_prefix *p)
 {
-	int ret = dataplane_addrs_reserve(&ag->dp, ag->group.naddrs + 1);
+	int ret = group_addr_add(&ag->group, p);
 
-	if (!ret)
-		ret = group_addr_add(&ag->group, p);
 	if (!ret)
 		ret = nl_addr_add(&a->nl, ag->group.ifindex, p, false);
 	return ret;
 }
 
+/* Off the group interface, then out of the model; the commit deletes its binding. */
 static void group_address_remove(struct agent *a, struct agent_group *ag, unsigned index)
 {
 	struct ip_prefix p = ag->group.addrs[index].prefix;
 
 	nl_addr_del(&a->nl, ag->group.ifindex, &p);
-	dataplane_addr_forget(&ag->dp, index, &p);
 	group_addr_remove(&ag->group, index);
 }
 
@@ -215,6 +213,55 @@ int admin_remove_address(struct agent *a, const struct ip_prefix *p, struct admi
 			    ag->group.ifname);
 	group_address_remove(a, ag, index);
 	return 0;
+}
+
+/* offline / undo-offline (spec 3.16); probing stops while offline. */
+static int admin_offline(struct agent *a, const char *ifname, bool offline, struct admin_result *r)
+{
+	struct agent_group *ag;
+	struct ipmp_member *m = admin_member_find(a, ifname, &ag);
+	int code;
+
+	if (!m)
+		return fail(r, IPMP_EUNKIF, 0, NULL);
+	code = offline ? member_offline(m) : member_undo_offline(m);
+	agent_probing_sync(a, ag);	/* a duplicate it shadowed may be back (spec 3.16) */
+	return code ? fail(r, code, EINVAL, NULL) : 0;
+}
+
+static int admin_standby(struct agent *a, const char *ifname, bool standby,
+			 struct admin_result *r)
+{
+	struct agent_group *ag;
+	struct ipmp_member *m = admin_member_find(a, ifname, &ag);
+
+	if (!m)
+		return fail(r, IPMP_EUNKIF, 0, NULL);
+	member_set_standby(m, standby);
+	return 0;
+}
+
+int admin_execute(struct agent *a, const struct request *req, struct admin_result *r)
+{
+	switch (req->cmd) {
+	case IPMP_CMD_ADD_ADDRESS:
+		return admin_add_address(a, req->group, &req->address, r);
+	case IPMP_CMD_REMOVE_ADDRESS:
+		return admin_remove_address(a, &req->address, r);
+	case IPMP_CMD_ADD_INTERFACE:
+		return admin_add_interface(a, req->group, &req->member, r);
+	case IPMP_CMD_REMOVE_INTERFACE:
+		return admin_remove_interface(a, req->ifname, r);
+	case IPMP_CMD_RELOAD:
+		return admin_reload(a, r);
+	case IPMP_CMD_STANDBY:
+		return admin_standby(a, req->ifname, req->standby, r);
+	case IPMP_CMD_OFFLINE:
+	case IPMP_CMD_UNDO_OFFLINE:
+		return admin_offline(a, req->ifname, req->cmd == IPMP_CMD_OFFLINE, r);
+	default:
+		return fail(r, IPMP_EPROTO, 0, NULL);	/* not a command that changes state */
+	}
 }
 
 /* ---- reload ---- */
@@ -436,7 +483,7 @@ static void reload_group(struct agent *a, struct agent_group *ag, const struct c
 				 m->ifname);
 			agent_member_reconfigure(a, ag, m, cm);	/* takes cm */
 		} else {
-			m->cfg = *cm;
+			group_member_reconfigure(m, cm);
 		}
 		if (!!(m->flags & MEMBER_F_STANDBY) != cm->standby) {
 			list_add(&r->changes, LOG_INFO, "%s: standby %s", m->ifname,

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Changes to the running agent: members and data addresses added and
- * removed (ipmpadm), and reload, which re-reads the config file and
+ * Changes to the running agent: offline and undo-offline (if_mpadm),
+ * standby, members and data addresses added and removed (ipmpadm), and
+ * reload, which re-reads the config file and
  * applies what differs from the running state, leaving the rest alone.
  * Runtime changes are not written to the config file; a reload brings the
  * agent back to what the file says.
@@ -16,6 +17,7 @@
 #include <jansson.h>
 
 #include "agent.h"
+#include "request.h"
 
 struct admin_result {
 	int code;		/* 0 or an enum ipmp_error */
@@ -42,5 +44,7 @@ int admin_add_address(struct agent *a, const char *group, const struct ip_prefix
 int admin_remove_address(struct agent *a, const struct ip_prefix *p, struct admin_result *r);
 /* A config file with any error changes nothing; its errors are in r->errors. */
 int admin_reload(struct agent *a, struct admin_result *r);
+/* Any request that changes state (ipmp_commands.h: privileged), decoded and authorised. */
+int admin_execute(struct agent *a, const struct request *req, struct admin_result *r);
 
 #endif

@@ -26,35 +26,25 @@
 #include "config.h"
 #include "dataplane.h"
 #include "group.h"
+#include "metrics.h"
 #include "netlink.h"
-#include "prom.h"
+#include "probe_io.h"
 
 struct agent;
 
-#define PROBE_LAG_SAMPLES	1024
-
+/*
+ * One group as the agent runs it: the model, its data plane, and the
+ * state of each module that serves it, each in its own struct.
+ */
 struct agent_group {
 	struct ipmp_group group;
 	struct dataplane dp;
 	const struct config_group *cfg;
 	struct agent *agent;
-	struct event *link_timers[IPMP_MAX_MEMBERS];
-	bool created_iface;	/* this agent made the group interface */
-	/* probing (agent/prober.c), by member slot */
-	int probe_fds[IPMP_MAX_MEMBERS][2];	/* [slot][IPv6?]; -1: not probing */
-	bool probe_arp[IPMP_MAX_MEMBERS];	/* IPv4 probing with ARP, not ICMP */
-	bool probe_nd[IPMP_MAX_MEMBERS];	/* IPv6 probing with NS, not ICMPv6 */
-	struct event *probe_timers[IPMP_MAX_MEMBERS][2];
-	struct ring_buffer *probe_rb;
-	struct event *probe_rb_ev;
-	/* XDP receive -> agent processing, per reply (us), the last PROBE_LAG_SAMPLES */
-	uint32_t probe_lag_us[PROBE_LAG_SAMPLES];
-	unsigned nprobe_lag;
-	/* failovers: rebinding episodes (addresses moved off a member in one commit) */
-	uint64_t failovers;
-	double last_failover_wall;		/* seconds since 1970; 0: none yet */
-	uint64_t last_failover_gen;		/* the group commit of the last one counted */
-	struct prom_histogram failover_seconds;	/* detection to rebinding done */
+	bool created_iface;			/* this agent made the group interface */
+	struct event *link_timers[IPMP_MAX_MEMBERS];	/* linkwatch.c: flap rule, by slot */
+	struct probe_io probing;		/* probe_io.c */
+	struct group_metrics metrics;		/* metrics.c */
 };
 
 struct control;

@@ -164,34 +164,6 @@ static bool client_privileged(const struct client *cl)
 	return ok;
 }
 
-/* offline / undo-offline (spec 3.16); probing stops while offline. */
-static json_t *cmd_offline(struct client *cl, const struct request *req)
-{
-	struct agent *a = cl->control->agent;
-	bool offline = req->cmd == REQ_OFFLINE;
-	struct agent_group *ag;
-	struct ipmp_member *m;
-	int code;
-
-	m = admin_member_find(a, req->ifname, &ag);
-	if (!m)
-		return ipmp_error_reply(IPMP_EUNKIF, 0);
-	code = offline ? member_offline(m) : member_undo_offline(m);
-	agent_probing_sync(a, ag);	/* a duplicate it shadowed may be back (spec 3.16) */
-	return code ? ipmp_error_reply(code, EINVAL) : json_pack("{s:b}", "ok", 1);
-}
-
-static json_t *cmd_standby(struct client *cl, const struct request *req)
-{
-	struct agent_group *ag;
-	struct ipmp_member *m = admin_member_find(cl->control->agent, req->ifname, &ag);
-
-	if (!m)
-		return ipmp_error_reply(IPMP_EUNKIF, 0);
-	member_set_standby(m, req->standby);
-	return json_pack("{s:b}", "ok", 1);
-}
-
 /* What an admin_* call left: ok, or its error with code and errno. */
 static json_t *admin_reply(struct admin_result *r)
 {
@@ -208,36 +180,6 @@ static json_t *admin_reply(struct admin_result *r)
 		json_object_set(reply, "errors", r->errors);
 	admin_result_free(r);
 	return reply;
-}
-
-/*
- * add-address / remove-address, add-interface / remove-interface, reload:
- * runtime only (the config file is not changed).
- */
-static json_t *cmd_admin(struct client *cl, const struct request *req)
-{
-	struct agent *a = cl->control->agent;
-	struct admin_result r;
-
-	admin_result_init(&r);
-	switch (req->cmd) {
-	case REQ_ADD_ADDRESS:
-		admin_add_address(a, req->group, &req->address, &r);
-		break;
-	case REQ_REMOVE_ADDRESS:
-		admin_remove_address(a, &req->address, &r);
-		break;
-	case REQ_ADD_INTERFACE:
-		admin_add_interface(a, req->group, &req->member, &r);
-		break;
-	case REQ_REMOVE_INTERFACE:
-		admin_remove_interface(a, req->ifname, &r);
-		break;
-	default:
-		admin_reload(a, &r);
-		break;
-	}
-	return admin_reply(&r);
 }
 
 /* {"cmd": "snapshot", "addresses": false} leaves the address list empty. */
@@ -262,9 +204,9 @@ static json_t *handle_request(struct client *cl, const char *line, size_t len)
 	if (request_decode(line, len, &req))
 		return error_reply("%s", req.error);
 	if (req.privileged && !client_privileged(cl)) {
-		if (req.cmd == REQ_OFFLINE || req.cmd == REQ_UNDO_OFFLINE)
+		if (req.cmd == IPMP_CMD_OFFLINE || req.cmd == IPMP_CMD_UNDO_OFFLINE)
 			pr_err("Unprivileged request from uid %u for privileged command %s",
-			       (unsigned)cl->cred.uid, request_name(req.cmd));
+			       (unsigned)cl->cred.uid, ipmp_cmd_name(req.cmd));
 		return ipmp_error_reply(IPMP_FAILURE, EPERM);
 	}
 	if (req.code)
@@ -272,23 +214,24 @@ static json_t *handle_request(struct client *cl, const char *line, size_t len)
 	if (req.error[0])
 		return error_reply("%s", req.error);
 	switch (req.cmd) {
-	case REQ_PING:
+	case IPMP_CMD_PING:
 		return json_pack("{s:b}", "ok", 1);
-	case REQ_SNAPSHOT:
+	case IPMP_CMD_SNAPSHOT:
 		return cmd_snapshot(cl->control, &req);
-	case REQ_PROBES:
-	case REQ_EVENTS:
+	case IPMP_CMD_PROBES:
+	case IPMP_CMD_EVENTS:
 		/* from now on this connection also carries that stream */
-		cl->streams |= req.cmd == REQ_PROBES ? CONTROL_STREAM_PROBES : CONTROL_STREAM_EVENTS;
-		pr_debug("control: a client follows %s", request_name(req.cmd));
+		cl->streams |= req.cmd == IPMP_CMD_PROBES ? CONTROL_STREAM_PROBES : CONTROL_STREAM_EVENTS;
+		pr_debug("control: a client follows %s", ipmp_cmd_name(req.cmd));
 		return json_pack("{s:b}", "ok", 1);
-	case REQ_STANDBY:
-		return cmd_standby(cl, &req);
-	case REQ_OFFLINE:
-	case REQ_UNDO_OFFLINE:
-		return cmd_offline(cl, &req);
-	default:
-		return cmd_admin(cl, &req);
+	default: {
+		/* everything that changes state is admin.c's */
+		struct admin_result r;
+
+		admin_result_init(&r);
+		admin_execute(cl->control->agent, &req, &r);
+		return admin_reply(&r);
+	}
 	}
 }
 

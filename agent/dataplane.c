@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "dataplane.h"
+#include "dataplane_int.h"
 #include "group.h"
 #include "log.h"
 #include "group_egress.skel.h"
@@ -92,109 +93,7 @@ static int pin_program(struct bpf_program *prog, const char *dir)
 	return ret;
 }
 
-#ifndef IPMP_LAYOUT_HASH
-#error "IPMP_LAYOUT_HASH comes from the Makefile: a hash of every map declaration"
-#endif
-
-static const struct ipmp_abi our_abi = {
-	.version = IPMP_ABI_VERSION,
-	.state_version = IPMP_STATE_VERSION,
-	.layout = IPMP_LAYOUT_HASH,
-};
-
-/* Entry 0 of the array map pinned as dir/name, if its value is size bytes. */
-static int pinned_read(const char *dir, const char *name, void *out, size_t size)
-{
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info), zero = 0;
-	char path[PATH_MAX + 32];
-	int fd, ret = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return -errno;
-	if (bpf_obj_get_info_by_fd(fd, &info, &len))
-		ret = -errno;
-	else if (info.value_size != size)
-		ret = -EPROTO;
-	else if (bpf_map_lookup_elem(fd, &zero, out))
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-/* Across a layout change, the previous agent's state, if it is still of our kind. */
-static void state_carry(struct dataplane *dp, const struct ipmp_abi *prev)
-{
-	if (prev->state_version != our_abi.state_version)
-		return;
-	dp->carried = malloc(sizeof(*dp->carried));
-	if (dp->carried && pinned_read(dp->pin_dir, "agent_state", dp->carried,
-				       sizeof(*dp->carried))) {
-		free(dp->carried);
-		dp->carried = NULL;
-	}
-}
-
-/*
- * Pins a previous agent left, from another layout: the maps and programs
- * go (the attached programs keep forwarding with the old maps until this
- * agent's replace them), the XDP links stay, to be given the new program.
- */
-static void unpin_stale(const char *dir)
-{
-	char path[PATH_MAX + 256];
-	struct dirent *de;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || !strncmp(de->d_name, "xdp_", 4))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-}
-
-/*
- * Decide whether the pinned maps are ours to reuse (restart adoption) or
- * from another version: then they are replaced, never reused with a
- * layout this agent does not know.
- */
-static void abi_check(struct dataplane *dp, const char *group_name)
-{
-	char path[PATH_MAX + 16];
-	struct ipmp_abi prev;
-	int ret = pinned_read(dp->pin_dir, "abi", &prev, sizeof(prev));
-
-	if (!ret && prev.version == our_abi.version && prev.layout == our_abi.layout) {
-		dp->inherited = dp->adopting = true;
-		return;
-	}
-	snprintf(path, sizeof(path), "%s/group_cfg", dp->pin_dir);
-	if (ret == -ENOENT && access(path, F_OK))
-		return;		/* nothing pinned: a first start */
-	if (ret)
-		pr_warn("group %s: the maps pinned in %s have no readable version record (%s); "
-			"loading fresh maps and re-attaching", group_name, dp->pin_dir,
-			strerror(-ret));
-	else
-		pr_warn("group %s: the maps pinned in %s are from another version (abi %u, layout "
-			"%016llx; this agent: abi %u, layout %016llx); loading fresh maps and "
-			"re-attaching", group_name, dp->pin_dir, prev.version,
-			(unsigned long long)prev.layout, our_abi.version,
-			(unsigned long long)our_abi.layout);
-	if (!ret)
-		state_carry(dp, &prev);
-	unpin_stale(dp->pin_dir);
-	dp->inherited = dp->reattach = true;
-}
-
-int dataplane_open(struct dataplane *dp, const char *root, const char *group_name,
-		   unsigned naddrs)
+int dataplane_open(struct dataplane *dp, const char *root, const char *group_name)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts);
 	__u32 zero = 0;
@@ -207,12 +106,8 @@ int dataplane_open(struct dataplane *dp, const char *root, const char *group_nam
 		pr_err("cannot create %s: %s", dp->pin_dir, strerror(-ret));
 		return ret;
 	}
-	abi_check(dp, group_name);
+	dataplane_abi_check(dp, group_name);
 	opts.pin_root_path = dp->pin_dir;
-	dp->pushed_binding = calloc(naddrs ? naddrs : 1, sizeof(*dp->pushed_binding));
-	if (!dp->pushed_binding)
-		return -ENOMEM;
-	dp->naddrs = naddrs;
 
 	dp->egress = group_egress__open_opts(&opts);
 	dp->ingress = member_ingress__open_opts(&opts);
@@ -231,8 +126,8 @@ int dataplane_open(struct dataplane *dp, const char *root, const char *group_nam
 		pr_err("cannot load the eBPF programs of group %s: %s", group_name, strerror(-ret));
 		goto err;
 	}
-	if (bpf_map__update_elem(dp->egress->maps.abi, &zero, sizeof(zero), &our_abi,
-				 sizeof(our_abi), BPF_ANY)) {
+	if (bpf_map__update_elem(dp->egress->maps.abi, &zero, sizeof(zero), &dataplane_our_abi,
+				 sizeof(dataplane_our_abi), BPF_ANY)) {
 		ret = -errno;
 		pr_err("cannot write the version record of group %s: %s", group_name, strerror(-ret));
 		goto err;
@@ -264,12 +159,11 @@ void dataplane_close(struct dataplane *dp)
 	member_ingress__destroy(dp->ingress);
 	member_xdp__destroy(dp->xdp);
 	dp->xdp = NULL;
-	free(dp->pushed_binding);
+	addrmap_free(&dp->bindings);
 	free(dp->carried);
 	dp->carried = NULL;
 	dp->egress = NULL;
 	dp->ingress = NULL;
-	dp->pushed_binding = NULL;
 }
 
 static int tc_attach(int ifindex, enum bpf_tc_attach_point point, int prog_fd)
@@ -336,6 +230,11 @@ void dataplane_detach_member(struct dataplane *dp, unsigned slot)
 	if (!dp->attached[slot])
 		return;
 	dataplane_detach_ifindex(dp->attached[slot], false);
+	dp->attached[slot] = 0;
+}
+
+void dataplane_member_gone(struct dataplane *dp, unsigned slot)
+{
 	dp->attached[slot] = 0;
 }
 
@@ -426,7 +325,7 @@ int dataplane_probe_cfg_set(struct dataplane *dp, int ifindex, const struct ipmp
 {
 	__u32 key = ifindex;
 
-	if (bpf_map_update_elem(bpf_map__fd(dp->xdp->maps.probe_cfg), &key, cfg, BPF_ANY))
+	if (bpf_map_update_elem(dataplane_probe_cfg_fd(dp), &key, cfg, BPF_ANY))
 		return -errno;
 	return 0;
 }
@@ -435,7 +334,7 @@ void dataplane_probe_cfg_del(struct dataplane *dp, int ifindex)
 {
 	__u32 key = ifindex;
 
-	bpf_map_delete_elem(bpf_map__fd(dp->xdp->maps.probe_cfg), &key);
+	bpf_map_delete_elem(dataplane_probe_cfg_fd(dp), &key);
 }
 
 int dataplane_probe_events_fd(const struct dataplane *dp)
@@ -443,9 +342,14 @@ int dataplane_probe_events_fd(const struct dataplane *dp)
 	return bpf_map__fd(dp->xdp->maps.probe_events);
 }
 
-static int map_fd(const struct dataplane *dp, const char *name)
+int dataplane_map_fd(const struct dataplane *dp, const char *name)
 {
 	return bpf_map__fd(bpf_object__find_map_by_name(dp->egress->obj, name));
+}
+
+int dataplane_probe_cfg_fd(const struct dataplane *dp)
+{
+	return bpf_map__fd(dp->xdp->maps.probe_cfg);
 }
 
 int dataplane_stats_reset(struct dataplane *dp, unsigned slot)
@@ -460,7 +364,7 @@ int dataplane_stats_reset(struct dataplane *dp, unsigned slot)
 	zero = calloc(ncpu, sizeof(*zero));
 	if (!zero)
 		return -ENOMEM;
-	if (bpf_map_update_elem(map_fd(dp, "stats"), &key, zero, BPF_ANY))
+	if (bpf_map_update_elem(dataplane_map_fd(dp, "stats"), &key, zero, BPF_ANY))
 		ret = -errno;
 	free(zero);
 	return ret;
@@ -491,7 +395,7 @@ static int percpu_sum(int fd, __u32 key, __u64 *out, unsigned n)
 int dataplane_member_stats(struct dataplane *dp, unsigned slot, struct ipmp_member_stats *out)
 {
 	_Static_assert(sizeof(*out) == 4 * sizeof(__u64), "ipmp_member_stats is four counters");
-	return percpu_sum(map_fd(dp, "stats"), slot, (__u64 *)out, 4);
+	return percpu_sum(dataplane_map_fd(dp, "stats"), slot, (__u64 *)out, 4);
 }
 
 int dataplane_drops(struct dataplane *dp, __u64 out[IPMP_DROP__MAX])
@@ -499,20 +403,20 @@ int dataplane_drops(struct dataplane *dp, __u64 out[IPMP_DROP__MAX])
 	int ret = 0;
 
 	for (__u32 r = 0; r < IPMP_DROP__MAX && !ret; r++)
-		ret = percpu_sum(map_fd(dp, "drops"), r, &out[r], 1);
+		ret = percpu_sum(dataplane_map_fd(dp, "drops"), r, &out[r], 1);
 	return ret;
 }
 
-static void addr_key(const struct ipmp_addr *a, struct ipmp_addr_key *key)
+void dataplane_addr_key(const struct ip_prefix *p, struct ipmp_addr_key *key)
 {
 	memset(key, 0, sizeof(*key));
-	key->family = a->prefix.family == AF_INET ? IPMP_AF_INET : IPMP_AF_INET6;
-	memcpy(key->addr, a->prefix.addr, ip_addr_len(a->prefix.family));
+	key->family = p->family == AF_INET ? IPMP_AF_INET : IPMP_AF_INET6;
+	memcpy(key->addr, p->addr, ip_addr_len(p->family));
 }
 
 static int push_members(struct dataplane *dp, const struct ipmp_group *g)
 {
-	int fd = map_fd(dp, "members");
+	int fd = dataplane_map_fd(dp, "members");
 
 	/* every slot: a member that left (or lost its netdev) is deleted */
 	for (unsigned i = 0; i < IPMP_MAX_MEMBERS; i++) {
@@ -545,7 +449,7 @@ static int push_tx_set(struct dataplane *dp, const struct ipmp_group *g)
 	group_for_each_member(g, m)
 		if (member_active(m) && m->ifindex)
 			tx.ifindex[tx.count++] = m->ifindex;
-	return bpf_map_update_elem(map_fd(dp, "tx_set"), &zero, &tx, BPF_ANY) ? -errno : 0;
+	return bpf_map_update_elem(dataplane_map_fd(dp, "tx_set"), &zero, &tx, BPF_ANY) ? -errno : 0;
 }
 
 static int push_group_cfg(struct dataplane *dp, const struct ipmp_group *g)
@@ -559,250 +463,51 @@ static int push_group_cfg(struct dataplane *dp, const struct ipmp_group *g)
 	__u32 zero = 0;
 
 	memcpy(cfg.group_mac, g->mac, sizeof(cfg.group_mac));
-	return bpf_map_update_elem(map_fd(dp, "group_cfg"), &zero, &cfg, BPF_ANY) ? -errno : 0;
+	return bpf_map_update_elem(dataplane_map_fd(dp, "group_cfg"), &zero, &cfg, BPF_ANY) ? -errno : 0;
 }
 
+/*
+ * Only bindings that changed are written (a failover costs one update
+ * per moved address); the cache, keyed by address, also finds the
+ * addresses the group no longer has, whose entries are deleted.
+ */
 static int push_bindings(struct dataplane *dp, const struct ipmp_group *g)
 {
-	int fd = map_fd(dp, "addr_binding");
+	int fd = dataplane_map_fd(dp, "addr_binding");
+	uint64_t mark = ++dp->npushes;
+	struct ipmp_addr_key key;
 
-	for (unsigned i = 0; i < g->naddrs && i < dp->naddrs; i++) {
+	for (unsigned i = 0; i < g->naddrs; i++) {
 		const struct ipmp_addr *a = &g->addrs[i];
 		struct ipmp_binding b = { .ifindex = a->bound ? a->bound->ifindex : 0 };
-		struct ipmp_addr_key key;
+		struct addrmap_entry *e = addrmap_insert(&dp->bindings, &a->prefix);
 
-		if (b.ifindex == dp->pushed_binding[i])
+		if (!e)
+			return -ENOMEM;
+		e->mark = mark;
+		if (e->value == b.ifindex)
 			continue;
-		addr_key(a, &key);
+		dataplane_addr_key(&a->prefix, &key);
 		if (b.ifindex) {
 			if (bpf_map_update_elem(fd, &key, &b, BPF_ANY))
 				return -errno;
 		} else if (bpf_map_delete_elem(fd, &key) && errno != ENOENT) {
 			return -errno;
 		}
-		dp->pushed_binding[i] = b.ifindex;
+		e->value = b.ifindex;
 	}
-	return 0;
-}
+	addrmap_for_each(&dp->bindings, e) {
+		struct ip_prefix p;
 
-int dataplane_addrs_reserve(struct dataplane *dp, unsigned naddrs)
-{
-	uint32_t *grown;
-
-	if (naddrs <= dp->naddrs)
-		return 0;
-	grown = realloc(dp->pushed_binding, naddrs * sizeof(*grown));
-	if (!grown)
-		return -ENOMEM;
-	memset(grown + dp->naddrs, 0, (naddrs - dp->naddrs) * sizeof(*grown));
-	dp->pushed_binding = grown;
-	dp->naddrs = naddrs;
-	return 0;
-}
-
-void dataplane_addr_forget(struct dataplane *dp, unsigned index, const struct ip_prefix *p)
-{
-	struct ipmp_addr_key key = { .family = p->family == AF_INET ? IPMP_AF_INET : IPMP_AF_INET6 };
-
-	memcpy(key.addr, p->addr, ip_addr_len(p->family));
-	bpf_map_delete_elem(map_fd(dp, "addr_binding"), &key);
-	if (index < dp->naddrs) {
-		memmove(dp->pushed_binding + index, dp->pushed_binding + index + 1,
-			(dp->naddrs - index - 1) * sizeof(*dp->pushed_binding));
-		dp->pushed_binding[dp->naddrs - 1] = 0;
-	}
-}
-
-static __u32 saved_state(enum member_state state)
-{
-	switch (state) {
-	case MEMBER_RUNNING:
-		return IPMP_SAVED_RUNNING;
-	case MEMBER_FAILED:
-		return IPMP_SAVED_FAILED_STATE;
-	case MEMBER_OFFLINE:
-		return IPMP_SAVED_OFFLINE_STATE;
-	default:
-		return 0;
-	}
-}
-
-static bool restored_state(__u32 saved, enum member_state *out)
-{
-	switch (saved) {
-	case IPMP_SAVED_RUNNING:
-		*out = MEMBER_RUNNING;
-		return true;
-	case IPMP_SAVED_FAILED_STATE:
-		*out = MEMBER_FAILED;
-		return true;
-	case IPMP_SAVED_OFFLINE_STATE:
-		*out = MEMBER_OFFLINE;
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* MEMBER_F_* and IPMP_SAVED_*, both ways: the pinned record has its own, stable, bits. */
-static const struct { unsigned member, saved; } flag_map[] = {
-	{ MEMBER_F_FAILED, IPMP_SAVED_FAILED },
-	{ MEMBER_F_OFFLINE, IPMP_SAVED_OFFLINE },
-	{ MEMBER_F_INACTIVE, IPMP_SAVED_INACTIVE },
-	{ MEMBER_F_HWADDRDUP, IPMP_SAVED_HWADDRDUP },
-};
-
-static unsigned flags_convert(unsigned flags, bool to_saved)
-{
-	unsigned out = 0;
-
-	for (unsigned i = 0; i < sizeof(flag_map) / sizeof(flag_map[0]); i++)
-		if (flags & (to_saved ? flag_map[i].member : flag_map[i].saved))
-			out |= to_saved ? flag_map[i].saved : flag_map[i].member;
-	return out;
-}
-
-/* What the next agent resumes from (maps.h, agent_state): one update per commit. */
-static int push_saved(struct dataplane *dp, const struct ipmp_group *g)
-{
-	static const __u32 group_states[GROUP_STATE__MAX] = {
-		[GROUP_OK] = IPMP_SAVED_GROUP_OK,
-		[GROUP_DEGRADED] = IPMP_SAVED_GROUP_DEGRADED,
-		[GROUP_FAILED] = IPMP_SAVED_GROUP_FAILED,
-	};
-	struct ipmp_agent_state st = { .group_state = group_states[g->state] };
-	__u32 zero = 0;
-
-	group_for_each_member(g, m) {
-		struct ipmp_saved_member *s = &st.members[m->slot];
-
-		memcpy(s->ifname, m->ifname, sizeof(s->ifname));	/* both IFNAMSIZ */
-		s->ifindex = m->ifindex;
-		s->state = saved_state(m->state);
-		s->flags = flags_convert(m->flags, true);
-		if (m->cfg.has_test_address && m->cfg.test_address.family == AF_INET) {
-			s->test_family = IPMP_AF_INET;
-			s->test_plen = m->cfg.test_address.plen;
-			memcpy(s->test_addr, m->cfg.test_address.addr, 4);
-		}
-		st.nmembers++;
-	}
-	return bpf_map_update_elem(map_fd(dp, "agent_state"), &zero, &st, BPF_ANY) ? -errno : 0;
-}
-
-static const struct ipmp_saved_member *saved_find(const struct ipmp_agent_state *st,
-						  const char *ifname)
-{
-	for (unsigned i = 0; i < IPMP_MAX_MEMBERS; i++)
-		if (!strncmp(st->members[i].ifname, ifname, sizeof(st->members[i].ifname)))
-			return &st->members[i];
-	return NULL;
-}
-
-int dataplane_adopt(struct dataplane *dp, struct ipmp_group *g, struct ipmp_agent_state *prev)
-{
-	static const enum group_state group_states[] = {
-		[IPMP_SAVED_GROUP_OK] = GROUP_OK,
-		[IPMP_SAVED_GROUP_DEGRADED] = GROUP_DEGRADED,
-		[IPMP_SAVED_GROUP_FAILED] = GROUP_FAILED,
-	};
-	struct ipmp_agent_state st;
-	int fd = map_fd(dp, "addr_binding");
-	__u32 zero = 0;
-
-	if (dp->carried)
-		st = *dp->carried;	/* across a layout change: no bindings from old maps */
-	else if (!dp->adopting)
-		return -ENOENT;
-	else if (bpf_map_lookup_elem(map_fd(dp, "agent_state"), &zero, &st))
-		return -errno;
-	if (prev)
-		*prev = st;
-	if (!st.nmembers)
-		return -ENOENT;	/* pinned, but never written: nothing to resume */
-	if (st.group_state <= IPMP_SAVED_GROUP_FAILED)
-		group_adopt_state(g, group_states[st.group_state]);
-	group_for_each_member(g, m) {
-		const struct ipmp_saved_member *s = saved_find(&st, m->ifname);
-		enum member_state state;
-
-		/* its slot's counters were another member's: start them over */
-		if (strncmp(st.members[m->slot].ifname, m->ifname, IFNAMSIZ))
-			dataplane_stats_reset(dp, m->slot);
-		if (s && restored_state(s->state, &state))
-			m->prior = (struct member_prior){ .known = true, .state = state,
-							  .flags = flags_convert(s->flags, false) };
-	}
-	for (unsigned i = 0; i < g->naddrs && i < dp->naddrs && dp->adopting; i++) {
-		struct ipmp_addr_key key;
-		struct ipmp_binding b;
-		struct ipmp_member *m;
-
-		addr_key(&g->addrs[i], &key);
-		if (bpf_map_lookup_elem(fd, &key, &b))
+		if (e->mark == mark)
 			continue;
-		m = group_member_by_ifindex(g, b.ifindex);
-		if (m)
-			group_adopt_binding(g, i, m);
+		addrmap_key(e, &p);
+		dataplane_addr_key(&p, &key);
+		if (bpf_map_delete_elem(fd, &key) && errno != ENOENT)
+			return -errno;
+		addrmap_remove(&dp->bindings, e);
 	}
 	return 0;
-}
-
-/* Every key of a hash map (at most max), read before any is deleted. */
-static unsigned map_keys(int fd, void *keys, size_t key_size, unsigned max)
-{
-	unsigned n = 0;
-	char *k = keys;
-
-	if (bpf_map_get_next_key(fd, NULL, k))
-		return 0;
-	for (n = 1; n < max && !bpf_map_get_next_key(fd, k + (n - 1) * key_size, k + n * key_size);
-	     n++)
-		;
-	return n;
-}
-
-static bool member_ifindex(const struct ipmp_group *g, __u32 ifindex)
-{
-	group_for_each_member(g, m)
-		if (m->ifindex && (__u32)m->ifindex == ifindex)
-			return true;
-	return false;
-}
-
-static void prune_ifindex_keyed(int fd, const struct ipmp_group *g)
-{
-	__u32 keys[IPMP_MAX_MEMBERS];
-	unsigned n = map_keys(fd, keys, sizeof(keys[0]), IPMP_MAX_MEMBERS);
-
-	for (unsigned i = 0; i < n; i++)
-		if (!member_ifindex(g, keys[i]))
-			bpf_map_delete_elem(fd, &keys[i]);
-}
-
-void dataplane_prune(struct dataplane *dp, const struct ipmp_group *g,
-		     void (*stale_addr)(const struct ip_prefix *addr, void *ctx), void *ctx)
-{
-	int fd = map_fd(dp, "addr_binding");
-	struct ipmp_addr_key *keys = calloc(IPMP_MAX_ADDRS, sizeof(*keys));
-	unsigned n;
-
-	prune_ifindex_keyed(map_fd(dp, "members"), g);
-	prune_ifindex_keyed(bpf_map__fd(dp->xdp->maps.probe_cfg), g);
-	if (!keys)
-		return;
-	n = map_keys(fd, keys, sizeof(*keys), IPMP_MAX_ADDRS);
-	for (unsigned i = 0; i < n; i++) {
-		struct ip_prefix p = { .family = keys[i].family == IPMP_AF_INET ? AF_INET : AF_INET6 };
-
-		memcpy(p.addr, keys[i].addr, ip_addr_len(p.family));
-		if (group_addr_find(g, &p) >= 0)
-			continue;
-		bpf_map_delete_elem(fd, &keys[i]);
-		if (stale_addr)
-			stale_addr(&p, ctx);
-	}
-	free(keys);
 }
 
 /*
@@ -849,7 +554,7 @@ int dataplane_push(struct dataplane *dp, const struct ipmp_group *g)
 	if (!ret)
 		ret = push_bindings(dp, g);
 	if (!ret)
-		ret = push_saved(dp, g);
+		ret = dataplane_push_state(dp, g);
 	if (!ret && dp->reattach)
 		ret = reattach(dp);
 	if (ret)

@@ -2,7 +2,9 @@
 /*
  * The data plane of one group: its eBPF programs and maps (pinned under
  * <bpffs>/<group name>/), their tc attachments, and the projection of the
- * group's state into the maps. The only code that writes BPF maps.
+ * group's state into the maps. The only code that writes BPF maps, and a
+ * closed boundary: only dataplane.c and dataplane_state.c write the fields
+ * of struct dataplane; others read what they must (inherited, pin_dir).
  */
 #ifndef IPMP_DATAPLANE_H
 #define IPMP_DATAPLANE_H
@@ -11,6 +13,8 @@
 #include <stdbool.h>
 
 #include <ipmp/maps.h>
+#include "addrmap.h"
+#include "group.h"
 #include "ipaddr.h"
 
 struct ipmp_group;
@@ -33,8 +37,8 @@ struct dataplane {
 	int group_ifindex;
 	int attached[IPMP_MAX_MEMBERS];		/* ifindex ingress is attached to, by slot */
 	int pushed[IPMP_MAX_MEMBERS];		/* ifindex last written to members, by slot */
-	uint32_t *pushed_binding;		/* ifindex last written per address */
-	unsigned naddrs;
+	struct addrmap bindings;		/* address -> ifindex last written to addr_binding */
+	uint64_t npushes;			/* marks the bindings each push saw */
 	bool inherited;		/* a previous agent's data plane was found (any layout) */
 	bool adopting;		/* the pinned maps are a previous agent's of this layout */
 	struct ipmp_agent_state *carried;	/* its state across a layout change, or NULL */
@@ -43,36 +47,51 @@ struct dataplane {
 
 /* Make sure root is on a bpffs (mounting one if needed) and exists. */
 int dataplane_bpffs_prepare(const char *root);
-int dataplane_open(struct dataplane *dp, const char *root, const char *group_name,
-		   unsigned naddrs);
+int dataplane_open(struct dataplane *dp, const char *root, const char *group_name);
 void dataplane_close(struct dataplane *dp);
 int dataplane_attach_group(struct dataplane *dp, int ifindex);
 int dataplane_attach_member(struct dataplane *dp, unsigned slot, int ifindex);
 void dataplane_detach_member(struct dataplane *dp, unsigned slot);
+/* The member's netdev is gone, and the kernel took our filter with it. */
+void dataplane_member_gone(struct dataplane *dp, unsigned slot);
 int dataplane_push(struct dataplane *dp, const struct ipmp_group *g);
 /*
- * Restart adoption (dp->adopting): what the previous agent left, read
- * before group_start(): each member's prior state and each address's
- * member, set into the model. prev (may be NULL) gets the record as read:
- * which members the previous agent had, for what they left behind.
- * Returns 0, or -ENOENT when there is nothing to adopt.
+ * What a previous agent left (restart adoption), decoded from the pinned
+ * agent_state record and addr_binding map: the agent applies it to the
+ * model (agent/adopt.c); the data plane itself changes nothing here.
  */
-int dataplane_adopt(struct dataplane *dp, struct ipmp_group *g, struct ipmp_agent_state *prev);
+struct dataplane_prior_member {
+	char ifname[IFNAMSIZ];		/* "": the previous agent had no member in this slot */
+	int ifindex;
+	bool known;			/* state and flags were recorded */
+	enum member_state state;
+	unsigned flags;			/* MEMBER_F_* */
+	bool has_test_address;		/* an IPv4 test address it put on the netdev */
+	struct ip_prefix test_address;
+};
+
+struct dataplane_prior {
+	bool found;			/* anything to resume from */
+	enum group_state group_state;
+	struct dataplane_prior_member members[IPMP_MAX_MEMBERS];	/* by the previous slot */
+	struct addrmap bindings;	/* address -> ifindex (this layout's maps only) */
+};
+
 /*
- * After the first push: delete the map entries of members and addresses
- * the group no longer has; stale_addr hears of each address dropped.
+ * Read the record (dp->adopting: the pinned maps; across a layout change:
+ * the state carried over, without bindings). 0, or -ENOENT when there is
+ * nothing to resume from; *out is filled either way and freed with
+ * dataplane_prior_free().
  */
-void dataplane_prune(struct dataplane *dp, const struct ipmp_group *g,
-		     void (*stale_addr)(const struct ip_prefix *addr, void *ctx), void *ctx);
+int dataplane_prior_read(struct dataplane *dp, struct dataplane_prior *out);
+void dataplane_prior_free(struct dataplane_prior *prior);
+/* After the first push: delete member and probe entries of netdevs the group no longer has. */
+void dataplane_prune_members(struct dataplane *dp, const struct ipmp_group *g);
 /* The data plane's counters, summed over the CPUs: a member's (by slot), and the drops. */
 int dataplane_member_stats(struct dataplane *dp, unsigned slot, struct ipmp_member_stats *out);
 int dataplane_drops(struct dataplane *dp, __u64 out[IPMP_DROP__MAX]);
 /* A slot is about to hold a new member: its counters start from zero. */
 int dataplane_stats_reset(struct dataplane *dp, unsigned slot);
-/* Room for naddrs data addresses (before the group gains one). */
-int dataplane_addrs_reserve(struct dataplane *dp, unsigned naddrs);
-/* The group is about to drop address index: remove its binding. */
-void dataplane_addr_forget(struct dataplane *dp, unsigned index, const struct ip_prefix *p);
 
 /* XDP probe-reply timestamping on a member: a bpf_link pinned as xdp_<ifname>. */
 int dataplane_attach_xdp(struct dataplane *dp, unsigned slot, int ifindex, const char *ifname);

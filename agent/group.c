@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Groups and members: creation, the activation policy (spec 3.14), the
- * failure and repair actions (spec 3.13) and the group state (spec 3.15).
- * The only writers of state are member_chstate() and group_chstate().
+ * failure and repair actions (spec 3.13), the group state (spec 3.15) and
+ * the commit that makes each decision real once. The only writers of
+ * state are member_chstate() and group_chstate(). Offline and duplicate
+ * hardware addresses (spec 3.16) are agent/offline.c; members joining,
+ * leaving and making their first transition are agent/membership.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,6 +13,7 @@
 #include <string.h>
 
 #include "group.h"
+#include "group_int.h"
 #include "ipmp_errors.h"
 #include "log.h"
 
@@ -18,18 +22,13 @@ const char *const member_state_names[MEMBER_STATE__MAX] = {
 	[MEMBER_RUNNING] = "running",
 	[MEMBER_FAILED] = "failed",
 	[MEMBER_OFFLINE] = "offline",
+	[MEMBER_NOTARGETS] = "notargets",
 };
 
 const char *const group_state_names[GROUP_STATE__MAX] = {
 	[GROUP_OK] = "ok",
 	[GROUP_DEGRADED] = "degraded",
 	[GROUP_FAILED] = "failed",
-};
-
-enum run_reason {
-	RUN_INITIAL,	/* the agent starts */
-	RUN_REPAIR,	/* failure repaired */
-	RUN_ONLINE,	/* offline undone */
 };
 
 int group_init(struct ipmp_group *g, const struct config_group *cg, const struct ipmp_config *cfg,
@@ -107,9 +106,11 @@ unsigned group_members_newest_first(const struct ipmp_group *g,
 	return n;
 }
 
+/* spec 3.14: PI_RUNNING, or PI_NOTARGETS without IFF_FAILED. */
 bool member_functioning(const struct ipmp_member *m)
 {
-	return m->state == MEMBER_RUNNING;
+	return m->state == MEMBER_RUNNING ||
+	       (m->state == MEMBER_NOTARGETS && !(m->flags & MEMBER_F_FAILED));
 }
 
 bool member_active(const struct ipmp_member *m)
@@ -140,7 +141,7 @@ static void group_event(struct ipmp_group *g, const struct group_event *ev)
 }
 
 /* A member event, carrying the member as it is now. */
-static void member_event(struct ipmp_member *m, enum group_event_kind kind)
+void member_event(struct ipmp_member *m, enum group_event_kind kind)
 {
 	struct group_event ev = { .kind = kind, .member = m, .state = m->state, .flags = m->flags,
 				  .active = member_active(m) };
@@ -164,12 +165,16 @@ static const struct ipmp_member *group_first_functioning(const struct ipmp_group
  */
 static void group_chstate(struct ipmp_group *g, enum group_state state)
 {
+	struct group_event ev = { .kind = GROUP_EVENT_GROUP_STATE, .from = g->state, .to = state };
 	const struct ipmp_member *m;
 
 	if (g->state == state)
 		return;
 	pr_info("group %s: %s -> %s", g->name, group_state_names[g->state],
 		group_state_names[state]);
+	g->state = state;
+	g->generation++;
+	group_event(g, &ev);
 	if (state == GROUP_FAILED && g->started) {
 		pr_err("All IP interfaces in group %s are now unusable", g->name);
 		g->failure_logged = true;
@@ -178,17 +183,12 @@ static void group_chstate(struct ipmp_group *g, enum group_state state)
 			targets_flush_hosts(&o->probe);
 			targets_flush_hosts(&o->probe6);
 		}
-	} else if (g->state == GROUP_FAILED && g->failure_logged) {
+	} else if (ev.from == GROUP_FAILED && g->failure_logged) {
 		m = group_first_functioning(g);
 		pr_err("At least 1 IP interface (%s) in group %s is now usable",
 		       m ? m->ifname : "?", g->name);
 		g->failure_logged = false;
 	}
-	struct group_event ev = { .kind = GROUP_EVENT_GROUP_STATE, .from = g->state, .to = state };
-
-	g->state = state;
-	g->generation++;
-	group_event(g, &ev);
 }
 
 /* spec 3.15; in.mpathd refreshes it at the end of each decision (spec 3.13). */
@@ -216,13 +216,10 @@ static void group_refresh_state(struct ipmp_group *g)
  * replies must already come from the new member) with a failover event
  * each.
  */
-static void group_commit(struct ipmp_group *g)
+static void group_commit_once(struct ipmp_group *g)
 {
-	unsigned moved;
+	unsigned moved = binding_rebalance(g);
 
-	if (!g->started)
-		return;
-	moved = binding_rebalance(g);
 	binding_nominate(g);
 	for (unsigned i = 0; i < g->naddrs && !moved; i++)
 		moved = g->addrs[i].moved;
@@ -231,6 +228,15 @@ static void group_commit(struct ipmp_group *g)
 	if (moved || g->generation != g->pushed_generation) {
 		g->ops->push(g, g->ops_ctx);
 		g->pushed_generation = g->generation;
+	}
+	for (unsigned i = 0; i < IPMP_MAX_MEMBERS; i++) {
+		struct ipmp_member *m = &g->members[i];
+
+		if (!m->departing)
+			continue;
+		m->departing = false;
+		if (g->ops->member_left)
+			g->ops->member_left(g, m, g->ops_ctx);
 	}
 	for (unsigned i = 0; i < g->npending; i++)
 		group_event_deliver(g, &g->pending[i]);
@@ -249,14 +255,56 @@ static void group_commit(struct ipmp_group *g)
 	}
 }
 
+static void group_commit(struct ipmp_group *g)
+{
+	/*
+	 * What the commit's own callbacks do (a departed member's release
+	 * stops its probing, a decision of its own) must not commit inside
+	 * this one: they are held, and committed by another round here.
+	 */
+	for (unsigned round = 0; round < 4 && g->started; round++) {
+		g->holds++;
+		group_commit_once(g);
+		g->holds--;
+		if (!g->npending && g->generation == g->pushed_generation)
+			return;
+	}
+}
+
 void group_begin(struct ipmp_group *g)
 {
 	g->holds++;
 }
 
+/*
+ * PI_NOTARGETS (spec 3.6, 3.12), refreshed at the end of every decision
+ * rather than at each place a target list changes: a running or failed
+ * member whose probing is enabled but has no target at all (and whose
+ * link is up) goes to it, keeping its FAILED flag; it leaves it for
+ * running or failed (by that flag) once a target is known, or once no
+ * family probes any more.
+ */
+static void member_targets_refresh(struct ipmp_member *m)
+{
+	bool enabled = member_probe_enabled(m), capable = member_probe_capable(m);
+
+	if ((m->state == MEMBER_RUNNING || m->state == MEMBER_FAILED) && enabled && !capable &&
+	    m->link_up)
+		member_chstate(m, MEMBER_NOTARGETS, m->flags);
+	else if (m->state == MEMBER_NOTARGETS && (capable || !enabled))
+		member_chstate(m, m->flags & MEMBER_F_FAILED ? MEMBER_FAILED : MEMBER_RUNNING,
+			       m->flags);
+}
+
 void group_end(struct ipmp_group *g)
 {
-	group_refresh_state(g);
+	if (g->started) {
+		group_for_each_member(g, m)
+			member_targets_refresh(m);
+		group_refresh_state(g);	/* may flush host targets (spec 3.13) */
+		group_for_each_member(g, m)
+			member_targets_refresh(m);
+	}
 	if (g->holds && --g->holds == 0)
 		group_commit(g);
 }
@@ -298,7 +346,7 @@ void member_chstate(struct ipmp_member *m, enum member_state state, unsigned fla
  * functioning inactive member, walking the group's list as in.mpathd
  * does: the most recently joined member first.
  */
-static void group_activate_another(struct ipmp_group *g, const struct ipmp_member *except)
+void group_activate_another(struct ipmp_group *g, const struct ipmp_member *except)
 {
 	const struct ipmp_member *list[IPMP_MAX_MEMBERS];
 	unsigned n = group_members_newest_first(g, list);
@@ -324,7 +372,7 @@ static void group_activate_another(struct ipmp_group *g, const struct ipmp_membe
  * whether an active standby goes back to idle (failback): the last one
  * in the group's list, as in.mpathd's walk leaves it.
  */
-static void member_run(struct ipmp_member *m, enum run_reason why)
+void member_run(struct ipmp_member *m, enum run_reason why)
 {
 	struct ipmp_group *g = m->group;
 	const struct ipmp_member *list[IPMP_MAX_MEMBERS];
@@ -409,15 +457,19 @@ void group_fail(struct ipmp_group *g)
 
 /*
  * spec 3.13 classification for a link-down on m: an interface failure when
- * another member is running with its link up and the group is not failed;
- * otherwise the whole group has failed.
+ * another member still works with its link up and the group is not
+ * failed; otherwise the whole group has failed. in.mpathd counts only
+ * PI_RUNNING members there, so a member waiting for probe targets
+ * (PI_NOTARGETS) made any other member's link-down a group failure, a
+ * total outage with a working link left; here a functioning member with
+ * its link up counts, as a member without probing does (design.md).
  */
 bool group_link_failure_is_group(const struct ipmp_group *g, const struct ipmp_member *m)
 {
 	if (g->state == GROUP_FAILED)
 		return true;
 	group_for_each_member(g, o) {
-		if (o != m && o->state == MEMBER_RUNNING && o->link_up)
+		if (o != m && member_functioning(o) && o->link_up)
 			return false;
 	}
 	return true;
@@ -434,161 +486,6 @@ void group_member_relearn(struct ipmp_member *m)
 			g->addrs[i].moved = true;
 	g->generation++;
 	group_end(g);
-}
-
-/*
- * The member it duplicates (spec 3.16): another online member with a
- * netdev and the same MAC. Offlined members never count (duplicates
- * are onlined one at a time, see hwaddr_release_shadowed()).
- */
-static struct ipmp_member *hwaddr_twin(struct ipmp_group *g, const struct ipmp_member *m,
-				       const uint8_t mac[IPMP_ETH_ALEN])
-{
-	group_for_each_member(g, o)
-		if (o != m && o->ifindex && o->state != MEMBER_OFFLINE &&
-		    !memcmp(o->mac, mac, IPMP_ETH_ALEN))
-			return o;
-	return NULL;
-}
-
-/* Offline with flag h: always allowed (no minimum redundancy), addresses move first. */
-static void member_hwaddr_offline(struct ipmp_member *m)
-{
-	struct ipmp_group *g = m->group;
-
-	bool was_active = member_active(m);
-
-	pr_err("IP interface %s has a hardware address which is not unique in group %s; offlining",
-	       m->ifname, g->name);
-	member_chstate(m, MEMBER_OFFLINE,
-		       (m->flags | MEMBER_F_OFFLINE | MEMBER_F_HWADDRDUP) & ~MEMBER_F_INACTIVE);
-	if (was_active)
-		group_activate_another(g, m);
-}
-
-/* Back from an h offline: failed if it failed meanwhile, else running (spec 3.16 undo). */
-static void member_hwaddr_online(struct ipmp_member *m)
-{
-	pr_err("IP interface %s now has a unique hardware address in group %s; onlining", m->ifname,
-	       m->group->name);
-	member_chstate(m, m->state, m->flags & ~MEMBER_F_HWADDRDUP);
-	if (m->flags & MEMBER_F_FAILED || !m->link_up)
-		member_chstate(m, MEMBER_FAILED, (m->flags | MEMBER_F_FAILED) & ~MEMBER_F_OFFLINE);
-	else
-		member_run(m, RUN_ONLINE);
-}
-
-/* The h-offlined member that m's MAC shadowed, if m no longer holds that MAC. */
-static void hwaddr_release_shadowed(struct ipmp_member *m, const uint8_t mac[IPMP_ETH_ALEN])
-{
-	group_for_each_member(m->group, o) {
-		if (o == m || !(o->flags & MEMBER_F_HWADDRDUP) || memcmp(o->mac, mac, IPMP_ETH_ALEN))
-			continue;
-		if (!hwaddr_twin(m->group, o, o->mac))
-			member_hwaddr_online(o);
-		return;
-	}
-}
-
-/* spec 3.16: offline m if its MAC is an online member's; online it when no longer. */
-static void hwaddr_check(struct ipmp_member *m, const uint8_t *old_mac)
-{
-	struct ipmp_group *g = m->group;
-
-	if (!m->ifindex) {	/* its netdev is gone: a member it shadowed is free */
-		if (!(m->flags & MEMBER_F_HWADDRDUP))
-			hwaddr_release_shadowed(m, m->mac);
-		return;
-	}
-	if (m->flags & MEMBER_F_HWADDRDUP) {
-		if (!hwaddr_twin(g, m, m->mac))
-			member_hwaddr_online(m);
-		return;
-	}
-	if (old_mac && memcmp(old_mac, m->mac, IPMP_ETH_ALEN))
-		hwaddr_release_shadowed(m, old_mac);
-	if (m->state != MEMBER_OFFLINE && hwaddr_twin(g, m, m->mac))
-		member_hwaddr_offline(m);
-}
-
-/* At start the member listed first keeps a shared MAC, as if it had been seen first. */
-static void hwaddr_check_at_start(struct ipmp_member *m)
-{
-	struct ipmp_member *twin = hwaddr_twin(m->group, m, m->mac);
-
-	if (!m->ifindex)
-		return;
-	if (m->flags & MEMBER_F_HWADDRDUP)
-		hwaddr_check(m, NULL);
-	else if (m->state != MEMBER_OFFLINE && twin && twin < m)
-		member_hwaddr_offline(m);
-}
-
-void group_member_hwaddr_changed(struct ipmp_member *m, const uint8_t old_mac[IPMP_ETH_ALEN])
-{
-	if (!m->group->started)
-		return;
-	group_begin(m->group);
-	hwaddr_check(m, old_mac);
-	group_end(m->group);
-}
-
-/*
- * spec 3.16 offline: refused when no other member is usable (in a failed
- * group: when every other member is offline). The member's addresses and
- * flows move to a replacement before it stops carrying data; its link
- * stays up, so frames still in flight to it are still handed to the
- * group: a planned offline loses nothing.
- */
-int member_offline(struct ipmp_member *m)
-{
-	struct ipmp_group *g = m->group;
-	bool was_active = member_active(m);
-	unsigned usable = 0;
-
-	if (m->state == MEMBER_OFFLINE)
-		return IPMP_SUCCESS;
-	group_for_each_member(g, o) {
-		if (o == m)
-			continue;
-		if (g->state == GROUP_FAILED ? o->state != MEMBER_OFFLINE : member_functioning(o))
-			usable++;
-	}
-	if (usable < 1)
-		return IPMP_EMINRED;
-	group_begin(g);
-	pr_info("%s: offline by request", m->ifname);
-	member_chstate(m, MEMBER_OFFLINE, (m->flags | MEMBER_F_OFFLINE) & ~MEMBER_F_INACTIVE);
-	hwaddr_release_shadowed(m, m->mac);	/* a duplicate it shadowed comes back */
-	if (was_active)
-		group_activate_another(g, m);
-	group_end(g);
-	return IPMP_SUCCESS;
-}
-
-/* spec 3.16 undo-offline: failed if it failed while offline, else back to running. */
-int member_undo_offline(struct ipmp_member *m)
-{
-	int ret = IPMP_SUCCESS;
-
-	if (m->state != MEMBER_OFFLINE)
-		return IPMP_FAILURE;	/* with EINVAL, as in.mpathd */
-	group_begin(m->group);
-	if (m->ifindex && hwaddr_twin(m->group, m, m->mac)) {
-		member_chstate(m, m->state, m->flags | MEMBER_F_HWADDRDUP);
-		ret = IPMP_EHWADDRDUP;
-	} else if (m->flags & MEMBER_F_HWADDRDUP) {
-		member_hwaddr_online(m);
-	} else {
-		pr_info("%s: online by request", m->ifname);
-		if (m->flags & MEMBER_F_FAILED || !m->link_up)
-			member_chstate(m, MEMBER_FAILED,
-				       (m->flags | MEMBER_F_FAILED) & ~MEMBER_F_OFFLINE);
-		else
-			member_run(m, RUN_ONLINE);
-	}
-	group_end(m->group);
-	return ret;
 }
 
 int group_addr_find(const struct ipmp_group *g, const struct ip_prefix *p)
@@ -680,60 +577,6 @@ void member_repair(struct ipmp_member *m)
 	group_end(m->group);
 }
 
-/*
- * Resume from what the previous agent left (restart adoption): offline
- * stays offline (flag h too), a failed member with its link up stays
- * failed for probing to repair (the agent keeps the flag only where
- * probing will run), an inactive one stays inactive. The link, read
- * now, has the last word: a member whose link went down while no agent
- * ran is found failed.
- */
-static bool member_resume(struct ipmp_member *m)
-{
-	unsigned kept = m->prior.flags &
-			(MEMBER_F_FAILED | MEMBER_F_OFFLINE | MEMBER_F_INACTIVE | MEMBER_F_HWADDRDUP);
-	unsigned flags = (m->flags & MEMBER_F_STANDBY) | kept;
-
-	if (!m->prior.known)
-		return false;
-	m->prior.known = false;
-	if (m->prior.state == MEMBER_OFFLINE) {
-		if (!m->ifindex || !m->link_up)
-			flags |= MEMBER_F_FAILED;
-		member_chstate(m, MEMBER_OFFLINE, flags | MEMBER_F_OFFLINE);
-		return true;
-	}
-	if (!m->ifindex || !m->link_up)
-		return false;	/* found failed: the usual first transition says so */
-	if (m->prior.state == MEMBER_FAILED && (kept & MEMBER_F_FAILED)) {
-		pr_info("%s: failed when the previous agent stopped; probes will repair it",
-			m->ifname);
-		member_chstate(m, MEMBER_FAILED, flags & ~MEMBER_F_INACTIVE);
-		return true;
-	}
-	if (m->prior.state != MEMBER_RUNNING)
-		return false;
-	member_chstate(m, MEMBER_RUNNING, flags & ~(MEMBER_F_FAILED | MEMBER_F_OFFLINE));
-	return true;
-}
-
-/* A member's first transition: running if its link is up, else failed. */
-static void member_first_transition(struct ipmp_member *m)
-{
-	if (member_resume(m))
-		return;
-	if (m->ifindex && m->link_up) {
-		member_run(m, RUN_INITIAL);
-		return;
-	}
-	if (!m->ifindex)
-		pr_err("IP interface %s of group %s does not exist; treating it as failed", m->ifname,
-		       m->group->name);
-	else
-		pr_err("The link has gone down on %s", m->ifname);
-	member_chstate(m, MEMBER_FAILED, (m->flags | MEMBER_F_FAILED) & ~MEMBER_F_INACTIVE);
-}
-
 static bool group_any_active(const struct ipmp_group *g)
 {
 	group_for_each_member(g, m)
@@ -759,105 +602,9 @@ void group_start(struct ipmp_group *g)
 	if (!group_any_active(g))
 		group_activate_another(g, NULL);
 	group_for_each_member(g, m)
-		hwaddr_check_at_start(m);
+		offline_hwaddr_check_at_start(m);
 	g->started = true;
 	group_end(g);	/* binds every address; announces those that moved */
-}
-
-void group_adopt_state(struct ipmp_group *g, enum group_state state)
-{
-	if (!g->started && state < GROUP_STATE__MAX)
-		g->state = state;
-}
-
-void group_adopt_binding(struct ipmp_group *g, unsigned index, struct ipmp_member *m)
-{
-	if (!g->started && index < g->naddrs)
-		binding_adopt(&g->addrs[index], m);
-}
-
-int group_member_add(struct ipmp_group *g, const struct config_member *cm,
-		     struct ipmp_member **out)
-{
-	struct ipmp_member *m = NULL;
-
-	if (group_member_by_name(g, cm->ifname))
-		return -EEXIST;
-	for (unsigned i = 0; i < IPMP_MAX_MEMBERS && !m; i++)
-		if (!g->members[i].used)
-			m = &g->members[i];
-	if (!m)
-		return -ENOSPC;
-	memset(m, 0, sizeof(*m));
-	m->used = true;
-	m->slot = m - g->members;
-	m->joined = ++g->njoined;
-	m->cfg = *cm;
-	snprintf(m->ifname, sizeof(m->ifname), "%s", cm->ifname);
-	m->group = g;
-	m->flags = cm->standby ? MEMBER_F_STANDBY : 0;
-	m->probe.member = m;
-	m->probe.family = AF_INET;
-	m->probe6.member = m;
-	m->probe6.family = AF_INET6;
-	g->nmembers++;
-	g->generation++;
-	if (out)
-		*out = m;
-	if (g->started) {
-		group_begin(g);
-		pr_info("%s: joined group %s", m->ifname, g->name);
-		member_event(m, GROUP_EVENT_MEMBER_JOINED);
-		group_end(g);
-	}
-	return 0;
-}
-
-void group_member_start(struct ipmp_member *m)
-{
-	struct ipmp_group *g = m->group;
-
-	if (!g->started || m->state != MEMBER_INIT)
-		return;
-	group_begin(g);
-	member_first_transition(m);
-	hwaddr_check(m, NULL);
-	group_end(g);
-}
-
-/*
- * spec 3.14 phyint removal, in in.mpathd's order: the member leaves the
- * group (its addresses are unbound at once: its slot may be taken by a
- * member joining in the same decision), a duplicate it shadowed comes
- * back (spec 3.16), and another member is activated when none that
- * carries data remains or the one leaving was an active standby. The
- * commit then binds its addresses to the least loaded active members and
- * deletes it from the data plane before announcing them.
- */
-void group_member_remove(struct ipmp_member *m)
-{
-	struct ipmp_group *g = m->group;
-	bool active_standby = member_active(m) && (m->flags & MEMBER_F_STANDBY);
-	unsigned nactive = 0;
-
-	group_begin(g);
-	pr_info("%s: left group %s", m->ifname, g->name);
-	member_event(m, GROUP_EVENT_MEMBER_LEFT);
-	binding_release(g, m);
-	m->used = false;
-	g->nmembers--;
-	g->generation++;
-	if (g->nominated == m)
-		g->nominated = NULL;
-	if (g->nominated6 == m)
-		g->nominated6 = NULL;
-	if (!(m->flags & MEMBER_F_HWADDRDUP))
-		hwaddr_release_shadowed(m, m->mac);
-	group_for_each_member(g, o)
-		nactive += member_active(o);
-	if (nactive == 0 || active_standby)
-		group_activate_another(g, m);
-	group_end(g);
 }
 
 bool group_has_family(const struct ipmp_group *g, int family)

@@ -43,6 +43,13 @@ enum member_state {
 	MEMBER_RUNNING,		/* PI_RUNNING */
 	MEMBER_FAILED,		/* PI_FAILED */
 	MEMBER_OFFLINE,		/* PI_OFFLINE */
+	/*
+	 * PI_NOTARGETS: probing is enabled but no target is known. The member
+	 * is assumed to work (in.mpathd's optimism: it carries data unless
+	 * MEMBER_F_FAILED is set) and shows "unknown"; its link alone no
+	 * longer repairs it. Left when a target appears, or probing stops.
+	 */
+	MEMBER_NOTARGETS,
 	MEMBER_STATE__MAX,
 };
 
@@ -82,6 +89,7 @@ struct member_prior {
 struct ipmp_member {
 	char ifname[IFNAMSIZ];
 	bool used;			/* the slot holds a member (see group_member_add) */
+	bool departing;			/* left in the decision under way: not reusable yet */
 	unsigned slot;			/* index in group->members and the stats map */
 	uint64_t joined;		/* join order: ipmpstat lists the newest first */
 	struct config_member cfg;	/* as configured or added: test address, probe */
@@ -153,6 +161,12 @@ struct group_ops {
 	void (*timer_arm)(struct ipmp_member *m, uint64_t deadline_ms, void *ctx);
 	/* Optional: something a monitor wants to know happened. */
 	void (*event)(struct ipmp_group *g, const struct group_event *ev, void *ctx);
+	/*
+	 * Optional: a member that left in this decision is out of the data
+	 * plane now (the commit pushed); release what it held on the system.
+	 * Its fields are readable during the call; its slot is free after it.
+	 */
+	void (*member_left)(struct ipmp_group *g, struct ipmp_member *m, void *ctx);
 };
 
 /*
@@ -213,6 +227,8 @@ void group_start(struct ipmp_group *g);
  */
 void group_adopt_state(struct ipmp_group *g, enum group_state state);
 void group_adopt_binding(struct ipmp_group *g, unsigned index, struct ipmp_member *m);
+/* A member's state and MEMBER_F_* flags as the previous agent left them. */
+void group_adopt_member(struct ipmp_member *m, enum member_state state, unsigned flags);
 /*
  * spec 3.16 duplicate hardware addresses: a member's MAC changed (or it
  * appeared): offline it with flag h if another online member has the same
@@ -233,6 +249,8 @@ int group_member_add(struct ipmp_group *g, const struct config_member *cm,
 		     struct ipmp_member **out);
 void group_member_start(struct ipmp_member *m);
 void group_member_remove(struct ipmp_member *m);
+/* New settings for a member (test address, probe method); standby is member_set_standby()'s. */
+void group_member_reconfigure(struct ipmp_member *m, const struct config_member *cm);
 /* The members, most recently joined first (in.mpathd's list order); returns how many. */
 unsigned group_members_newest_first(const struct ipmp_group *g,
 				    const struct ipmp_member *out[IPMP_MAX_MEMBERS]);

@@ -12,7 +12,8 @@
  *              failed                 offline with the FAILED flag (member_fail)
  *   link down  offline, group failed  offline, FAILED flag set
  *   link up    failed, not flapping   repaired: running, active or inactive
- *   link up    failed, probing        failed; probes repair it (10 replies)
+ *   link up    failed, probing        failed; probes repair it (10 replies), even
+ *              enabled                while no target is known yet
  *   link up    failed, flapping       failed; timer at end of flap window
  *   timer      failed, link up        re-check as for link up
  *
@@ -46,8 +47,8 @@ static void link_check_repair(struct ipmp_member *m)
 
 	if (!m->link_up || !(m->flags & MEMBER_F_FAILED))
 		return;
-	if (member_probe_capable(m))
-		return;		/* spec 3.13: repair needs probe success too */
+	if (member_probe_enabled(m))
+		return;		/* spec 3.13: with probing, repair is the probes' (targets or not) */
 	if (link_flapping(m, now, &until_ms)) {
 		if (!m->flap_logged)
 			pr_err("The link has come up on %s more than %d times in the last minute; "

@@ -86,7 +86,7 @@ static void render_groups(struct agent *a, struct prom *p)
 	for_each_group(a, ag) {
 		struct prom_label l[3] = { GROUP_LABELS(ag) };
 
-		prom_sample(p, "ipmp_group_failovers_total", l, (double)ag->failovers);
+		prom_sample(p, "ipmp_group_failovers_total", l, (double)ag->metrics.failovers);
 	}
 	prom_family(p, "ipmp_group_last_failover_timestamp_seconds", "gauge",
 		    "When the last failover was done, seconds since 1970; 0 if none yet.");
@@ -94,7 +94,7 @@ static void render_groups(struct agent *a, struct prom *p)
 		struct prom_label l[3] = { GROUP_LABELS(ag) };
 
 		prom_sample(p, "ipmp_group_last_failover_timestamp_seconds", l,
-			    ag->last_failover_wall);
+			    ag->metrics.last_failover_wall);
 	}
 	prom_family(p, "ipmp_group_failover_duration_seconds", "histogram",
 		    "Failover duration: from the event that detected the failure to the maps "
@@ -103,7 +103,7 @@ static void render_groups(struct agent *a, struct prom *p)
 		struct prom_label l[3] = { GROUP_LABELS(ag) };
 
 		prom_histogram_write(p, "ipmp_group_failover_duration_seconds", l,
-				     &ag->failover_seconds);
+				     &ag->metrics.failover_seconds);
 	}
 	prom_family(p, "ipmp_group_drops_total", "counter",
 		    "Frames the data plane dropped, by reason (include/ipmp/maps.h).");
@@ -287,17 +287,29 @@ void metrics_render(struct agent *a, struct prom *p)
 		   "Mean deviation of the probe round-trip time per target.", true);
 }
 
+/* Failover durations, seconds: 100 us to 1 s (the event to the first announcement). */
+static const double failover_bounds[] = { 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+					  0.01,   0.025,   0.05,   0.1,   0.25,   1 };
+
+void metrics_group_init(struct group_metrics *gm)
+{
+	memset(gm, 0, sizeof(*gm));
+	prom_histogram_init(&gm->failover_seconds, failover_bounds,
+			    sizeof(failover_bounds) / sizeof(failover_bounds[0]));
+}
+
 void metrics_failover(struct agent *a, struct agent_group *ag)
 {
+	struct group_metrics *gm = &ag->metrics;
 	struct timespec wall;
 
-	if (ag->last_failover_gen == ag->group.ncommits && ag->failovers)
+	if (gm->last_failover_commit == ag->group.ncommits && gm->failovers)
 		return;		/* another address of the same commit */
 	clock_gettime(CLOCK_REALTIME, &wall);
-	ag->last_failover_gen = ag->group.ncommits;
-	ag->failovers++;
-	ag->last_failover_wall = wall.tv_sec + wall.tv_nsec / 1e9;
-	prom_histogram_observe(&ag->failover_seconds,
+	gm->last_failover_commit = ag->group.ncommits;
+	gm->failovers++;
+	gm->last_failover_wall = wall.tv_sec + wall.tv_nsec / 1e9;
+	prom_histogram_observe(&gm->failover_seconds,
 			       (clock_now_ns(a->clock) - a->handling_ns) / 1e9);
 }
 

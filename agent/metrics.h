@@ -7,9 +7,22 @@
 #ifndef IPMP_METRICS_H
 #define IPMP_METRICS_H
 
+#include <stdint.h>
+
+#include "prom.h"
+
 struct agent;
 struct agent_group;
-struct prom;
+
+/* A group's failovers: rebinding commits that moved addresses off a member no longer carrying data. */
+struct group_metrics {
+	uint64_t failovers;
+	double last_failover_wall;		/* seconds since 1970; 0: none yet */
+	uint64_t last_failover_commit;		/* the group commit of the last one counted */
+	struct prom_histogram failover_seconds;	/* detection to rebinding done */
+};
+
+void metrics_group_init(struct group_metrics *gm);
 
 /* Start writing, if a directory is set (--metrics-dir or metrics_dir); 0 or -errno. */
 int metrics_start(struct agent *a);

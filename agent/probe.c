@@ -20,6 +20,7 @@
  *                    link up
  *   tick             target lost 5 in a row,   router/configured: DEAD;
  *                    instance not failing      host: deleted, rediscover
+ *   (replies: agent/probe_reply.c)
  *   reply (UNI)      in window, from the       ack; RTT sample (spikes
  *                    slot's target             deferred); FDT raised/lowered
  *   reply (UNI)      out of window / wrong     counted, ignored
@@ -33,26 +34,7 @@
 #include "group.h"
 #include "log.h"
 #include "probe.h"
-
-static const struct probe_ops *ops_of(const struct probe_instance *pi)
-{
-	return pi->member->group->probe_ops;
-}
-
-static void *ctx_of(const struct probe_instance *pi)
-{
-	return pi->member->group->probe_ctx;
-}
-
-static struct probe_group *pg_of(const struct probe_instance *pi)
-{
-	return &pi->member->group->probe;
-}
-
-static uint64_t now_ns_of(const struct probe_instance *pi)
-{
-	return clock_now_ns(pi->member->group->clock);
-}
+#include "probe_int.h"
 
 static uint32_t rng_next(struct probe_instance *pi)
 {
@@ -99,10 +81,9 @@ bool member_probe_capable(const struct ipmp_member *m)
 	return probe_capable(&m->probe) || probe_capable(&m->probe6);
 }
 
-/* The member's instance of the same family as pi. */
-static struct probe_instance *same_family(struct ipmp_member *m, const struct probe_instance *pi)
+bool member_probe_enabled(const struct ipmp_member *m)
 {
-	return pi->family == AF_INET6 ? &m->probe6 : &m->probe;
+	return m->probe.enabled || m->probe6.enabled;
 }
 
 /* Its other instance. */
@@ -125,21 +106,32 @@ void probe_start(struct probe_instance *pi, struct ipmp_member *m, const struct 
 	pi->enabled = true;
 	pi->test_addr = *test_addr;
 	pi->echo_id = echo_id;
-	pi->snxt = 1;
 	pi->next_slot = 0;
 	pi->rng = seed_scramble(seed);	/* so members' probes spread out (spec 3.8) */
 	history_clear(pi);
 	now_ms = clock_now_ms(m->group->clock);
-	pi->quiet_until_ms = now_ms + FAILURE_DETECTION_QP_MS;
+	/*
+	 * in.mpathd creates an instance once per interface and family:
+	 * sequence numbers start at 1 and the spanning-tree quiet period runs
+	 * from then, not from every restart of probing (undo-offline, a new
+	 * test address), which would blind detection for 40 s each time.
+	 */
+	if (!pi->created) {
+		pi->created = true;
+		pi->snxt = 1;
+		pi->quiet_until_ms = now_ms + FAILURE_DETECTION_QP_MS;
+	}
 	pi->base_ms = now_ms + rand_between(pi, 0, pg_of(pi)->interval_ms);
 	pi->fd_base_ms = pi->base_ms;
 	pi->deadline_ms = pi->base_ms;
 	ops_of(pi)->timer_arm(pi, pi->deadline_ms, ctx_of(pi));
 }
 
-void probe_stop(struct probe_instance *pi)
+void probe_stop(struct probe_instance *pi, bool forget)
 {
 	pi->enabled = false;
+	if (forget)
+		pi->created = false;	/* the netdev is gone: a new one is a new instance */
 	history_clear(pi);
 	for (unsigned i = 0; i < pi->ntargets; i++)
 		target_rtt_reset(&pi->targets[i]);
@@ -156,7 +148,7 @@ static unsigned slot_index(const struct probe_instance *pi, unsigned back)
 	return (pi->next_slot + PROBE_STATS_COUNT - back) % PROBE_STATS_COUNT;
 }
 
-static struct probe_slot *slot_back(struct probe_instance *pi, unsigned back)
+struct probe_slot *probe_slot_back(struct probe_instance *pi, unsigned back)
 {
 	return &pi->slots[slot_index(pi, back)];
 }
@@ -186,7 +178,7 @@ static uint64_t slot_timeout_ns(struct probe_instance *pi, const struct probe_sl
 	return crtt_ns > 1000000 ? crtt_ns : 1000000;
 }
 
-static void slot_resolved(struct probe_instance *pi, const struct probe_slot *s)
+void probe_slot_resolved(struct probe_instance *pi, const struct probe_slot *s)
 {
 	if (ops_of(pi)->resolved)
 		ops_of(pi)->resolved(pi, s, ctx_of(pi));
@@ -197,7 +189,7 @@ static void slot_lose(struct probe_instance *pi, struct probe_slot *s, uint64_t 
 	s->status = PR_LOST;
 	s->lost_ns = now_ns;
 	pi->counters.lost++;
-	slot_resolved(pi, s);
+	probe_slot_resolved(pi, s);
 }
 
 /*
@@ -207,7 +199,7 @@ static void slot_lose(struct probe_instance *pi, struct probe_slot *s, uint64_t 
  */
 static void history_resolve(struct probe_instance *pi, uint64_t now_ns)
 {
-	struct probe_slot *newest = slot_back(pi, 1), *older = slot_back(pi, 2);
+	struct probe_slot *newest = probe_slot_back(pi, 1), *older = probe_slot_back(pi, 2);
 
 	if (newest->status == PR_UNACKED && now_ns >= newest->sent_ns + slot_timeout_ns(pi, newest))
 		slot_lose(pi, newest, now_ns);
@@ -332,7 +324,7 @@ static void probe_send(struct probe_instance *pi, const struct ip_prefix *dst, e
 	pi->counters.sent++;
 }
 
-static void probe_send_multicast(struct probe_instance *pi, uint64_t now_ns)
+void probe_send_multicast(struct probe_instance *pi, uint64_t now_ns)
 {
 	static const struct ip_prefix all_hosts = { .family = AF_INET, .addr = { 224, 0, 0, 1 },
 						    .plen = 32 };
@@ -343,10 +335,13 @@ static void probe_send_multicast(struct probe_instance *pi, uint64_t now_ns)
 }
 
 /*
- * spec 3.13 classification of a probe-detected failure: an interface
- * failure when some other member with its link up has no probing, or got
- * an answer after this member's first loss while running in a group that
- * has not failed; otherwise nothing answers anyone: a group failure.
+ * spec 3.13 classification of a probe-detected failure (in.mpathd's
+ * failure_state()): an interface failure when some other member with its
+ * link up has no probe evidence either way and works by its link (it does
+ * not probe, or, our change, waits for targets without having failed),
+ * or got an answer in either family after this member's first loss while
+ * running in a group that has not failed; otherwise nothing answers
+ * anyone: a group failure.
  */
 static bool failure_is_interface(struct probe_instance *pi, uint64_t tff_ns)
 {
@@ -354,14 +349,14 @@ static bool failure_is_interface(struct probe_instance *pi, uint64_t tff_ns)
 	struct ipmp_group *g = m->group;
 
 	group_for_each_member(g, o) {
-		const struct probe_instance *op = same_family(o, pi);
-
 		if (o == m || !o->link_up)
 			continue;
-		if (!probe_capable(op))
+		if (!member_probe_enabled(o) ||
+		    (o->state == MEMBER_NOTARGETS && member_functioning(o)))
 			return true;
-		if (o->state == MEMBER_RUNNING && g->state != GROUP_FAILED &&
-		    probe_last_ack_ns(op) > tff_ns)
+		if (o->state != MEMBER_RUNNING || g->state == GROUP_FAILED)
+			continue;
+		if (probe_last_ack_ns(&o->probe) > tff_ns || probe_last_ack_ns(&o->probe6) > tff_ns)
 			return true;
 	}
 	return false;
@@ -380,8 +375,12 @@ static void probe_check_failure(struct probe_instance *pi)
 
 	if (!instance_failing(pi, &tff_ns))
 		return;
-	if (probe_capable(other) && !instance_failing(other, &other_tff_ns))
-		return;
+	if (probe_capable(other)) {
+		if (!instance_failing(other, &other_tff_ns))
+			return;
+		if (other_tff_ns < tff_ns)
+			tff_ns = other_tff_ns;	/* the earliest across both families */
+	}
 	if (failure_is_interface(pi, tff_ns))
 		member_fail(pi->member);
 	else
@@ -479,14 +478,20 @@ static void probe_tick(struct probe_instance *pi, uint64_t now_ns)
  */
 static void probe_schedule(struct probe_instance *pi, uint64_t now_ms)
 {
-	unsigned upi = pg_of(pi)->user_interval_ms;
+	unsigned upi = pg_of(pi)->user_interval_ms, missed = 0;
+
 
 	pi->deadline_ms = pi->base_ms + rand_between(pi, upi / 2, upi);
 	pi->base_ms += upi;
 	while (pi->deadline_ms <= now_ms) {
 		pi->deadline_ms += upi;
 		pi->base_ms += upi;
-		pi->counters.missed++;
+		missed++;
+	}
+	if (missed) {	/* in.mpathd's trace, its times truncated to 32 bits as its clock is */
+		pi->counters.missed += missed;
+		pr_info("missed sending %u probes cur_time %u snxt_time %u snxt_basetime %u", missed,
+			(uint32_t)now_ms, (uint32_t)pi->deadline_ms, (uint32_t)pi->base_ms);
 	}
 	ops_of(pi)->timer_arm(pi, pi->deadline_ms, ctx_of(pi));
 }
@@ -506,211 +511,3 @@ void probe_timer(struct probe_instance *pi)
 	probe_schedule(pi, now_ms);
 }
 
-/* --- replies ----------------------------------------------------------------- */
-
-static void fdt_log_raise(struct probe_instance *pi)
-{
-	struct probe_group *pg = pg_of(pi);
-
-	pr_info("Cannot meet requested failure detection time of %u ms on (inet %s) new failure "
-		"detection time for group \"%s\" is %u ms", pg->user_fdt_ms, pi->member->ifname,
-		pi->member->group->name, pg->fdt_ms);
-}
-
-/* Every probing member's active targets answer within interval/4? */
-static bool group_all_targets_fast(struct ipmp_group *g, unsigned limit_ms)
-{
-	group_for_each_member(g, m) {
-		for (int f = 0; f < 2; f++) {
-			struct probe_instance *o = f ? &m->probe6 : &m->probe;
-
-			if (!probe_capable(o) || (m->flags & MEMBER_F_FAILED))
-				continue;
-			for (unsigned j = 0; j < o->ntargets; j++)
-				if (o->targets[j].status == TG_ACTIVE &&
-				    o->targets[j].crtt_ms > limit_ms)
-					return false;
-		}
-	}
-	return true;
-}
-
-/*
- * spec 3.11: a target slower than the probe interval either is the odd
- * one out (parked, or replaced if a host) or raises the group's FDT; when
- * every target is fast again, the FDT comes back down, halving at most
- * once a minute, to the configured value.
- */
-static void fdt_adapt(struct probe_instance *pi, struct probe_target *t, uint64_t now_ms)
-{
-	struct probe_group *pg = pg_of(pi);
-	struct ipmp_group *g = pi->member->group;
-	bool exception = targets_active(pi) >= MIN_PROBE_TARGETS + 1;
-
-	if (t->crtt_ms > pg->interval_ms) {
-		for (unsigned i = 0; i < pi->ntargets && exception; i++)
-			if (&pi->targets[i] != t && pi->targets[i].status == TG_ACTIVE &&
-			    pi->targets[i].crtt_ms > pg->interval_ms / EXCEPTION_FACTOR)
-				exception = false;
-		if (exception) {
-			if (pi->mode == TARGETS_MULTICAST) {
-				struct ip_prefix addr = t->addr;
-
-				targets_remove(pi, &addr);
-				probe_send_multicast(pi, now_ms * 1000000);
-			} else {
-				target_rtt_reset(t);
-				target_set_status(t, TG_SLOW, now_ms);
-			}
-			return;
-		}
-		pg->interval_ms = t->crtt_ms * NEXT_FDT_MULTIPLE;
-		pg->fdt_ms = pg->interval_ms * (NUM_PROBE_FAILS + 2);
-		pg->last_raise_ms = now_ms;
-		fdt_log_raise(pi);
-		return;
-	}
-	if (t->crtt_ms < pg->interval_ms / LOWER_FDT_TRIGGER && pg->fdt_ms > pg->user_fdt_ms &&
-	    now_ms - pg->last_raise_ms > MIN_SETTLING_TIME_MS &&
-	    group_all_targets_fast(g, pg->interval_ms / LOWER_FDT_TRIGGER)) {
-		pg->fdt_ms = pg->fdt_ms / 2 > pg->user_fdt_ms ? pg->fdt_ms / 2 : pg->user_fdt_ms;
-		pg->interval_ms = pg->fdt_ms == pg->user_fdt_ms ? pg->user_interval_ms
-							      : pg->fdt_ms / (NUM_PROBE_FAILS + 2);
-		pg->last_raise_ms = now_ms;
-		pr_info("Improved failure detection time %u ms on (inet %s) for group \"%s\"",
-			pg->fdt_ms, pi->member->ifname, g->name);
-	}
-}
-
-/*
- * spec 3.10 spike suppression: a sample that would push the CRTT past the
- * probe interval is held back; a second one in a row is believed (both
- * are folded in), a normal one discards it.
- */
-static void rtt_update(struct probe_instance *pi, struct probe_target *t, int64_t rtt_ns,
-		       uint64_t now_ms)
-{
-	if (target_rtt_sample(t, rtt_ns, false) > pg_of(pi)->interval_ms) {
-		if (!t->ndeferred) {
-			t->deferred_ns[t->ndeferred++] = rtt_ns;
-			return;
-		}
-		target_rtt_sample(t, t->deferred_ns[0], true);
-	}
-	t->ndeferred = 0;
-	target_rtt_sample(t, rtt_ns, true);
-	fdt_adapt(pi, t, now_ms);
-}
-
-/* A later probe to the same target already answered: this reply is stale. */
-static bool newer_ack_to(struct probe_instance *pi, const struct ip_prefix *target, uint16_t seq)
-{
-	for (unsigned i = 0; i < PROBE_STATS_COUNT; i++) {
-		const struct probe_slot *s = &pi->slots[i];
-
-		if (s->status == PR_ACKED && (int16_t)(s->seq - seq) > 0 &&
-		    ip_prefix_same_addr(&s->target, target))
-			return true;
-	}
-	return false;
-}
-
-/* in.mpathd's debug trace for a refused reply (spec 3.9); formats only when refusing. */
-static void reply_refused(const struct probe_instance *pi, const struct probe_reply *r,
-			  const char *why, int status)
-{
-	char from[IP_PREFIX_STRLEN];
-
-	ip_prefix_str(&r->src, false, from, sizeof(from));
-	if (status < 0)
-		pr_debug("%s probe seq %u snxt %u on %s from %s", why, r->seq, pi->snxt,
-			 pi->member->ifname, from);
-	else
-		pr_debug("probe status %d %s probe reply seq %u snxt %u on %s from %s", status, why,
-			 r->seq, pi->snxt, pi->member->ifname, from);
-}
-
-static void reply_unicast(struct probe_instance *pi, const struct probe_reply *r, uint64_t now_ns)
-{
-	struct ipmp_member *m = pi->member;
-	uint16_t back = pi->snxt - r->seq;	/* 16-bit serial arithmetic (spec 5.5) */
-	struct probe_target *t;
-	struct probe_slot *s;
-	int64_t rtt_ns;
-
-	if (back < 1 || back > PROBE_STATS_COUNT) {
-		reply_refused(pi, r, "out of window", -1);
-		pi->counters.unknown++;
-		return;
-	}
-	s = slot_back(pi, back);
-	if (s->status == PR_UNUSED || s->seq != r->seq || !ip_prefix_same_addr(&s->target, &r->src)) {
-		reply_refused(pi, r, "Fake", s->status);
-		pi->counters.spoofed++;
-		return;
-	}
-	if (s->status == PR_ACKED) {
-		reply_refused(pi, r, "Duplicate", s->status);
-		pi->counters.unknown++;
-		return;
-	}
-	t = targets_find(pi, &r->src);
-	rtt_ns = (int64_t)(now_ns - s->sent_ns);
-	if (t && rtt_ns >= 0 && rtt_ns / 1000000 <= (int64_t)PROBE_STATS_COUNT * pg_of(pi)->interval_ms &&
-	    m->state == MEMBER_RUNNING && m->group->state != GROUP_FAILED &&
-	    !newer_ack_to(pi, &r->src, r->seq))
-		rtt_update(pi, t, rtt_ns, now_ns / 1000000);
-	s->status = PR_ACKED;
-	s->rx_ns = r->rx_ns;
-	s->acked_ns = now_ns;
-	pi->counters.acked++;
-	slot_resolved(pi, s);
-	pi->quiet_until_ms = 0;	/* the path works: the quiet period is over */
-}
-
-static void reply_rtt(struct probe_instance *pi, const struct probe_reply *r, uint64_t now_ns)
-{
-	struct probe_target *t = targets_find(pi, &r->src);
-	struct ipmp_member *m = pi->member;
-	int64_t rtt_ns = (int64_t)(now_ns - r->sent_ns);
-
-	if (!t || rtt_ns < 0 || m->state != MEMBER_RUNNING || m->group->state == GROUP_FAILED)
-		return;
-	/* several may be out at once: they may only lower the estimate */
-	if (target_rtt_sample(t, rtt_ns, false) < t->crtt_ms) {
-		target_rtt_sample(t, rtt_ns, true);
-		fdt_adapt(pi, t, now_ns / 1000000);
-	}
-}
-
-static void reply_multicast(struct probe_instance *pi, const struct probe_reply *r)
-{
-	static const uint8_t zero[16];
-
-	if (pi->mode == TARGETS_ROUTES || pi->mode == TARGETS_CONFIGURED ||
-	    targets_active(pi) >= MAX_PROBE_TARGETS)
-		return;
-	if (!memcmp(r->src.addr, zero, ip_addr_len(r->src.family)) ||
-	    ip_prefix_same_addr(&r->src, &pi->test_addr))
-		return;
-	ops_of(pi)->target_found(pi, &r->src, ctx_of(pi));
-}
-
-void probe_reply(struct probe_instance *pi, const struct probe_reply *r)
-{
-	uint64_t now_ns = now_ns_of(pi);
-
-	if (!pi->enabled || !pi->member->link_up)
-		return;		/* replies while the link is down are dropped (spec 3.5) */
-	switch (r->kind) {
-	case PROBE_UNI:
-		reply_unicast(pi, r, now_ns);
-		break;
-	case PROBE_RTT:
-		reply_rtt(pi, r, now_ns);
-		break;
-	case PROBE_MULTI:
-		reply_multicast(pi, r);
-		break;
-	}
-}

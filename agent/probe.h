@@ -92,6 +92,7 @@ struct probe_instance {
 	struct ipmp_member *member;
 	int family;			/* AF_INET or AF_INET6 */
 	bool enabled;			/* has a test address and a socket */
+	bool created;			/* started once: sequence and quiet period run on */
 	struct ip_prefix test_addr;
 	uint16_t echo_id;		/* network order */
 	uint16_t snxt;			/* next sequence number; starts at 1 */
@@ -144,7 +145,8 @@ void probe_group_init(struct probe_group *pg, unsigned fdt_ms);
 /* Start probing from test_addr; the instance keeps its targets. */
 void probe_start(struct probe_instance *pi, struct ipmp_member *m, const struct ip_prefix *test_addr,
 		 uint16_t echo_id, uint64_t seed);
-void probe_stop(struct probe_instance *pi);
+/* forget: the netdev is gone; probing it again later starts a new instance. */
+void probe_stop(struct probe_instance *pi, bool forget);
 void probe_timer(struct probe_instance *pi);
 void probe_reply(struct probe_instance *pi, const struct probe_reply *r);
 /* Link went down: forget the history (spec 3.5). */
@@ -153,6 +155,8 @@ void probe_link_down(struct probe_instance *pi);
 bool probe_capable(const struct probe_instance *pi);
 /* Any of the member's instances probe-capable? */
 bool member_probe_capable(const struct ipmp_member *m);
+/* Any of its instances probe-enabled (a test address and a socket, targets or not)? */
+bool member_probe_enabled(const struct ipmp_member *m);
 /* Repaired by probes? (spec 3.13; link state is the caller's) */
 bool probe_repaired(const struct probe_instance *pi);
 /*

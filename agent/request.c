@@ -9,33 +9,6 @@
 #include "snapshot.h"
 #include "request.h"
 
-static const struct {
-	const char *name;
-	enum request_cmd cmd;
-	bool privileged;
-} commands[] = {
-	{ "ping", REQ_PING, false },
-	{ "snapshot", REQ_SNAPSHOT, false },
-	{ "probes", REQ_PROBES, false },
-	{ "events", REQ_EVENTS, false },
-	{ "add-address", REQ_ADD_ADDRESS, true },
-	{ "remove-address", REQ_REMOVE_ADDRESS, true },
-	{ "add-interface", REQ_ADD_INTERFACE, true },
-	{ "remove-interface", REQ_REMOVE_INTERFACE, true },
-	{ "reload", REQ_RELOAD, true },
-	{ "standby", REQ_STANDBY, true },
-	{ "offline", REQ_OFFLINE, true },
-	{ "undo-offline", REQ_UNDO_OFFLINE, true },
-};
-
-const char *request_name(enum request_cmd cmd)
-{
-	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (commands[i].cmd == cmd)
-			return commands[i].name;
-	return "?";
-}
-
 static void fail_text(struct request *req, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void fail_text(struct request *req, const char *fmt, ...)
 {
@@ -124,26 +97,26 @@ static void decode_args(const json_t *obj, struct request *req)
 	const json_t *on;
 
 	switch (req->cmd) {
-	case REQ_SNAPSHOT:
+	case IPMP_CMD_SNAPSHOT:
 		req->with_addresses = !json_is_false(json_object_get(obj, "addresses"));
 		break;
-	case REQ_ADD_ADDRESS:
-	case REQ_REMOVE_ADDRESS:
-		decode_address(obj, req, req->cmd == REQ_ADD_ADDRESS);
+	case IPMP_CMD_ADD_ADDRESS:
+	case IPMP_CMD_REMOVE_ADDRESS:
+		decode_address(obj, req, req->cmd == IPMP_CMD_ADD_ADDRESS);
 		break;
-	case REQ_ADD_INTERFACE:
-	case REQ_REMOVE_INTERFACE:
-		decode_interface(obj, req, req->cmd == REQ_ADD_INTERFACE);
+	case IPMP_CMD_ADD_INTERFACE:
+	case IPMP_CMD_REMOVE_INTERFACE:
+		decode_interface(obj, req, req->cmd == IPMP_CMD_ADD_INTERFACE);
 		break;
-	case REQ_STANDBY:
+	case IPMP_CMD_STANDBY:
 		on = json_object_get(obj, "standby");
 		if (!ifname_arg(obj, req) || !json_is_boolean(on))
 			req->code = IPMP_EINVAL;
 		else
 			req->standby = json_is_true(on);
 		break;
-	case REQ_OFFLINE:
-	case REQ_UNDO_OFFLINE:
+	case IPMP_CMD_OFFLINE:
+	case IPMP_CMD_UNDO_OFFLINE:
 		/* a name too long for a netdev is no member's */
 		if (!str_arg(obj, "interface"))
 			req->code = IPMP_EINVAL;
@@ -160,7 +133,7 @@ int request_decode(const char *line, size_t len, struct request *req)
 	json_error_t jerr;
 	json_t *obj = json_loadb(line, len, 0, &jerr);
 	const char *cmd;
-	unsigned i;
+	int i;
 
 	memset(req, 0, sizeof(*req));
 	if (!obj || !json_is_object(obj)) {
@@ -178,16 +151,14 @@ int request_decode(const char *line, size_t len, struct request *req)
 		json_decref(obj);
 		return -1;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(cmd, commands[i].name))
-			break;
-	if (i == sizeof(commands) / sizeof(commands[0])) {
+	i = ipmp_cmd_lookup(cmd);
+	if (i < 0) {
 		fail_text(req, "unknown command '%.64s'", cmd);
 		json_decref(obj);
 		return -1;
 	}
-	req->cmd = commands[i].cmd;
-	req->privileged = commands[i].privileged;
+	req->cmd = i;
+	req->privileged = ipmp_commands[i].privileged;
 	decode_args(obj, req);
 	json_decref(obj);
 	return 0;

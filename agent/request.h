@@ -18,27 +18,13 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "ipmp_commands.h"
 
 #define REQUEST_ERROR_MAX	256
 
-enum request_cmd {
-	REQ_PING,
-	REQ_SNAPSHOT,
-	REQ_PROBES,		/* subscribe to the probe stream */
-	REQ_EVENTS,		/* subscribe to the event stream */
-	REQ_ADD_ADDRESS,
-	REQ_REMOVE_ADDRESS,
-	REQ_ADD_INTERFACE,
-	REQ_REMOVE_INTERFACE,
-	REQ_RELOAD,
-	REQ_STANDBY,
-	REQ_OFFLINE,
-	REQ_UNDO_OFFLINE,
-};
-
 struct request {
-	enum request_cmd cmd;
-	bool privileged;	/* changes state: uid 0 or CAP_NET_ADMIN only */
+	enum ipmp_cmd cmd;
+	bool privileged;	/* changes state (ipmp_commands.h) */
 	/* an argument error: an ipmp_errors.h code, or code 0 and a text */
 	int code;
 	char error[REQUEST_ERROR_MAX];
@@ -52,8 +38,6 @@ struct request {
 
 /* 0, or -1 with error (the reply's text) set: the line is no request. */
 int request_decode(const char *line, size_t len, struct request *req);
-/* The command's name on the wire ("offline", ...). */
-const char *request_name(enum request_cmd cmd);
 /* The request has an argument error to answer with. */
 static inline bool request_failed(const struct request *req)
 {

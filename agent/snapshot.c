@@ -53,10 +53,10 @@ static const char *member_link(const struct ipmp_member *m)
 	return m->link_up ? "up" : "down";
 }
 
-/* spec 1.3.3 PROBE */
+/* spec 1.3.3 PROBE: "failed" only in state failed, not for a failed member without targets */
 const char *snapshot_member_probe(const struct ipmp_member *m)
 {
-	if (!m->probe.enabled && !m->probe6.enabled)
+	if (!member_probe_enabled(m))
 		return "disabled";
 	if (m->state == MEMBER_FAILED)
 		return "failed";
@@ -65,7 +65,7 @@ const char *snapshot_member_probe(const struct ipmp_member *m)
 	return "ok";
 }
 
-/* spec 1.3.3 STATE */
+/* spec 1.3.3 STATE: PI_NOTARGETS is "unknown", or "failed" with its FAILED flag */
 const char *snapshot_member_state(const struct ipmp_member *m)
 {
 	switch (m->state) {
@@ -75,6 +75,8 @@ const char *snapshot_member_state(const struct ipmp_member *m)
 		return "failed";
 	case MEMBER_OFFLINE:
 		return "offline";
+	case MEMBER_NOTARGETS:
+		return m->flags & MEMBER_F_FAILED ? "failed" : "unknown";
 	default:
 		return "unknown";
 	}
@@ -161,7 +163,7 @@ static json_t *group_json(struct ipmp_group *g)
 
 	for (unsigned i = 0; i < n; i++) {
 		json_array_append_new(members, json_string(order[i]->ifname));
-		probing |= order[i]->probe.enabled;
+		probing |= member_probe_enabled(order[i]);	/* either family (spec 3.17) */
 	}
 	return json_pack("{s:s, s:s, s:s, s:i, s:o, s:o}", "ifname", g->ifname, "name", g->name,
 			 "state", group_state_names[g->state], "fdt_ms",

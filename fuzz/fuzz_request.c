@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();	/* refused without saying why */
 		return 0;
 	}
-	if (req.cmd > REQ_UNDO_OFFLINE)
+	if (req.cmd > IPMP_CMD_UNDO_OFFLINE)
 		abort();
 	check_string(req.error, sizeof(req.error));
 	check_string(req.ifname, sizeof(req.ifname));
@@ -35,21 +35,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (request_failed(&req))
 		return 0;
 	switch (req.cmd) {
-	case REQ_ADD_ADDRESS:
-	case REQ_REMOVE_ADDRESS:
+	case IPMP_CMD_ADD_ADDRESS:
+	case IPMP_CMD_REMOVE_ADDRESS:
 		if (req.address.family != AF_INET && req.address.family != AF_INET6)
 			abort();
 		break;
-	case REQ_ADD_INTERFACE:
+	case IPMP_CMD_ADD_INTERFACE:
 		if (!req.ifname[0] || strcmp(req.ifname, req.member.ifname))
 			abort();
 		if (req.member.has_test_address && req.member.test_address.family != AF_INET)
 			abort();
 		break;
-	case REQ_REMOVE_INTERFACE:
-	case REQ_STANDBY:
-	case REQ_OFFLINE:
-	case REQ_UNDO_OFFLINE:
+	case IPMP_CMD_REMOVE_INTERFACE:
+	case IPMP_CMD_STANDBY:
+	case IPMP_CMD_OFFLINE:
+	case IPMP_CMD_UNDO_OFFLINE:
 		if (!req.ifname[0])
 			abort();
 		break;

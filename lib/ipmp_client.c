@@ -101,7 +101,7 @@ int ipmp_client_next(struct ipmp_client *c, json_t **event)
 }
 
 /* One request and its reply object, ok or not (c->error and code set when not). */
-static int client_call_any(struct ipmp_client *c, const char *cmd, json_t *args, json_t **reply)
+static int client_call_any(struct ipmp_client *c, enum ipmp_cmd cmd, json_t *args, json_t **reply)
 {
 	json_t *req = args ? json_deep_copy(args) : json_object(), *rep;
 	json_error_t jerr;
@@ -112,7 +112,7 @@ static int client_call_any(struct ipmp_client *c, const char *cmd, json_t *args,
 	c->error[0] = '\0';
 	c->code = c->err = 0;
 	json_object_set_new(req, "version", json_integer(1));
-	json_object_set_new(req, "cmd", json_string(cmd));
+	json_object_set_new(req, "cmd", json_string(ipmp_cmd_name(cmd)));
 	text = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
 	if (!text)
@@ -145,7 +145,7 @@ static int client_call_any(struct ipmp_client *c, const char *cmd, json_t *args,
 	return ret;
 }
 
-int ipmp_client_call(struct ipmp_client *c, const char *cmd, json_t *args, json_t **reply)
+int ipmp_client_call(struct ipmp_client *c, enum ipmp_cmd cmd, json_t *args, json_t **reply)
 {
 	json_t *rep = NULL;
 	int ret = client_call_any(c, cmd, args, &rep);
@@ -183,7 +183,7 @@ static int strings_decode(const json_t *list, char ***out, unsigned *n)
 int ipmp_client_reload(struct ipmp_client *c, struct ipmp_reload *r)
 {
 	json_t *rep = NULL;
-	int ret = client_call_any(c, "reload", NULL, &rep), dret;
+	int ret = client_call_any(c, IPMP_CMD_RELOAD, NULL, &rep), dret;
 
 	memset(r, 0, sizeof(*r));
 	if (rep) {
@@ -212,7 +212,7 @@ void ipmp_reload_free(struct ipmp_reload *r)
 int ipmp_client_ping(struct ipmp_client *c)
 {
 	json_t *reply;
-	int ret = ipmp_client_call(c, "ping", NULL, &reply);
+	int ret = ipmp_client_call(c, IPMP_CMD_PING, NULL, &reply);
 
 	if (!ret)
 		json_decref(reply);
@@ -222,7 +222,7 @@ int ipmp_client_ping(struct ipmp_client *c)
 int ipmp_client_snapshot(struct ipmp_client *c, struct ipmp_snapshot *snap, bool with_addrs)
 {
 	json_t *reply, *args = json_pack("{s:b}", "addresses", with_addrs);
-	int ret = ipmp_client_call(c, "snapshot", args, &reply);
+	int ret = ipmp_client_call(c, IPMP_CMD_SNAPSHOT, args, &reply);
 
 	json_decref(args);
 	if (ret)

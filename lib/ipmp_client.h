@@ -13,6 +13,8 @@
 
 #include <jansson.h>
 
+#include "ipmp_commands.h"
+
 #define IPMP_CLIENT_NAME_MAX	48	/* interface, group, address strings */
 
 struct ipmp_snap_group {
@@ -74,7 +76,7 @@ struct ipmp_client {
 int ipmp_client_open(struct ipmp_client *c, const char *path);
 void ipmp_client_close(struct ipmp_client *c);
 /* Send {"version":1,"cmd":cmd} (plus args' members); *reply is the object on success. */
-int ipmp_client_call(struct ipmp_client *c, const char *cmd, json_t *args, json_t **reply);
+int ipmp_client_call(struct ipmp_client *c, enum ipmp_cmd cmd, json_t *args, json_t **reply);
 int ipmp_client_ping(struct ipmp_client *c);
 /* After a subscribing call ("probes"): the next event object; -ECONNRESET at the end. */
 int ipmp_client_next(struct ipmp_client *c, json_t **event);

@@ -71,11 +71,12 @@ static int select_list(struct ofmt *o, const struct ofmt_field *fields, unsigned
 			unknown_append(unknown, sizeof(unknown), tok);
 		}
 	}
-	if (nunknown && o->style == OFMT_PARSABLE) {
-		snprintf(err, errlen, "unknown output field%s: %s", nunknown > 1 ? "s" : "", unknown);
-		ret = -1;
-	} else if (!o->nsel) {
+	/* illumos' ofmt: no field at all is ENOFIELDS, whatever the mode; then -P is strict */
+	if (!o->nsel) {
 		snprintf(err, errlen, "no valid output fields");
+		ret = -1;
+	} else if (nunknown && o->style == OFMT_PARSABLE) {
+		snprintf(err, errlen, "unknown output field%s: %s", nunknown > 1 ? "s" : "", unknown);
 		ret = -1;
 	} else if (nunknown) {
 		snprintf(warn, warnlen, "ignoring unknown output field%s: %s", nunknown > 1 ? "s" : "",

@@ -18,7 +18,7 @@ tests=()
 for t in "$B"/selftests/test_*; do
 	case $t in */test_bpf_*) ;; *) tests+=("$t") ;; esac
 done
-tests+=(selftests/cmd/ipmpstat_golden.sh selftests/pkg/install.sh)
+tests+=(selftests/cmd/ipmpstat_golden.sh selftests/pkg/install.sh selftests/pkg/layout.sh)
 if [ "${1:-all}" != unit ]; then
 	if [ "$(id -u)" = 0 ]; then
 		tests+=("$B"/selftests/test_bpf_*)

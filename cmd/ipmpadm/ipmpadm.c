@@ -19,34 +19,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "ipmp_client.h"
 #include "ipmp_errors.h"
 
-static const char *progname = "ipmpadm";
+static const char usage_text[] =
+	"usage: %1$s standby INTERFACE on|off\n"
+	"       %1$s add-interface GROUP INTERFACE [standby] [test-address ADDRESS/PREFIXLEN]\n"
+	"                                          [probe icmp|arp]\n"
+	"       %1$s remove-interface INTERFACE\n"
+	"       %1$s add-address GROUP ADDRESS/PREFIXLEN\n"
+	"       %1$s remove-address ADDRESS\n"
+	"       %1$s reload\n"
+	"       %1$s monitor [--probes]\n";
 
 static int usage(void)
 {
-	fprintf(stderr,
-		"usage: %s standby INTERFACE on|off\n"
-		"       %s add-interface GROUP INTERFACE [standby] [test-address ADDRESS/PREFIXLEN]\n"
-		"                                          [probe icmp|arp]\n"
-		"       %s remove-interface INTERFACE\n"
-		"       %s add-address GROUP ADDRESS/PREFIXLEN\n"
-		"       %s remove-address ADDRESS\n"
-		"       %s reload\n"
-		"       %s monitor [--probes]\n",
-		progname, progname, progname, progname, progname, progname, progname);
-	return 2;
+	cli_usage(2, usage_text);
 }
 
 static struct ipmp_client connect_or_die(void)
 {
 	struct ipmp_client c;
 
-	if (ipmp_client_open(&c, NULL)) {
-		fprintf(stderr, "%s: %s\n", progname, ipmp_errmsg(IPMP_ENOMPATHD, 0));
-		exit(1);
-	}
+	if (ipmp_client_open(&c, NULL))
+		cli_die("%s", ipmp_errmsg(IPMP_ENOMPATHD, 0));
 	return c;
 }
 
@@ -58,7 +55,7 @@ static const char *reason(const struct ipmp_client *c)
 }
 
 /* One privileged request; prints "cannot WHAT: reason" on failure. */
-static int simple_request(const char *cmd, json_t *args, const char *what)
+static int simple_request(enum ipmp_cmd cmd, json_t *args, const char *what)
 {
 	struct ipmp_client c = connect_or_die();
 	json_t *reply;
@@ -66,7 +63,7 @@ static int simple_request(const char *cmd, json_t *args, const char *what)
 
 	json_decref(args);
 	if (ret)
-		fprintf(stderr, "%s: cannot %s: %s\n", progname, what, reason(&c));
+		fprintf(stderr, "%s: cannot %s: %s\n", cli_progname(), what, reason(&c));
 	else
 		json_decref(reply);
 	ipmp_client_close(&c);
@@ -81,7 +78,7 @@ static int cmd_standby(const char *ifname, const char *onoff)
 	if (!on && strcmp(onoff, "off"))
 		return usage();
 	snprintf(what, sizeof(what), "set standby %s on %s", on ? "on" : "off", ifname);
-	return simple_request("standby", json_pack("{s:s, s:b}", "interface", ifname, "standby", on),
+	return simple_request(IPMP_CMD_STANDBY, json_pack("{s:s, s:b}", "interface", ifname, "standby", on),
 			      what);
 }
 
@@ -100,13 +97,13 @@ static int cmd_add_interface(int argc, char **argv)
 			   (!strcmp(argv[i + 1], "icmp") || !strcmp(argv[i + 1], "arp"))) {
 			json_object_set_new(args, "probe", json_string(argv[++i]));
 		} else {
-			fprintf(stderr, "%s: add-interface: unexpected '%s'\n", progname, argv[i]);
+			fprintf(stderr, "%s: add-interface: unexpected '%s'\n", cli_progname(), argv[i]);
 			json_decref(args);
 			return usage();
 		}
 	}
 	snprintf(what, sizeof(what), "add %s to %s", argv[1], argv[0]);
-	return simple_request("add-interface", args, what);
+	return simple_request(IPMP_CMD_ADD_INTERFACE, args, what);
 }
 
 /* What changed on stdout, what was wrong on stderr; 1 if anything was. */
@@ -123,7 +120,7 @@ static int cmd_reload(void)
 	for (unsigned i = 0; i < r.nerrors; i++)
 		fprintf(stderr, "%s\n", r.errors[i]);
 	if (ret)
-		fprintf(stderr, "%s: cannot reload: %s\n", progname, reason(&c));
+		fprintf(stderr, "%s: cannot reload: %s\n", cli_progname(), reason(&c));
 	ipmp_reload_free(&r);
 	ipmp_client_close(&c);
 	return ret ? 1 : 0;
@@ -139,8 +136,8 @@ static int cmd_monitor(bool probes)
 	json_t *reply, *ev;
 
 	for (int i = 0; i < (probes ? 2 : 1); i++) {
-		if (ipmp_client_call(&c, i ? "probes" : "events", NULL, &reply)) {
-			fprintf(stderr, "%s: cannot follow events: %s\n", progname, c.error);
+		if (ipmp_client_call(&c, i ? IPMP_CMD_PROBES : IPMP_CMD_EVENTS, NULL, &reply)) {
+			fprintf(stderr, "%s: cannot follow events: %s\n", cli_progname(), c.error);
 			ipmp_client_close(&c);
 			return 1;
 		}
@@ -156,14 +153,14 @@ static int cmd_monitor(bool probes)
 		}
 		json_decref(ev);
 	}
-	fprintf(stderr, "%s: the agent closed the connection\n", progname);
+	fprintf(stderr, "%s: the agent closed the connection\n", cli_progname());
 	ipmp_client_close(&c);
 	return 1;
 }
 
 int main(int argc, char **argv)
 {
-	progname = basename(argv[0]);
+	cli_init(argv[0], "");
 	if (argc == 4 && !strcmp(argv[1], "standby"))
 		return cmd_standby(argv[2], argv[3]);
 	if (argc == 2 && !strcmp(argv[1], "monitor"))
@@ -178,14 +175,14 @@ int main(int argc, char **argv)
 		char what[128];
 
 		snprintf(what, sizeof(what), "remove %s", argv[2]);
-		return simple_request("remove-interface", json_pack("{s:s}", "interface", argv[2]),
+		return simple_request(IPMP_CMD_REMOVE_INTERFACE, json_pack("{s:s}", "interface", argv[2]),
 				      what);
 	}
 	if (argc == 4 && !strcmp(argv[1], "add-address")) {
 		char what[128];
 
 		snprintf(what, sizeof(what), "add %s to %s", argv[3], argv[2]);
-		return simple_request("add-address",
+		return simple_request(IPMP_CMD_ADD_ADDRESS,
 				      json_pack("{s:s, s:s}", "group", argv[2], "address", argv[3]),
 				      what);
 	}
@@ -193,7 +190,7 @@ int main(int argc, char **argv)
 		char what[128];
 
 		snprintf(what, sizeof(what), "remove %s", argv[2]);
-		return simple_request("remove-address", json_pack("{s:s}", "address", argv[2]),
+		return simple_request(IPMP_CMD_REMOVE_ADDRESS, json_pack("{s:s}", "address", argv[2]),
 				      what);
 	}
 	return usage();

@@ -21,52 +21,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "ipaddr.h"
 #include "ipmp_client.h"
 #include "ofmt.h"
 
-static const char *progname = "ipmpstat";
-
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static void warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: warning: ", progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static void usage(void)
-{
-	fprintf(stderr, "usage: %s %s\n", progname, "[-n] [-o <field> [-P]] -a|-g|-i|-p|-t");
-	fputs("\n  output modes:\t -a  display IPMP data address information\n"
-	      "\t\t -g  display IPMP group information\n"
-	      "\t\t -i  display IPMP-related IP interface information\n"
-	      "\t\t -p  display IPMP probe information\n"
-	      "\t\t -t  display IPMP target information\n"
-	      "\n       options:\t -n  display IP addresses numerically\n"
-	      "\t\t -o  display only the specified fields, in order\n"
-	      "\t\t -P  display using parsable output mode\n",
-	      stderr);
-	exit(1);
-}
+static const char usage_text[] =
+	"usage: %1$s [-n] [-o <field> [-P]] -a|-g|-i|-p|-t\n"
+	"\n  output modes:\t -a  display IPMP data address information\n"
+	"\t\t -g  display IPMP group information\n"
+	"\t\t -i  display IPMP-related IP interface information\n"
+	"\t\t -p  display IPMP probe information\n"
+	"\t\t -t  display IPMP target information\n"
+	"\n       options:\t -n  display IP addresses numerically\n"
+	"\t\t -o  display only the specified fields, in order\n"
+	"\t\t -P  display using parsable output mode\n";
 
 /* --- values ------------------------------------------------------------------------ */
 
@@ -206,8 +175,8 @@ static bool group_value(int id, const void *r, char *buf, size_t len)
 		snprintf(buf, len, "%s", g->state);
 		break;
 	case G_FDT:
-		if (g->fdt_ms)
-			snprintf(buf, len, "%.2fs", g->fdt_ms / 1000.0);
+		if (g->fdt_ms)	/* illumos: MS2FLOATSEC, a float: 155 ms prints 0.16s */
+			snprintf(buf, len, "%.2fs", (float)g->fdt_ms / 1000);
 		else
 			buf[0] = '\0';
 		break;
@@ -303,9 +272,9 @@ static void snapshot_from_agent(struct ipmp_snapshot *snap, bool with_addrs)
 	struct ipmp_client c;
 
 	if (ipmp_client_open(&c, NULL) || ipmp_client_ping(&c))
-		die("cannot contact in.mpathd(1M) -- is IPMP in use?");
+		cli_die("cannot contact in.mpathd(1M) -- is IPMP in use?");
 	if (ipmp_client_snapshot(&c, snap, with_addrs))
-		die("cannot snapshot IPMP state: %s", c.error[0] ? c.error : strerror(errno));
+		cli_die("cannot snapshot IPMP state: %s", c.error[0] ? c.error : strerror(errno));
 	ipmp_client_close(&c);
 }
 
@@ -329,11 +298,11 @@ static bool json_int(const json_t *ev, const char *key, int64_t *out)
 	return true;
 }
 
-/* "%.2fms", or empty for 0 (no data / not answered) */
+/* "%.2fms", or empty for 0 (no data / not answered); a float, as illumos' NS2FLOATMS */
 static void ms_or_empty(char *buf, size_t len, int64_t ns)
 {
 	if (ns > 0)
-		snprintf(buf, len, "%.2fms", ns / 1e6);
+		snprintf(buf, len, "%.2fms", (float)ns / 1000000);
 	else
 		buf[0] = '\0';
 }
@@ -348,7 +317,7 @@ static bool probe_value(int id, const void *r, char *buf, size_t len)
 	case P_TIME:
 		if (!json_int(ev, "start_ns", &v))
 			return false;
-		snprintf(buf, len, "%.2fs", (v - probe_t0_ns) / 1e9);
+		snprintf(buf, len, "%.2fs", (float)(v - probe_t0_ns) / 1000000000);
 		return true;
 	case P_INTERFACE:
 	case P_TARGET:
@@ -379,34 +348,58 @@ static bool probe_value(int id, const void *r, char *buf, size_t len)
 	}
 }
 
-/* Print probes as the agent resolves them, until interrupted (spec 1.3.5). */
+/* Subscribe to the probe stream; false when the agent cannot be reached (now). */
+static bool probe_follow(struct ipmp_client *c)
+{
+	json_t *reply;
+
+	if (ipmp_client_open(c, NULL))
+		return false;
+	if (ipmp_client_call(c, IPMP_CMD_PROBES, NULL, &reply)) {
+		ipmp_client_close(c);
+		return false;
+	}
+	json_decref(reply);
+	return true;
+}
+
+/*
+ * Print probes as the agent resolves them, until interrupted (spec 1.3.5).
+ * Like illumos' event channel, which outlives in.mpathd, the stream
+ * survives an agent restart: ipmpstat waits for the new agent and
+ * follows it, every 200 ms trying again, saying nothing meanwhile.
+ */
 static void probe_mode(struct ofmt *o)
 {
+	static const struct timespec retry = { .tv_nsec = 200 * 1000 * 1000 };
 	struct ipmp_snapshot snap;
 	struct ipmp_client c;
 	struct timespec ts;
 	bool any = false;
-	json_t *reply, *ev;
+	json_t *ev;
 
 	snapshot_from_agent(&snap, false);
 	for (unsigned i = 0; i < snap.nifs; i++)
 		any |= strcmp(snap.ifs[i].probe, "disabled") != 0;
 	ipmp_snapshot_free(&snap);
 	if (!any)
-		die("probe-based failure detection is disabled");
+		cli_die("probe-based failure detection is disabled");
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	probe_t0_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-	if (ipmp_client_open(&c, NULL) || ipmp_client_call(&c, "probes", NULL, &reply))
-		die("cannot contact in.mpathd(1M) -- is IPMP in use?");
-	json_decref(reply);
-	while (!ipmp_client_next(&c, &ev)) {
-		struct row r = { .obj = ev };
+	if (!probe_follow(&c))
+		cli_die("cannot contact in.mpathd(1M) -- is IPMP in use?");
+	for (;;) {
+		while (!ipmp_client_next(&c, &ev)) {
+			struct row r = { .obj = ev };
 
-		if (!strcmp(json_string_value(json_object_get(ev, "event")) ?: "", "probe"))
-			ofmt_print(o, &r);
-		json_decref(ev);
+			if (!strcmp(json_string_value(json_object_get(ev, "event")) ?: "", "probe"))
+				ofmt_print(o, &r);
+			json_decref(ev);
+		}
+		ipmp_client_close(&c);
+		while (!probe_follow(&c))
+			nanosleep(&retry, NULL);
 	}
-	die("cannot contact in.mpathd(1M) -- is IPMP in use?");
 }
 
 /* --- main ---------------------------------------------------------------------------- */
@@ -418,11 +411,11 @@ static void snapshot_from_file(const char *path, struct ipmp_snapshot *snap)
 	char err[256];
 
 	if (!obj)
-		die("cannot snapshot IPMP state: %s: %s", path, jerr.text);
+		cli_die("cannot snapshot IPMP state: %s: %s", path, jerr.text);
 	if (ipmp_snapshot_decode(json_is_object(json_object_get(obj, "snapshot")) ?
 					 json_object_get(obj, "snapshot") : obj,
 				 snap, err, sizeof(err)))
-		die("cannot snapshot IPMP state: %s", err);
+		cli_die("cannot snapshot IPMP state: %s", err);
 	json_decref(obj);
 }
 
@@ -448,9 +441,9 @@ int main(int argc, char **argv)
 	struct ofmt o;
 	int c;
 
-	progname = basename(argv[0]);
+	cli_init(argv[0], "");
 	opterr = 0;
-	while ((c = getopt(argc, argv, "nLPo:agiptj")) != -1) {
+	while ((c = getopt(argc, argv, ":nLPo:agiptj")) != -1) {
 		switch (c) {
 		case 'n': numeric = true; break;
 		case 'L': break;	/* illumos: live state; a snapshot is always consistent here */
@@ -459,15 +452,16 @@ int main(int argc, char **argv)
 		case 'o': olist = optarg; break;
 		case 'a': case 'g': case 'i': case 'p': case 't':
 			if (mode)
-				die("only one output format may be specified");
+				cli_die("only one output format may be specified");
 			mode = c;
 			break;
-		default:
-			usage();
+		default:	/* getopt's complaint, then the usage (spec 1.1) */
+			cli_getopt_error(c, optopt);
+			cli_usage(1, usage_text);
 		}
 	}
 	if (optind < argc || !mode)
-		usage();
+		cli_usage(1, usage_text);
 	if (parsable)
 		style = OFMT_PARSABLE;
 	else if (json)
@@ -482,9 +476,9 @@ int main(int argc, char **argv)
 	}
 	if (ofmt_open(&o, fields, nfields, olist, style, value, stdout, err, sizeof(err), warning,
 		      sizeof(warning)))
-		die("%s", err);
+		cli_die("%s", err);
 	if (warning[0])
-		warn("%s", warning);
+		cli_warn("%s", warning);
 	ofmt_set_screen_rows(&o, screen_rows());
 	if (mode == 'p') {
 		ofmt_set_streaming(&o, true);

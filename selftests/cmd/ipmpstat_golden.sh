@@ -10,7 +10,7 @@ F=$HERE/fixtures
 N=0
 FAILED=0
 
-echo "1..24"
+echo "1..27"
 check() {	# check NAME EXPECTED_RC EXPECTED_OUT ACTUAL_RC ACTUAL_OUT
 	N=$((N + 1))
 	if [ "$2" = "$4" ] && [ "$3" = "$5" ]; then
@@ -117,6 +117,9 @@ run spec.json -gP -o group,foo,bar
 check "-P: unknown fields are fatal" 1 "ipmpstat: unknown output fields: \`foo' \`bar'" "$RC" "$OUT"
 run spec.json -g -o foo
 check "no valid output fields" 1 "ipmpstat: no valid output fields" "$RC" "$OUT"
+run spec.json -gP -o foo,bar
+check "-P with no valid field: no valid output fields, as ofmt says it first" 1 \
+	"ipmpstat: no valid output fields" "$RC" "$OUT"
 run spec.json -g -o ,,,
 check "only commas: no valid output fields" 1 "ipmpstat: no valid output fields" "$RC" "$OUT"
 run spec.json -gP
@@ -133,7 +136,11 @@ USAGE=$(printf 'usage: ipmpstat [-n] [-o <field> [-P]] -a|-g|-i|-p|-t\n\n  outpu
 run spec.json
 check "no mode: usage, exit 1" 1 "$USAGE" "$RC" "$OUT"
 run spec.json -x -g
-check "unknown option: usage, exit 1" 1 "$USAGE" "$RC" "$OUT"
+check "unknown option: getopt's complaint, usage, exit 1" 1 "ipmpstat: illegal option -- x
+$USAGE" "$RC" "$OUT"
+run spec.json -g -o
+check "-o without its list: getopt's complaint, usage, exit 1" 1 "ipmpstat: option requires an argument -- o
+$USAGE" "$RC" "$OUT"
 
 # --- header repetition (1.2): non-tty stdout -> 24 rows, header every 23 data rows --------
 {
@@ -146,6 +153,15 @@ RC=$?
 rm -f "${TMPDIR:-/tmp}/ipmpstat-many.$$.json"
 check "header on lines 1, 25 and 49 of 53" 0 "1 25 49 53" "$RC" \
 	"$(printf '%s\n' "$OUT" | grep -n '^ADDRESS' | cut -d: -f1 | tr '\n' ' ')$(printf '%s\n' "$OUT" | wc -l)"
+
+# --- numbers as illumos prints them: floats (MS2FLOATSEC), so 155 ms is 0.16s ------------
+printf '{"groups": [{"ifname": "ipmp0", "name": "g", "state": "ok", "fdt_ms": 155, "interfaces": []}, {"ifname": "ipmp1", "name": "h", "state": "ok", "fdt_ms": 1005, "interfaces": []}], "interfaces": [], "addresses": []}' \
+	>"${TMPDIR:-/tmp}/ipmpstat-fdt.$$.json"
+OUT=$(IPMPSTAT_SNAPSHOT=${TMPDIR:-/tmp}/ipmpstat-fdt.$$.json "$IPMPSTAT" -gP -o group,fdt 2>&1)
+RC=$?
+rm -f "${TMPDIR:-/tmp}/ipmpstat-fdt.$$.json"
+check "FDT in seconds as a float rounds: 155 ms 0.16s, 1005 ms 1.00s" 0 "ipmp0:0.16s
+ipmp1:1.00s" "$RC" "$OUT"
 
 # --- -j ---------------------------------------------------------------------------------
 run spec.json -gj -o group,fdt

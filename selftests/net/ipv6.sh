@@ -34,12 +34,10 @@ m1mac=$(mac_of "$NS_H" m1)
 group_ll=$(ip -n "$NS_H" -6 -o addr show dev ipmp0 scope link | awk '{print $4}' | cut -d/ -f1)
 ASSERT "the group's link-local answers too" wait_until 3000 sh -c \
 	"ip netns exec $NS_P ping -6 -c1 -W1 -q $group_ll%p0 >/dev/null"
-neigh_macs() { ip -n "$NS_P" neigh show dev p0 | sed -n 's/.*lladdr \([0-9a-f:]*\).*/\1/p' | sort -u; }
 ASSERT "the peer's neighbour cache holds member MACs only, never the group's" sh -c \
 	"[ -n \"\$(ip -n $NS_P neigh show dev p0)\" ] && ! ip -n $NS_P neigh show dev p0 | grep -q '$group_mac' &&
 	 ! ip -n $NS_P neigh show dev p0 | grep -v -e '$m0mac' -e '$m1mac' | grep -q lladdr"
 # -j: IPv6 addresses would need -P's "\:" escapes undone
-inbound_of() { "$IPMPSTAT" -an -j -o address,inbound | jq -r ".[] | select(.address == \"$1\") | .inbound"; }
 ASSERT_EQ "the two IPv6 addresses are spread over both members" "m0 m1" \
 	"$(for a in $DATA6_1 $DATA6_2; do inbound_of "$a"; done | sort | tr '\n' ' ' | sed 's/ $//')"
 ASSERT "ipmpstat -a lists them and the group's link-local" sh -c \

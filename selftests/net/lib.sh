@@ -202,6 +202,10 @@ agent_stop() {
 
 agent_log_has() { grep -qF -- "$1" "$TMP/agent.log"; }
 
+# if_mpadm as an operator runs it: beside the agent, in the host's namespace
+# (it reads the interface's flags itself before it asks the agent).
+if_mpadm() { ip netns exec "$NS_H" "$IF_MPADM" "$@"; }
+
 mac_of() { ip -n "$1" -o link show "$2" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'; }
 
 # The MAC the peer has for an address (empty if none usable).
@@ -238,6 +242,24 @@ active_is() { [ "$(active_members)" = "$1" ]; }
 
 # The member (m0, m1...) whose MAC the peer has for an address.
 peer_sees() { member_of_mac "$(peer_neigh_mac "$1")"; }
+
+# Every MAC the peer's neighbour table holds on its link, one per line.
+peer_neigh_macs() { ip -n "$NS_P" neigh show dev p0 | sed -n 's/.*lladdr \([0-9a-f:]*\).*/\1/p' | sort -u; }
+
+# --- what ipmpstat says ----------------------------------------------------------------------
+# The member a data address is bound to (ipmpstat -a INBOUND), any family.
+inbound_of() { "$IPMPSTAT" -an -j -o address,inbound | jq -r ".[] | select(.address == \"$1\") | .inbound"; }
+# A member's row of ipmpstat -i: interface:active:flags:link:state
+member_row() { "$IPMPSTAT" -iP -o interface,active,flags,link,state | grep "^$1:"; }
+# A member's STATE column (ok, failed, offline, unknown).
+member_state() { "$IPMPSTAT" -iP -o interface,state | sed -n "s/^$1://p"; }
+# The first group's STATE column.
+group_state() { "$IPMPSTAT" -gP -o state | head -1; }
+# Every member's and every address's row, sorted: to compare before and after.
+members_snapshot() { "$IPMPSTAT" -iP -o interface,active,flags,link,state | sort; }
+addresses_snapshot() { "$IPMPSTAT" -anP -o address,state,inbound | sort; }
+# ipmpadm, its errors with its output.
+adm() { "$IPMPADM" "$@" 2>&1; }
 
 # Refresh the peer's neighbour entry (a ping resolves it) and check it.
 peer_sees_is() { peer_ping "$1"; [ "$(peer_sees "$1")" = "$2" ]; }

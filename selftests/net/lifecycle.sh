@@ -17,8 +17,6 @@ member_create() {
 	nsx "$NS_SW" ip link set "s$1" master br0 up
 }
 member_delete() { ip -n "$NS_H" link del "m$1"; }
-row() { "$IPMPSTAT" -iP -o interface,active,flags,link,state | grep "^$1:"; }
-group_state() { "$IPMPSTAT" -gP -o state; }
 
 # --- boot with every member missing ----------------------------------------------
 member_delete 0
@@ -27,7 +25,7 @@ agent_start "$TMP/ipmp.conf"
 wait_until 5000 "$IPMPSTAT" -g >/dev/null
 ASSERT "the agent starts with no member present" kill -0 "$AGENT_PID"
 ASSERT "and says so" agent_log_has "IP interface m0 of group g0 does not exist; treating it as failed"
-ASSERT_EQ "a missing member shows failed with its link down" "m0:no:-----d-:down:failed" "$(row m0)"
+ASSERT_EQ "a missing member shows failed with its link down" "m0:no:-----d-:down:failed" "$(member_row m0)"
 ASSERT_EQ "the group is failed" "failed" "$(group_state)"
 member_create 0
 ASSERT "m0 is adopted the moment it appears" \
@@ -69,6 +67,6 @@ ASSERT "in.mpathd's words" \
 	agent_log_has "IP interface m1 has a hardware address which is not unique in group g0; offlining"
 ASSERT_EQ "if_mpadm -r cannot bring it back" \
 	"if_mpadm: fatal: cannot undo-offline m1: interface has duplicate hardware address" \
-	"$("$IF_MPADM" -r m1 2>&1)"
+	"$(if_mpadm -r m1 2>&1)"
 ip -n "$NS_H" link set m1 address 02:00:5e:10:00:01
 ASSERT "a unique MAC brings it back online" wait_until 2000 active_is "m0 m1"

@@ -22,8 +22,6 @@ GROUP_ADDRS="$DATA1/24 $DATA2/24 $DATA3/24"
 } >"$TMP/ipmp.conf"
 agent_start "$TMP/ipmp.conf"
 wait_until 2000 active_is "m0 m1"
-adm() { "$IPMPADM" "$@" 2>&1; }
-inbound_of() { "$IPMPSTAT" -anP -o address,inbound | sed -n "s/^$1://p"; }
 has_our_filter() { tc -n "$NS_H" filter show dev "$1" ingress | grep -q 'handle 0x49504d50'; }
 
 # --- add ------------------------------------------------------------------------------------
@@ -55,7 +53,7 @@ ASSERT_EQ "remove an interface in no group" "ipmpadm: cannot remove lo: not in a
 carrier=$(inbound_of "$DATA1")
 udp_stream_start "$DATA1" 3
 sleep 0.7
-"$IF_MPADM" -d "$carrier"
+if_mpadm -d "$carrier"
 sleep 0.7
 ASSERT_EQ "remove-interface $carrier (the member $DATA1 was on)" "" "$(adm remove-interface "$carrier")"
 udp_stream_wait

@@ -5,14 +5,14 @@
 # messages are illumos'; changing state needs privilege, reading does not.
 . "$(dirname "$0")/lib.sh"
 require_root
-tap_plan 15
+tap_plan 17
 
 topo_create 3
 write_config "$TMP/ipmp.conf"
 agent_start "$TMP/ipmp.conf"
 wait_until 2000 active_is "m0 m1 m2"
 peer_ping "$DATA1"
-mpadm() { "$IF_MPADM" "$@" 2>&1; }
+mpadm() { if_mpadm "$@" 2>&1; }
 
 # --- offline under traffic: nothing lost -------------------------------------------------
 udp_stream_start "$DATA1" 2
@@ -40,13 +40,17 @@ ASSERT_EQ "an interface not in a group" \
 ASSERT_EQ "an interface that does not exist" \
 	"if_mpadm: fatal: cannot get interface flags on nosuch0: No such device or address" \
 	"$(mpadm -d nosuch0)"
-ASSERT_EQ "usage" "Usage: if_mpadm [-d | -r] <interface>" "$(mpadm -x m0)"
+ASSERT_EQ "an unknown option: getopt's complaint, then the usage" \
+	"if_mpadm: illegal option -- x
+Usage: if_mpadm [-d | -r] <interface>" "$(mpadm -x m0)"
+ASSERT_EQ "a missing operand" "if_mpadm: option requires an argument -- d
+Usage: if_mpadm [-d | -r] <interface>" "$(mpadm -d)"
 
 # --- privilege ---------------------------------------------------------------------------------
 chmod 755 "$TMP"
 ASSERT_EQ "an unprivileged user cannot offline" \
 	"if_mpadm: fatal: cannot offline m2: Operation not permitted" \
-	"$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$IF_MPADM" -d m2 2>&1)"
+	"$(nsx "$NS_H" setpriv --reuid=nobody --regid=nogroup --clear-groups "$IF_MPADM" -d m2 2>&1)"
 
 out=$("$IPMPSTAT" -p 2>&1)
 ASSERT_EQ "ipmpstat -p with no member probing" \
@@ -55,3 +59,9 @@ ASSERT_EQ "ipmpstat -p with no member probing" \
 # --- undo -----------------------------------------------------------------------------------------
 ASSERT_EQ "if_mpadm -r m0 and -r m1" "" "$(mpadm -r m0; mpadm -r m1)"
 ASSERT "both are back in the active set" wait_until 2000 active_is "m0 m1 m2"
+
+# the interface is checked first, as illumos' if_mpadm does: no agent needed to say it is missing
+agent_stop
+ASSERT_EQ "without an agent, a missing interface is still named as such" \
+	"if_mpadm: fatal: cannot get interface flags on nosuch0: No such device or address" \
+	"$(mpadm -d nosuch0)"

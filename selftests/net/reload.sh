@@ -26,8 +26,6 @@ write_group() {
 } >"$conf"
 agent_start "$conf"
 wait_until 2000 active_is "m0 m1"
-adm() { "$IPMPADM" "$@" 2>&1; }
-inbound_of() { "$IPMPSTAT" -anP -o address,inbound | sed -n "s/^$1://p"; }
 
 ASSERT_EQ "reload of an unchanged file" "no changes" "$(adm reload)"
 

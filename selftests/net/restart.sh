@@ -28,14 +28,14 @@ ASSERT "all members active" wait_until 2000 active_is "m0 m1 m2"
 ASSERT "probes are answered" wait_probe_replies 10 5000
 
 # --- state worth keeping: m2 offline, m1 failed by probes (carrier up) ----------------
-"$IF_MPADM" -d m2
+if_mpadm -d m2
 member_path 1 down
 ASSERT "m1's cut path is detected by probes" \
 	wait_until $((3 * FDT)) agent_log_has "IP interface failure detected on m1 of group g0"
-state_i() { "$IPMPSTAT" -iP -o interface,active,flags,link,state | sort; }
-state_a() { "$IPMPSTAT" -anP -o address,state,inbound | sort; }
-before_i=$(state_i)
-before_a=$(state_a)
+# the group's link-local passes DAD a moment after start: a data address from then on
+wait_until 5000 sh -c "'$IPMPSTAT' -anP -o address | grep -q '^fe80'"
+before_i=$(members_snapshot)
+before_a=$(addresses_snapshot)
 echo "# before: $(echo $before_i)"
 
 # --- kill -9 under a sequenced stream ------------------------------------------------
@@ -57,8 +57,8 @@ ASSERT_EQ "kill -9 and restart under 5,000 datagrams/s both ways: none lost" "lo
 	"$(udp_stream_lost)"
 ASSERT "the new agent resumed the previous state" \
 	grep -q "resuming from the state the previous agent left" <(since_mark)
-ASSERT_EQ "ipmpstat -i shows the same state" "$before_i" "$(state_i)"
-ASSERT_EQ "ipmpstat -a shows the same bindings" "$before_a" "$(state_a)"
+ASSERT_EQ "ipmpstat -i shows the same state" "$before_i" "$(members_snapshot)"
+ASSERT_EQ "ipmpstat -a shows the same bindings" "$before_a" "$(addresses_snapshot)"
 ASSERT_EQ "nothing re-announced: no address moved" "" "$(since_mark | grep 'is now bound')"
 ASSERT "m1 stays failed until probes repair it" \
 	grep -q "m1: failed when the previous agent stopped; probes will repair it" <(since_mark)

@@ -536,7 +536,7 @@ static void adopt(struct fixture *f, enum group_state gs, const enum member_stat
 {
 	group_adopt_state(&f->g, gs);
 	for (unsigned i = 0; i < f->g.nmembers; i++)
-		f->g.members[i].prior = (struct member_prior){ true, states[i], flags[i] };
+		group_adopt_member(&f->g.members[i], states[i], flags[i]);
 	for (unsigned i = 0; i < f->g.naddrs; i++)
 		if (bound[i] >= 0)
 			group_adopt_binding(&f->g, i, &f->g.members[bound[i]]);
@@ -604,7 +604,7 @@ static void test_restart_without_prior_starts_fresh(void **state)
 	struct fixture *f = fixture_new("[group g]\ninterfaces = e0 e1\naddresses = 192.0.2.1/24\n");
 
 	/* a member the previous agent did not know (added to the config meanwhile) */
-	f->g.members[0].prior = (struct member_prior){ true, MEMBER_RUNNING, 0 };
+	group_adopt_member(&f->g.members[0], MEMBER_RUNNING, 0);
 	group_start(&f->g);
 	assert_int_equal(active_mask(&f->g), 0x3);
 	fixture_free(f);
@@ -676,6 +676,59 @@ static void test_offline_frees_duplicate(void **state)
 	fixture_free(f);
 }
 
+
+/*
+ * spec 3.14 "activate another" walks the group as in.mpathd lists it, the
+ * most recently joined member first: the first idle standby found, else
+ * the last idle member found (the one that joined first).
+ */
+static void test_activate_another_order(void **state)
+{
+	struct fixture *f = fixture_new("[group g]\ninterfaces = e0 e1 e2 e3\nstandby = e2 e3\n"
+					"addresses = 192.0.2.10/24 192.0.2.11/24\n");
+
+	group_start(&f->g);
+	assert_int_equal(active_mask(&f->g), 0x3);
+	link_update(&f->g.members[0], false);
+	assert_int_equal(active_mask(&f->g), 0xa);	/* e3, the newest standby, not e2 */
+	fixture_free(f);
+
+	f = fixture_new("[global]\nfailback = no\n[group g]\ninterfaces = e0 e1 e2 e3\n"
+			"addresses = 192.0.2.10/24\n");
+	group_start(&f->g);
+	link_update(&f->g.members[0], false);	/* e0 and e1 fail, and come back idle */
+	link_update(&f->g.members[1], false);
+	link_update(&f->g.members[0], true);
+	link_update(&f->g.members[1], true);
+	assert_int_equal(active_mask(&f->g), 0xc);
+	link_update(&f->g.members[3], false);
+	assert_int_equal(active_mask(&f->g), 0x5);	/* no standby: the last idle one found, e0 */
+	fixture_free(f);
+}
+
+/*
+ * spec 3.5/3.13: an offline member's link failing is still classified and
+ * logged (in.mpathd's process_link_state_down()); it stays offline, and
+ * undo-offline finds it failed.
+ */
+static void test_offline_member_link_failure(void **state)
+{
+	struct fixture *f = fixture_new(TWO_PLUS_STANDBY);
+	struct ipmp_member *e0 = &f->g.members[0];
+
+	group_start(&f->g);
+	assert_int_equal(member_offline(e0), IPMP_SUCCESS);
+	log_capture_start();
+	link_update(e0, false);
+	assert_logged("The link has gone down on e0");
+	assert_logged("IP interface failure detected on e0 of group a");
+	assert_int_equal(e0->state, MEMBER_OFFLINE);
+	assert_true(e0->flags & MEMBER_F_FAILED);
+	assert_int_equal(member_undo_offline(e0), IPMP_SUCCESS);
+	assert_int_equal(e0->state, MEMBER_FAILED);
+	fixture_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -703,6 +756,8 @@ int main(void)
 		cmocka_unit_test(test_restart_without_prior_starts_fresh),
 		cmocka_unit_test(test_duplicate_mac),
 		cmocka_unit_test(test_offline_frees_duplicate),
+		cmocka_unit_test(test_activate_another_order),
+		cmocka_unit_test(test_offline_member_link_failure),
 	};
 
 	return cmocka_run_group_tests_name("group", tests, NULL, NULL);

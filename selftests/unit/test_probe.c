@@ -17,6 +17,7 @@
 
 #include "group.h"
 #include "logcapture.h"
+#include "snapshot.h"
 
 #define MS(ms) ((uint64_t)(ms) * 1000000)
 #define MAX_PENDING 4096
@@ -162,8 +163,10 @@ static void sim_probe_start(struct sim *s, unsigned m, uint16_t first_seq)
 
 	test.addr[3] += m;
 	test.plen = 24;
+	group_begin(&s->g);
 	probe_start(&s->g.members[m].probe, &s->g.members[m], &test, htons(0x100 + m),
 		    0x5eed0000 ^ (10 + m));	/* as the agent seeds: nonce ^ ifindex */
+	group_end(&s->g);
 	if (first_seq)
 		s->g.members[m].probe.snxt = first_seq;
 }
@@ -204,9 +207,13 @@ static void sim_run(struct sim *s, uint64_t end_ms)
 			struct pending p = s->pending[reply];
 
 			s->pending[reply] = s->pending[--s->npending];
+			group_begin(&s->g);	/* each wake-up is one decision, as in the agent */
 			probe_reply(inst_at(s, 2 * p.member + p.v6), &p.r);
+			group_end(&s->g);
 		} else if (timer >= 0) {
+			group_begin(&s->g);
 			probe_timer(inst_at(s, timer));
+			group_end(&s->g);
 		} else {
 			break;
 		}
@@ -638,6 +645,182 @@ static void test_dual_family(void **state)
 	sim_free(s);
 }
 
+
+/*
+ * spec 3.6/3.12, PI_NOTARGETS: a member that probes but knows no target is
+ * "unknown" and still carries data; once failed, its link alone does not
+ * repair it (it probes): repair waits for a target and ten answers.
+ */
+static void test_no_targets_is_unknown_and_not_link_repaired(void **state)
+{
+	struct sim *s = sim_new(TWO_MEMBERS);
+	struct ipmp_member *e0 = &s->g.members[0];
+	struct ip_prefix t = ip("192.0.2.1");
+
+	sim_probe_start(s, 0, 0);	/* e0: a test address, no target, no host answers */
+	sim_run(s, now_ms(s) + 5000);
+	assert_int_equal(e0->state, MEMBER_NOTARGETS);
+	assert_string_equal(snapshot_member_state(e0), "unknown");
+	assert_string_equal(snapshot_member_probe(e0), "unknown");
+	assert_true(member_active(e0));	/* in.mpathd's optimism: still used */
+	assert_int_equal(s->g.state, GROUP_OK);
+	assert_true(s->multi_sent[0] > 0);	/* looking for targets meanwhile */
+
+	link_update(e0, false);
+	assert_true(e0->flags & MEMBER_F_FAILED);
+	assert_logged("IP interface failure detected on e0 of group g");
+	link_update(e0, true);
+	sim_run(s, now_ms(s) + 30000);
+	assert_true(e0->flags & MEMBER_F_FAILED);
+	assert_string_equal(snapshot_member_state(e0), "failed");
+	assert_not_logged("IP interface repair detected on e0");
+
+	group_begin(&s->g);
+	assert_int_equal(targets_add(&e0->probe, &t, TARGETS_CONFIGURED), 0);
+	group_end(&s->g);
+	assert_int_equal(e0->state, MEMBER_FAILED);	/* a target: probes decide from here */
+	sim_run(s, now_ms(s) + 8000);
+	assert_true(e0->flags & MEMBER_F_FAILED);	/* fewer than ten answers yet */
+	sim_run(s, now_ms(s) + 10000);
+	assert_logged("IP interface repair detected on e0 of group g");
+	assert_int_equal(e0->state, MEMBER_RUNNING);
+	assert_string_equal(snapshot_member_state(e0), "ok");
+	sim_free(s);
+}
+
+/*
+ * Our change to spec 3.13: another member waiting for targets still works
+ * by its link, so a link-down is that member's failure, not the group's
+ * (in.mpathd, counting only PI_RUNNING, failed the whole group).
+ */
+static void test_link_down_beside_a_member_without_targets(void **state)
+{
+	struct sim *s = sim_new(TWO_MEMBERS);
+
+	sim_probe_start(s, 0, 0);
+	sim_probe_start(s, 1, 0);
+	sim_run(s, now_ms(s) + 3000);
+	assert_int_equal(s->g.members[1].state, MEMBER_NOTARGETS);
+	link_update(&s->g.members[0], false);
+	assert_logged("IP interface failure detected on e0 of group g");
+	assert_not_logged("All IP interfaces");
+	assert_true(member_active(&s->g.members[1]));
+	assert_int_equal(s->g.state, GROUP_DEGRADED);
+	sim_free(s);
+}
+
+/* A member without probing is still repaired by its link (spec 3.5). */
+static void test_no_probing_is_link_repaired(void **state)
+{
+	struct sim *s = sim_new(TWO_MEMBERS);
+	struct ipmp_member *e1 = &s->g.members[1];
+
+	link_update(e1, false);
+	link_update(e1, true);
+	assert_logged("IP interface repair detected on e1 of group g");
+	assert_int_equal(e1->state, MEMBER_RUNNING);
+	sim_free(s);
+}
+
+/*
+ * The quiet period (spec 3.8) runs from the instance's creation: probing
+ * restarted (undo-offline, a new test address) is not blind for 40 s, and
+ * its sequence numbers go on; a new netdev is a new instance, quiet again.
+ */
+static void test_quiet_period_only_at_creation(void **state)
+{
+	struct sim *s = sim_new(TWO_MEMBERS);
+	struct ipmp_member *e0 = &s->g.members[0];
+	uint64_t cut;
+	uint16_t snxt;
+
+	start_with_target(s, "192.0.2.1");
+	sim_run(s, now_ms(s) + 60000);
+	snxt = e0->probe.snxt;
+	probe_stop(&e0->probe, false);
+	s->dead[0] = true;	/* never answered since the restart */
+	sim_probe_start(s, 0, 0);
+	assert_int_equal(e0->probe.snxt, snxt);
+	cut = now_ms(s);
+	sim_run(s, cut + 9000);
+	assert_true(e0->flags & MEMBER_F_FAILED);
+	assert_true(s->failed_at_ns[0] - MS(cut) <= MS(9000));
+
+	s->dead[0] = false;
+	sim_run(s, now_ms(s) + 20000);
+	assert_false(e0->flags & MEMBER_F_FAILED);
+	probe_stop(&e0->probe, true);	/* the netdev went away */
+	s->dead[0] = true;
+	s->failed_at_ns[0] = 0;
+	sim_probe_start(s, 0, 0);
+	assert_int_equal(e0->probe.snxt, 1);
+	cut = now_ms(s);
+	sim_run(s, cut + 35000);
+	assert_false(e0->flags & MEMBER_F_FAILED);
+	sim_run(s, cut + 45000);
+	assert_true(e0->flags & MEMBER_F_FAILED);
+	sim_free(s);
+}
+
+/*
+ * spec 3.11: once the last raise is a minute old, a fast path halves the
+ * FDT at each reply until it is back to the configured one (in.mpathd's
+ * last_fdt_bumpup_time is set by a raise only); messages name the family.
+ */
+static void test_fdt_comes_down_in_halvings(void **state)
+{
+	struct sim *s = sim_new(TWO_MEMBERS);
+	uint64_t t0;
+
+	start_with_target(s, "192.0.2.1");
+	sim_run(s, now_ms(s) + 50000);
+	s->g.probe.fdt_ms = 56000;	/* as if raised long ago by a slow path */
+	s->g.probe.interval_ms = 8000;
+	s->g.probe.last_raise_ms = now_ms(s) - 61000;
+	t0 = now_ms(s);
+	sim_run(s, t0 + 30000);
+	assert_logged("Improved failure detection time 28000 ms on (inet e");
+	assert_logged("Improved failure detection time 14000 ms on (inet e");
+	assert_logged("Improved failure detection time 7000 ms on (inet e");
+	assert_int_equal(s->g.probe.fdt_ms, 7000);
+	assert_int_equal(s->g.probe.interval_ms, 1000);
+	sim_free(s);
+}
+
+static bool ipv6_slow(struct sim *s, unsigned m, const struct ip_prefix *to, unsigned *rtt_us)
+{
+	if (to->family == AF_INET6)
+		*rtt_us = 900000;
+	return true;
+}
+
+static void test_fdt_messages_say_inet6(void **state)
+{
+	struct sim *s = sim_new(TWO_MEMBERS);
+
+	sim_probe_start6(s, 0, "fe80::1");
+	sim_run(s, now_ms(s) + 10000);
+	s->answer = ipv6_slow;
+	sim_run(s, now_ms(s) + 10000);
+	assert_logged("Cannot meet requested failure detection time of 7000 ms on (inet6 e0) new "
+		      "failure detection time for group \"g\" is");
+	sim_free(s);
+}
+
+/* spec 3.8: probes that fell in the past are skipped, counted and traced. */
+static void test_missed_probes_are_traced(void **state)
+{
+	struct sim *s = sim_new(TWO_MEMBERS);
+
+	start_with_target(s, "192.0.2.1");
+	sim_run(s, now_ms(s) + 5000);
+	s->clock.fake_ns += MS(4500);	/* the agent was not scheduled for 4.5 s */
+	probe_timer(&s->g.members[0].probe);
+	assert_logged("missed sending ");
+	assert_true(s->g.members[0].probe.counters.missed >= 3);
+	sim_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -657,6 +840,13 @@ int main(void)
 		cmocka_unit_test(test_dead_target_is_not_a_member_failure),
 		cmocka_unit_test(test_link_down_wipes_history),
 		cmocka_unit_test(test_dual_family),
+		cmocka_unit_test(test_no_targets_is_unknown_and_not_link_repaired),
+		cmocka_unit_test(test_no_probing_is_link_repaired),
+		cmocka_unit_test(test_link_down_beside_a_member_without_targets),
+		cmocka_unit_test(test_quiet_period_only_at_creation),
+		cmocka_unit_test(test_fdt_comes_down_in_halvings),
+		cmocka_unit_test(test_fdt_messages_say_inet6),
+		cmocka_unit_test(test_missed_probes_are_traced),
 	};
 
 	return cmocka_run_group_tests_name("probe", tests, NULL, NULL);

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Link watching (agent/linkwatch.h): rtnetlink link events into the
+ * model. A member netdev that appears is taken over, one that goes is
+ * failed over, carrier changes go to link_update(), MAC and MTU changes
+ * are followed. Address and route events only wake those who follow them
+ * (the link-local follower, IPv6 probing, router targets).
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include <linux/rtnetlink.h>
+
+#include "agent.h"
+#include "linkwatch.h"
+#include "log.h"
+#include "probe_io.h"
+#include "provision.h"
+#include "routes.h"
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* A link changed: adopt a member that appeared, follow one that left. */
+static void group_link_event(struct agent *a, struct agent_group *ag, const struct nl_link *l)
+{
+	struct ipmp_group *g = &ag->group;
+	struct ipmp_member *m = group_member_by_ifindex(g, l->ifindex);
+	uint8_t old_mac[IPMP_ETH_ALEN];
+
+	if (!m && !l->deleted) {
+		m = group_member_by_name(g, l->ifname);
+		if (!m || m->ifindex)
+			return;
+		pr_info("IP interface %s of group %s appeared", m->ifname, g->name);
+		if (provision_member_take(a, ag, m, l))
+			return;
+		provision_group_mtu(a, ag);
+		group_member_hwaddr_changed(m, NULL);
+		agent_probing_sync(a, ag);
+	}
+	if (!m)
+		return;
+	if (l->deleted) {
+		pr_err("IP interface %s of group %s has been removed", m->ifname, g->name);
+		dataplane_member_gone(&ag->dp, m->slot);
+		probe_io_member_stop(ag, m, true);
+		m->ifindex = 0;
+		link_update(m, false);
+		group_member_hwaddr_changed(m, NULL);	/* a duplicate it shadowed is free */
+		agent_probing_sync(a, ag);
+		return;
+	}
+	if (l->mtu && l->mtu != m->mtu) {
+		m->mtu = l->mtu;
+		provision_group_mtu(a, ag);
+	}
+	if (l->has_mac && memcmp(l->mac, m->mac, sizeof(m->mac))) {
+		memcpy(old_mac, m->mac, sizeof(old_mac));
+		memcpy(m->mac, l->mac, sizeof(m->mac));
+		group_member_relearn(m);
+		group_member_hwaddr_changed(m, old_mac);
+		agent_probing_sync(a, ag);
+	}
+	link_update(m, nl_link_is_up(l));
+}
+
+static void link_event(const struct nl_link *l, void *ctx)
+{
+	struct agent *a = ctx;
+
+	for (unsigned i = 0; i < a->ngroups; i++)
+		group_link_event(a, a->groups[i], l);
+}
+
+/* Read every member again: after lost events, and once after setup. */
+static void linkwatch_resync(struct agent *a)
+{
+	struct nl_link l;
+
+	for (unsigned i = 0; i < a->ngroups; i++) {
+		struct agent_group *ag = a->groups[i];
+
+		group_for_each_member(&ag->group, m) {
+			if (nl_link_get(&a->nl, m->ifname, &l)) {
+				if (m->ifindex) {
+					struct nl_link gone = { .ifindex = m->ifindex, .deleted = true };
+
+					group_link_event(a, ag, &gone);
+				}
+				continue;
+			}
+			group_link_event(a, ag, &l);
+		}
+	}
+}
+
+/*
+ * One read of the netlink socket is one decision per group: however many
+ * messages it brings (a bond of links going down together, a member
+ * deleted with its addresses), each group commits once at the end.
+ */
+static void events_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent *a = arg;
+	uint64_t start_us = now_us(), gen[a->ngroups ? a->ngroups : 1];
+	unsigned changed = 0, ngroups = a->ngroups;
+
+	agent_mark(a);
+	for (unsigned i = 0; i < ngroups; i++) {
+		gen[i] = a->groups[i]->group.generation;
+		group_begin(&a->groups[i]->group);
+	}
+	if (nl_events_read(&a->events, link_event, a, &changed) == -ENOBUFS) {
+		pr_warn("netlink events were lost; re-reading every member, address and route");
+		linkwatch_resync(a);
+		changed = NL_CHANGED_ROUTES | NL_CHANGED_LINK_LOCAL;
+	}
+	for (unsigned i = 0; i < ngroups; i++) {
+		group_end(&a->groups[i]->group);
+		if (a->groups[i]->group.generation != gen[i])
+			pr_debug("group %s: link events handled in %llu us", a->groups[i]->group.name,
+				 (unsigned long long)(now_us() - start_us));
+	}
+	if (changed & NL_CHANGED_LINK_LOCAL) {
+		for (unsigned i = 0; i < a->ngroups; i++)
+			provision_link_local(a, a->groups[i]);
+		probe_io_addresses_changed(a);
+	}
+	if (changed & NL_CHANGED_ROUTES)
+		routes_rescan_soon(a);
+}
+
+static void discard_event(const struct nl_link *l, void *ctx)
+{
+}
+
+int linkwatch_open(struct agent *a)
+{
+	int ret = nl_open(&a->events, RTMGRP_LINK | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_IFADDR |
+					      RTMGRP_IPV6_ROUTE);
+
+	if (ret) {
+		pr_err("cannot open rtnetlink: %s", strerror(-ret));
+		return ret;
+	}
+	a->events_ev = event_new(a->base, nl_fd(&a->events), EV_READ | EV_PERSIST, events_cb, a);
+	if (!a->events_ev || event_priority_set(a->events_ev, AGENT_PRIO_DETECT) ||
+	    event_add(a->events_ev, NULL))
+		return -ENOMEM;
+	return 0;
+}
+
+/*
+ * Setup itself made events (members set up, the veth created); they are
+ * history by now. Drop them and read the present once: what happens from
+ * here on arrives as events.
+ */
+void linkwatch_settle(struct agent *a)
+{
+	nl_events_read(&a->events, discard_event, NULL, NULL);
+	for (unsigned i = 0; i < a->ngroups; i++)
+		group_begin(&a->groups[i]->group);
+	linkwatch_resync(a);
+	for (unsigned i = 0; i < a->ngroups; i++)
+		group_end(&a->groups[i]->group);
+}
+
+void linkwatch_close(struct agent *a)
+{
+	if (a->events_ev)
+		event_free(a->events_ev);
+	a->events_ev = NULL;
+	nl_close(&a->events);
+}
+
+static void link_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ipmp_member *m = arg;
+	struct agent_group *ag = m->group->ops_ctx;
+
+	agent_mark(ag->agent);
+	link_timer(m);
+}
+
+void linkwatch_timer_arm(struct agent_group *ag, struct ipmp_member *m, uint64_t deadline_ms)
+{
+	agent_timer_arm(ag->agent, &ag->link_timers[m->slot], link_timer_cb, m, deadline_ms);
+}
+
+void linkwatch_timer_free(struct agent_group *ag, struct ipmp_member *m)
+{
+	if (!ag->link_timers[m->slot])
+		return;
+	event_free(ag->link_timers[m->slot]);
+	ag->link_timers[m->slot] = NULL;
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Link watching: the rtnetlink event socket (links, addresses, routes),
+ * whose every read is one decision per group, and the link timers of the
+ * flap rule (spec 3.5). Detection decisions themselves are agent/link.c's.
+ */
+#ifndef IPMP_LINKWATCH_H
+#define IPMP_LINKWATCH_H
+
+#include <stdint.h>
+
+struct agent;
+struct agent_group;
+struct ipmp_member;
+
+/* Subscribe before reading any state, so no change falls between the two. */
+int linkwatch_open(struct agent *a);
+/* After setup: drop the events setup made and read every member once. */
+void linkwatch_settle(struct agent *a);
+void linkwatch_close(struct agent *a);
+/* Call link_timer(m) at deadline_ms (the model's group_ops.timer_arm). */
+void linkwatch_timer_arm(struct agent_group *ag, struct ipmp_member *m, uint64_t deadline_ms);
+void linkwatch_timer_free(struct agent_group *ag, struct ipmp_member *m);
+
+#endif

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Interface provisioning (agent/provision.h): what the agent sets up on
+ * the system for a group and its members, and takes back.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <linux/rtnetlink.h>
+
+#include "agent.h"
+#include "log.h"
+#include "probe_io.h"
+#include "provision.h"
+#include "sysctl.h"
+
+static void sysctl_or_warn(const char *family, const char *ifname, const char *key,
+			   const char *value)
+{
+	int ret = sysctl_if_set(family, ifname, key, value);
+
+	if (ret)
+		pr_warn("cannot set net.%s.conf.%s.%s=%s: %s", family, ifname, key, value,
+			strerror(-ret));
+}
+
+/* The group interface: our veth pair, made or found. */
+int provision_group_iface(struct agent *a, struct agent_group *ag)
+{
+	struct ipmp_group *g = &ag->group;
+	struct nl_link l;
+	int ret;
+
+	ret = nl_link_get(&a->nl, g->ifname, &l);
+	if (ret == -ENODEV) {
+		ret = nl_veth_create(&a->nl, g->ifname, ag->cfg->peer_ifname);
+		if (ret) {
+			pr_err("cannot create group interface %s (veth peer %s): %s", g->ifname,
+			       ag->cfg->peer_ifname, strerror(-ret));
+			return ret;
+		}
+		pr_info("created group interface %s", g->ifname);
+		ag->created_iface = true;
+		ret = nl_link_get(&a->nl, g->ifname, &l);
+	}
+	if (ret) {
+		pr_err("cannot read interface %s: %s", g->ifname, strerror(-ret));
+		return ret;
+	}
+	if (strcmp(l.kind, "veth")) {
+		pr_err("%s exists and is not a group interface (kind '%s', not veth)", g->ifname,
+		       l.kind);
+		return -EEXIST;
+	}
+	g->ifindex = l.ifindex;
+	memcpy(g->mac, l.mac, sizeof(g->mac));
+	/*
+	 * IPv6 on the group: its addresses come from the config (no SLAAC from
+	 * router advertisements) plus its link-local, which group_egress
+	 * announces with a member's MAC like any data address. The far end
+	 * carries nothing.
+	 */
+	sysctl_or_warn("ipv6", g->ifname, "disable_ipv6", "0");
+	sysctl_or_warn("ipv6", g->ifname, "accept_ra", "0");
+	sysctl_or_warn("ipv6", g->ifname, "autoconf", "0");
+	sysctl_or_warn("ipv6", ag->cfg->peer_ifname, "disable_ipv6", "1");
+	sysctl_or_warn("ipv4", g->ifname, "rp_filter", "2");
+	/*
+	 * The group hears broadcast ARP through the nominated member; it must
+	 * answer only for its own addresses, never for a member's test address
+	 * (that would pull probe replies to the wrong member).
+	 */
+	sysctl_or_warn("ipv4", g->ifname, "arp_ignore", "1");
+	sysctl_or_warn("ipv4", g->ifname, "arp_announce", "2");
+	return 0;
+}
+
+static unsigned group_min_mtu(const struct ipmp_group *g)
+{
+	unsigned mtu = 0;
+
+	group_for_each_member(g, m)
+		if (m->ifindex && (!mtu || m->mtu < mtu))
+			mtu = m->mtu;
+	return mtu;
+}
+
+void provision_group_mtu(struct agent *a, struct agent_group *ag)
+{
+	struct nl_link peer;
+	unsigned mtu = group_min_mtu(&ag->group);
+	int ret;
+
+	if (!mtu)
+		return;
+	/* the far end first: a veth refuses an MTU above its peer's max */
+	if (!nl_link_get(&a->nl, ag->cfg->peer_ifname, &peer))
+		nl_link_set(&a->nl, peer.ifindex, true, mtu);
+	ret = nl_link_set(&a->nl, ag->group.ifindex, true, mtu);
+	if (ret)
+		pr_err("cannot set %s up with MTU %u: %s", ag->group.ifname, mtu, strerror(-ret));
+}
+
+/* Put the configured test address on the member's netdev, or take it off. */
+void provision_test_address(struct agent *a, const struct ipmp_member *m, bool add)
+{
+	char buf[IP_PREFIX_STRLEN];
+	int ret;
+
+	if (!m->ifindex || !m->cfg.has_test_address)
+		return;
+	ret = add ? nl_addr_add(&a->nl, m->ifindex, &m->cfg.test_address, true) :
+		    nl_addr_del(&a->nl, m->ifindex, &m->cfg.test_address);
+	if (ret && ret != (add ? -EEXIST : -EADDRNOTAVAIL))
+		pr_warn("cannot %s test address %s %s %s: %s", add ? "add" : "remove",
+			ip_prefix_str(&m->cfg.test_address, true, buf, sizeof(buf)),
+			add ? "to" : "from", m->ifname, strerror(-ret));
+}
+
+/* A member netdev exists: take it over (up, no ARP of its own, our filter). */
+int provision_member_take(struct agent *a, struct agent_group *ag, struct ipmp_member *m,
+			  const struct nl_link *l)
+{
+	struct nl_link now;
+	int ret;
+
+	/* a member never answers ARP for addresses it does not hold itself */
+	sysctl_or_warn("ipv4", m->ifname, "arp_ignore", "1");
+	sysctl_or_warn("ipv4", m->ifname, "arp_announce", "2");
+	/* nor gets global IPv6 addresses of its own from router advertisements */
+	sysctl_or_warn("ipv6", m->ifname, "accept_ra", "0");
+	sysctl_or_warn("ipv6", m->ifname, "autoconf", "0");
+	if (!(l->flags & IFF_UP)) {
+		ret = nl_link_set(&a->nl, l->ifindex, true, 0);
+		if (ret)
+			pr_warn("cannot set %s up: %s", m->ifname, strerror(-ret));
+	}
+	if (nl_link_get(&a->nl, m->ifname, &now))
+		now = *l;
+	ret = dataplane_attach_member(&ag->dp, m->slot, now.ifindex);
+	if (ret)
+		return ret;
+	m->ifindex = now.ifindex;
+	memcpy(m->mac, now.mac, sizeof(m->mac));
+	m->mtu = now.mtu;
+	provision_test_address(a, m, true);
+	return 0;
+}
+
+/*
+ * The group interface's IPv6 link-local address is a data address like
+ * the others (illumos lists it too): bound to a member and announced from
+ * its MAC, so the group's own MAC never leaks through ND. The kernel makes
+ * it when the interface comes up; the agent follows it.
+ */
+void provision_link_local(struct agent *a, struct agent_group *ag)
+{
+	struct ipmp_group *g = &ag->group;
+	struct ip_prefix ll;
+	bool have = !nl_addr_first(&a->nl, g->ifindex, AF_INET6, RT_SCOPE_LINK, &ll);
+	int idx = -1;
+
+	for (unsigned i = 0; i < g->naddrs; i++)
+		if (g->addrs[i].kernel)
+			idx = i;
+	if (idx >= 0 && have && ip_prefix_same_addr(&g->addrs[idx].prefix, &ll))
+		return;
+	if (idx >= 0)
+		group_addr_remove(g, idx);
+	if (!have)
+		return;
+	if (group_addr_add(g, &ll)) {
+		pr_warn("group %s: cannot follow the link-local address of %s", g->name, g->ifname);
+		return;
+	}
+	g->addrs[g->naddrs - 1].kernel = true;
+}
+
+/* Adopt a member's netdev if it exists and read its link state; missing is no error. */
+int provision_member_find(struct agent *a, struct agent_group *ag, struct ipmp_member *m)
+{
+	struct nl_link l;
+	int ret;
+
+	if (nl_link_get(&a->nl, m->ifname, &l))
+		return 0;	/* missing: its first transition says so */
+	ret = provision_member_take(a, ag, m, &l);
+	if (ret)
+		return ret;
+	nl_link_get(&a->nl, m->ifname, &l);
+	m->link_up = nl_link_is_up(&l);
+	return 0;
+}
+
+int provision_group_addrs(struct agent *a, struct agent_group *ag)
+{
+	char buf[IP_PREFIX_STRLEN];
+	int ret;
+
+	for (unsigned i = 0; i < ag->group.naddrs; i++) {
+		if (ag->group.addrs[i].kernel)
+			continue;
+		ret = nl_addr_add(&a->nl, ag->group.ifindex, &ag->group.addrs[i].prefix, false);
+		if (ret) {
+			pr_err("cannot add %s to %s: %s",
+			       ip_prefix_str(&ag->group.addrs[i].prefix, true, buf, sizeof(buf)),
+			       ag->group.ifname, strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* Release a member's netdev: our filters and XDP off, its test address removed. */
+void provision_member_release(struct agent *a, struct agent_group *ag, struct ipmp_member *m)
+{
+	probe_io_member_stop(ag, m, true);
+	dataplane_detach_member(&ag->dp, m->slot);
+	provision_test_address(a, m, false);
+}
+
