@@ -28,6 +28,7 @@
 #include "control.h"
 #include "events.h"
 #include "linkwatch.h"
+#include "lock.h"
 #include "log.h"
 #include "metrics.h"
 #include "probe_io.h"
@@ -223,6 +224,25 @@ void agent_probing_sync(struct agent *a, struct agent_group *ag)
 	}
 }
 
+/*
+ * One agent per host (agent/lock.h): what would be undone otherwise is
+ * what the running agent needs. Taken before anything on the system
+ * changes; the refusal names the running agent.
+ */
+static int agent_lock(const char *bpffs, const char *what)
+{
+	pid_t holder;
+	int ret = lock_take(bpffs, &holder);
+
+	if (ret == -EWOULDBLOCK && holder)
+		pr_err("another ipmp-agent (pid %d) is running on %s; %s", (int)holder, bpffs, what);
+	else if (ret == -EWOULDBLOCK)
+		pr_err("another ipmp-agent is running on %s; %s", bpffs, what);
+	else if (ret < 0)
+		pr_err("cannot lock %s: %s; %s", bpffs, strerror(-ret), what);
+	return ret;
+}
+
 int agent_start(struct agent *a)
 {
 	struct timespec wall;
@@ -238,6 +258,10 @@ int agent_start(struct agent *a)
 	ret = dataplane_bpffs_prepare(a->bpffs);
 	if (ret)
 		return ret;
+	ret = agent_lock(a->bpffs, "not starting");
+	if (ret < 0)
+		return ret;
+	a->lock_fd = ret;
 	if (getrandom(&a->nonce, sizeof(a->nonce), 0) != sizeof(a->nonce)) {
 		pr_err("cannot get a random probe nonce: %s", strerror(errno));
 		return -errno;
@@ -280,16 +304,23 @@ void agent_stop(struct agent *a)
 		event_free(a->rescan_ev);
 	announcer_free(a->announcer);
 	nl_close(&a->nl);
+	lock_drop(a->lock_fd);
+	a->lock_fd = -1;
 }
 
 int agent_cleanup(const struct ipmp_config *cfg, const char *bpffs)
 {
 	struct nl nl;
 	struct nl_link l;
-	int ret = nl_open(&nl, 0);
+	int lock = agent_lock(bpffs, "stop it before --cleanup");
+	int ret;
 
+	if (lock == -EWOULDBLOCK)
+		return lock;	/* never under a running agent's feet */
+	ret = nl_open(&nl, 0);
 	if (ret) {
 		pr_err("cannot open rtnetlink: %s", strerror(-ret));
+		lock_drop(lock);
 		return ret;
 	}
 	for (unsigned i = 0; i < cfg->ngroups; i++) {
@@ -318,5 +349,6 @@ int agent_cleanup(const struct ipmp_config *cfg, const char *bpffs)
 			pr_warn("cannot remove %s/%s", bpffs, cg->name);
 	}
 	nl_close(&nl);
+	lock_drop(lock);
 	return ret;
 }

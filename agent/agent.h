@@ -69,6 +69,7 @@ struct agent {
 	double start_wall;	/* agent start, seconds since 1970 */
 	const char *metrics_dir;	/* --metrics-dir; else the config's metrics_dir */
 	struct metrics *metrics;
+	int lock_fd;		/* the one-agent lock (agent/lock.h); -1 until taken */
 };
 
 /* A handler begins that may detect a failure: failover durations count from here. */

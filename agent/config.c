@@ -6,6 +6,7 @@
  * is agent/config_file.c.
  */
 #include <ctype.h>
+#include <grp.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdarg.h>
@@ -118,6 +119,25 @@ static bool parse_uint(struct parse_state *st, const char *key, const char *valu
 	return true;
 }
 
+/* A group of the system's, by name: its members may change the agent's state. */
+static void admin_group(struct parse_state *st, const char *value)
+{
+	struct ipmp_config *cfg = st->cfg;
+	struct group gr, *found = NULL;
+	char buf[16384];
+
+	if (!*value || strlen(value) >= sizeof(cfg->admin_group)) {
+		config_error(st, st->line, "admin_group '%.40s' is not a group name", value);
+		return;
+	}
+	if (getgrnam_r(value, &gr, buf, sizeof(buf), &found) || !found) {
+		config_error(st, st->line, "admin_group '%s': no such group", value);
+		return;
+	}
+	snprintf(cfg->admin_group, sizeof(cfg->admin_group), "%s", value);
+	cfg->admin_gid = found->gr_gid;
+}
+
 void config_global_key(struct parse_state *st, const char *key, const char *value)
 {
 	struct ipmp_config *cfg = st->cfg;
@@ -145,6 +165,8 @@ void config_global_key(struct parse_state *st, const char *key, const char *valu
 			snprintf(cfg->metrics_dir, sizeof(cfg->metrics_dir), "%s", value);
 	} else if (!strcmp(key, "metrics_interval")) {
 		parse_uint(st, key, value, 1, 3600, &cfg->metrics_interval_s);
+	} else if (!strcmp(key, "admin_group")) {
+		admin_group(st, value);
 	} else {
 		config_error(st, st->line, "unknown key '%s' in [global]", key);
 	}
@@ -290,13 +312,27 @@ static bool parse_probe_method(struct parse_state *st, const char *value, enum p
 	return true;
 }
 
+/* A group name is a path component under the bpffs root and a metrics label. */
+static bool group_name_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > IPMP_GROUP_NAME_LEN || !strcmp(s, ".") || !strcmp(s, ".."))
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' && *s != '.')
+			return false;
+	return true;
+}
+
 void config_group_key(struct parse_state *st, struct config_group *g, const char *key,
 		      const char *value)
 {
 	if (!strcmp(key, "name")) {
-		if (!*value || strlen(value) >= IPMP_GROUP_NAME_MAX || strpbrk(value, " \t"))
-			config_error(st, st->line, "group name '%s' must be 1 to %d characters without "
-				  "spaces", value, IPMP_GROUP_NAME_MAX - 1);
+		if (!group_name_valid(value))
+			config_error(st, st->line, "group name '%.40s' must be 1 to %d letters, digits, "
+				     "'-', '_' or '.', and not '.' or '..' (it names the pin directory)",
+				     value, IPMP_GROUP_NAME_LEN);
 		else
 			snprintf(g->name, sizeof(g->name), "%s", value);
 	} else if (!strcmp(key, "interfaces")) {
@@ -436,6 +472,10 @@ void config_check(struct parse_state *st, struct handler_ctx *hc)
 
 		if (!g->nmembers)
 			config_error(st, g->line, "[group %s] has no interfaces", g->ifname);
+		if (!group_name_valid(g->name))	/* named after its interface by default */
+			config_error(st, g->line, "[group %s]: the group name '%s' must be 1 to %d "
+				     "letters, digits, '-', '_' or '.'; give one with name =",
+				     g->ifname, g->name, IPMP_GROUP_NAME_LEN);
 		for (unsigned j = 0; j < cfg->ngroups; j++)
 			if (j != i && !strcmp(g->peer_ifname, cfg->groups[j].ifname))
 				config_error(st, g->line, "group interface %s needs the name %s for "

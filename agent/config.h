@@ -3,7 +3,7 @@
  * The configuration file (ipmp.conf(5)), parsed with inih.
  *
  *   [global]            failure_detection_time, failback, garp_count, garp_interval,
- *                       metrics_dir, metrics_interval
+ *                       metrics_dir, metrics_interval, admin_group
  *   [group IFNAME]      name, interfaces, standby, addresses, targets, probe
  *   [interface IFNAME]  test_address, probe
  *
@@ -18,11 +18,13 @@
 #include <limits.h>
 #include <net/if.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include <ipmp/maps.h>
 #include "ipaddr.h"
 
 #define IPMP_GROUP_NAME_MAX	32	/* illumos LIFGRNAMSIZ, with the NUL */
+#define IPMP_GROUP_NAME_LEN	15	/* ours is a path component (the pin directory): at most */
 #define IPMP_FDT_DEFAULT_MS	10000	/* spec 3.1 */
 #define IPMP_FDT_MIN_MS		100
 #define IPMP_GARP_COUNT_DEFAULT	3
@@ -68,6 +70,9 @@ struct ipmp_config {
 	unsigned garp_interval_ms;
 	char metrics_dir[PATH_MAX];	/* "": no metrics file */
 	unsigned metrics_interval_s;
+	/* admin_group: its members may change state too (uid 0 always may) */
+	char admin_group[64];		/* "": none */
+	gid_t admin_gid;
 	struct config_group *groups;
 	unsigned ngroups;
 };

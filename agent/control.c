@@ -28,13 +28,13 @@
 #include "snapshot.h"
 #include "ipaddr.h"
 
-#define CAP_NET_ADMIN_BIT	12
-
 struct client {
 	struct client *next;
 	struct control *control;
 	struct bufferevent *bev;
-	struct ucred cred;
+	struct ucred cred;	/* SO_PEERCRED: as the peer was at connect() */
+	bool privileged;	/* decided once, at accept: may change state */
+	bool paused;		/* not reading its requests until it reads our replies */
 	unsigned streams;	/* enum control_stream bits subscribed to */
 	bool dropping;		/* freed from the event loop soon; touch nothing */
 };
@@ -46,7 +46,11 @@ struct control {
 	struct event *resume;	/* re-enables accepting after running out of descriptors */
 	unsigned nclients;
 	struct client *clients;
+	uint64_t refused_logged_s;	/* refusals are logged at most once a second */
 };
+
+static const struct timeval idle_timeout = { .tv_sec = CONTROL_IDLE_TIMEOUT_S };
+static const struct timeval write_timeout = { .tv_sec = CONTROL_WRITE_TIMEOUT_S };
 
 static void client_free(struct client *cl)
 {
@@ -139,31 +143,6 @@ static json_t *ipmp_error_reply(int code, int err)
 			 code, "errno", err);
 }
 
-/* uid 0, or CAP_NET_ADMIN in the caller's effective set. */
-static bool client_privileged(const struct client *cl)
-{
-	char path[64], line[256];
-	bool ok = false;
-	FILE *f;
-
-	if (cl->cred.uid == 0)
-		return true;
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)cl->cred.pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long caps;
-
-		if (sscanf(line, "CapEff: %llx", &caps) == 1) {
-			ok = caps & (1ULL << CAP_NET_ADMIN_BIT);
-			break;
-		}
-	}
-	fclose(f);
-	return ok;
-}
-
 /* What an admin_* call left: ok, or its error with code and errno. */
 static json_t *admin_reply(struct admin_result *r)
 {
@@ -203,7 +182,7 @@ static json_t *handle_request(struct client *cl, const char *line, size_t len)
 
 	if (request_decode(line, len, &req))
 		return error_reply("%s", req.error);
-	if (req.privileged && !client_privileged(cl)) {
+	if (req.privileged && !cl->privileged) {
 		if (req.cmd == IPMP_CMD_OFFLINE || req.cmd == IPMP_CMD_UNDO_OFFLINE)
 			pr_err("Unprivileged request from uid %u for privileged command %s",
 			       (unsigned)cl->cred.uid, ipmp_cmd_name(req.cmd));
@@ -220,8 +199,9 @@ static json_t *handle_request(struct client *cl, const char *line, size_t len)
 		return cmd_snapshot(cl->control, &req);
 	case IPMP_CMD_PROBES:
 	case IPMP_CMD_EVENTS:
-		/* from now on this connection also carries that stream */
+		/* from now on this connection also carries that stream: a follower may be quiet */
 		cl->streams |= req.cmd == IPMP_CMD_PROBES ? CONTROL_STREAM_PROBES : CONTROL_STREAM_EVENTS;
+		bufferevent_set_timeouts(cl->bev, NULL, &write_timeout);
 		pr_debug("control: a client follows %s", ipmp_cmd_name(req.cmd));
 		return json_pack("{s:b}", "ok", 1);
 	default: {
@@ -237,7 +217,7 @@ static json_t *handle_request(struct client *cl, const char *line, size_t len)
 
 static void client_event(struct bufferevent *bev, short what, void *arg);
 
-static void client_drained(struct bufferevent *bev, void *arg)
+static void client_closed(struct bufferevent *bev, void *arg)
 {
 	client_free(arg);
 }
@@ -252,17 +232,23 @@ static void client_close_after_reply(struct client *cl, json_t *reply)
 		return;
 	}
 	bufferevent_setwatermark(cl->bev, EV_WRITE, 0, 0);
-	bufferevent_setcb(cl->bev, NULL, client_drained, client_event, cl);
+	bufferevent_setcb(cl->bev, NULL, client_closed, client_event, cl);
 }
 
+/*
+ * Requests are answered in order while the client reads the answers; once
+ * CONTROL_OUTPUT_PAUSE bytes of them wait, its requests wait too (in its
+ * socket, not in our memory) until it has read them all (client_drained).
+ */
 static void client_read(struct bufferevent *bev, void *arg)
 {
 	struct client *cl = arg;
-	struct evbuffer *in = bufferevent_get_input(bev);
+	struct evbuffer *in = bufferevent_get_input(bev), *out = bufferevent_get_output(bev);
 	size_t len;
 	char *line;
 
-	while ((line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF))) {
+	while (evbuffer_get_length(out) < CONTROL_OUTPUT_PAUSE &&
+	       (line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF))) {
 		if (len > CONTROL_REQUEST_MAX) {
 			free(line);
 			client_close_after_reply(cl, error_reply("%s", "request too long"));
@@ -279,24 +265,105 @@ static void client_read(struct bufferevent *bev, void *arg)
 			return;
 		}
 	}
+	if (evbuffer_get_length(out) >= CONTROL_OUTPUT_PAUSE) {
+		cl->paused = true;
+		bufferevent_disable(bev, EV_READ);
+		return;
+	}
 	if (evbuffer_get_length(in) > CONTROL_REQUEST_MAX)
 		client_close_after_reply(cl, error_reply("%s", "request too long"));
 }
 
-static void client_event(struct bufferevent *bev, short what, void *arg)
+/* Its output is written: take its waiting requests again. */
+static void client_drained(struct bufferevent *bev, void *arg)
 {
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
-		client_free(arg);
+	struct client *cl = arg;
+
+	if (!cl->paused)
+		return;
+	cl->paused = false;
+	bufferevent_enable(bev, EV_READ);
+	client_read(bev, cl);
 }
 
+static void client_event(struct bufferevent *bev, short what, void *arg)
+{
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
+		client_free(arg);	/* gone, idle too long, or not reading for too long */
+}
+
+/* uid 0, or a member of admin_group (its primary group or a supplementary one). */
+static bool peer_privileged(const struct control *c, int fd, const struct ucred *cred)
+{
+	const struct ipmp_config *cfg = &c->agent->cfg;
+	gid_t groups[256];
+	socklen_t len = sizeof(groups);
+
+	if (cred->uid == 0)
+		return true;
+	if (!cfg->admin_group[0])
+		return false;
+	if (cred->gid == cfg->admin_gid)
+		return true;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len))
+		return false;	/* a lookup that fails grants nothing */
+	for (unsigned i = 0; i < len / sizeof(gid_t); i++)
+		if (groups[i] == cfg->admin_gid)
+			return true;
+	return false;
+}
+
+static unsigned user_clients(const struct control *c, uid_t uid)
+{
+	unsigned n = 0;
+
+	for (const struct client *cl = c->clients; cl; cl = cl->next)
+		n += cl->cred.uid == uid && !cl->dropping;
+	return n;
+}
+
+/* Whether an unprivileged peer may have one more connection; logs a refusal now and then. */
+static bool unprivileged_room(struct control *c, const struct ucred *cred)
+{
+	uint64_t now_s = clock_now_ms(c->agent->clock) / 1000;
+	unsigned mine = user_clients(c, cred->uid);
+
+	if (c->nclients < CONTROL_CLIENTS_MAX - CONTROL_CLIENTS_RESERVED &&
+	    mine < CONTROL_CLIENTS_PER_USER)
+		return true;
+	if (now_s != c->refused_logged_s)
+		pr_warn("control: refusing a connection from uid %u (%u of its own, %u in all)",
+			(unsigned)cred->uid, mine, c->nclients);
+	c->refused_logged_s = now_s;
+	return false;
+}
+
+/*
+ * Who the peer is, and what it may do, is decided here once, from the
+ * kernel's SO_PEERCRED (its credentials at connect(): a user namespace's
+ * root is its real uid, a socket handed to a setuid program keeps the
+ * uid that connected) and never from /proc. A peer whose credentials
+ * cannot be read is not served at all. Unprivileged users get at most
+ * CONTROL_CLIENTS_PER_USER connections each and never the last
+ * CONTROL_CLIENTS_RESERVED, which stay for root and admin_group.
+ */
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int len,
 		      void *arg)
 {
 	struct control *c = arg;
 	socklen_t credlen = sizeof(struct ucred);
+	struct ucred cred;
 	struct client *cl;
+	bool privileged;
 
-	if (c->nclients >= CONTROL_CLIENTS_MAX) {
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &credlen) || credlen != sizeof(cred)) {
+		pr_warn("control: cannot read a client's credentials: %s; refusing it",
+			strerror(errno));
+		close(fd);
+		return;
+	}
+	privileged = peer_privileged(c, fd, &cred);
+	if (c->nclients >= CONTROL_CLIENTS_MAX || (!privileged && !unprivileged_room(c, &cred))) {
 		close(fd);
 		return;
 	}
@@ -306,7 +373,8 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		return;
 	}
 	cl->control = c;
-	getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cl->cred, &credlen);
+	cl->cred = cred;
+	cl->privileged = privileged;
 	cl->bev = bufferevent_socket_new(c->agent->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (!cl->bev) {
 		close(fd);
@@ -316,7 +384,10 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	c->nclients++;
 	cl->next = c->clients;
 	c->clients = cl;
-	bufferevent_setcb(cl->bev, client_read, NULL, client_event, cl);
+	/* at most a request's worth waits in our input buffer; the rest in the socket */
+	bufferevent_setwatermark(cl->bev, EV_READ, 0, CONTROL_REQUEST_MAX + 1);
+	bufferevent_set_timeouts(cl->bev, &idle_timeout, &write_timeout);
+	bufferevent_setcb(cl->bev, client_read, client_drained, client_event, cl);
 	bufferevent_enable(cl->bev, EV_READ | EV_WRITE);
 }
 

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * The control socket: a Unix stream socket speaking newline-delimited JSON
- * (docs/protocol.md). Anyone may read state; requests that change it
- * need uid 0 or CAP_NET_ADMIN (SO_PEERCRED). Every client has bounded
- * buffers: an over-long request is refused, a client that does not read
- * its replies is dropped; none can stall the agent.
+ * (docs/protocol.md). Anyone may read state; requests that change it need
+ * uid 0 or membership of admin_group, decided at accept from SO_PEERCRED.
+ * Every client is bounded: an over-long request is refused, one that does
+ * not read its replies is paused and then dropped, an idle one is closed,
+ * and each unprivileged user has a few connections and never the last
+ * ones; none can stall the agent or lock root out.
  */
 #ifndef IPMP_CONTROL_H
 #define IPMP_CONTROL_H
@@ -19,6 +21,11 @@ struct control;
 #define CONTROL_REQUEST_MAX	(64 * 1024)
 #define CONTROL_OUTPUT_MAX	(8 * 1024 * 1024)
 #define CONTROL_CLIENTS_MAX	4096	/* the agent raises its fd limit to fit them */
+#define CONTROL_CLIENTS_RESERVED	64	/* of those, only for root and admin_group */
+#define CONTROL_CLIENTS_PER_USER	32	/* connections of one unprivileged uid */
+#define CONTROL_OUTPUT_PAUSE	(64 * 1024)	/* replies waiting: stop reading requests */
+#define CONTROL_IDLE_TIMEOUT_S	60	/* no request for this long: closed (followers excepted) */
+#define CONTROL_WRITE_TIMEOUT_S	10	/* replies not read for this long: dropped */
 
 struct control *control_open(struct agent *a, const char *path);
 void control_close(struct control *c);

@@ -78,10 +78,15 @@ row "overlong group interface" 1 "[group $LONG]: not a valid interface name" <<C
 [group $LONG]
 interfaces = m0 m1
 CONF
-row "overlong group name" 3 "group name 'abcdefghijabcdefghijabcdefghijabc' must be 1 to 31 characters" <<CONF
+row "overlong group name" 3 "group name 'abcdefghijabcdefghijabcdefghijabc' must be 1 to 15 letters" <<CONF
 [group ipmp0]
 interfaces = m0 m1
 name = abcdefghijabcdefghijabcdefghijabc
+CONF
+row "a group name that is a path" 3 "group name '../../etc' must be 1 to 15 letters" <<CONF
+[group ipmp0]
+interfaces = m0 m1
+name = ../../etc
 CONF
 row "target not a host address" 3 "target 192.0.2.0/24: must be an IPv4 host address" <<CONF
 [group ipmp0]

@@ -22,6 +22,15 @@
  *                                         unknown commands), slow (a request one byte
  *                                         a second, never finished); prints answers,
  *                                         errors and hang-ups
+ *   ctl-hog SOCKET N SECONDS              open up to N connections, on each pipeline 500
+ *                                         snapshot requests and never read; after
+ *                                         SECONDS prints how many were accepted and
+ *                                         how many the agent closed
+ *   ctl-inherit SOCKET PROGRAM REQUEST    connect, fork; the parent execs PROGRAM (a
+ *                                         setuid-root one: the pid the agent saw is
+ *                                         then a root process's), the child sends
+ *                                         REQUEST on the inherited socket and prints
+ *                                         the reply
  *   echo-forge DST SRC ID NONCE SEQ_FROM SEQ_TO ROUNDS
  *                                         forged ICMP echo replies to DST claiming to
  *                                         come from SRC, with identifier ID and probe
@@ -38,6 +47,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -548,6 +558,87 @@ static int ctl_stall(const char *path, double seconds)
 }
 
 /*
+ * A user who opens what it can and asks without reading: each accepted
+ * connection gets 500 snapshot requests in one go, and is never read.
+ */
+static int ctl_hog(const char *path, int n, double seconds)
+{
+	const char snap[] = "{\"version\":1,\"cmd\":\"snapshot\"}\n";
+	uint64_t end = now_us() + seconds * 1e6;
+	int *fds = calloc(n, sizeof(*fds)), accepted = 0, closed = 0;
+	char batch[500 * (sizeof(snap) - 1)];
+
+	if (!fds)
+		return die("calloc");
+	for (size_t i = 0; i < 500; i++)
+		memcpy(batch + i * (sizeof(snap) - 1), snap, sizeof(snap) - 1);
+	for (int i = 0; i < n; i++) {
+		int one = 1;
+
+		fds[i] = unix_connect(path);
+		if (fds[i] < 0)
+			continue;
+		/* sent without blocking: what does not fit waits in our send buffer */
+		ioctl(fds[i], FIONBIO, &one);
+		send(fds[i], batch, sizeof(batch), MSG_NOSIGNAL);
+	}
+	while (now_us() < end)
+		usleep(50000);
+	for (int i = 0; i < n; i++) {
+		struct pollfd p = { .fd = fds[i], .events = POLLRDHUP };
+
+		if (fds[i] < 0)
+			continue;
+		/* refused connections are closed at once, accepted ones stay open */
+		if (poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP))) {
+			char b;
+
+			if (recv(fds[i], &b, 1, MSG_PEEK | MSG_DONTWAIT) <= 0)
+				closed++;
+			else
+				accepted++;
+		} else {
+			accepted++;
+		}
+		close(fds[i]);
+	}
+	printf("accepted=%d closed=%d\n", accepted, closed);
+	free(fds);
+	return 0;
+}
+
+/*
+ * The socket outlives the process that connected: here a setuid-root
+ * program takes over the pid the agent saw at accept, and another
+ * process, unprivileged, sends the request.
+ */
+static int ctl_inherit(const char *path, const char *program, const char *request)
+{
+	int fd = unix_connect(path), status;
+	char buf[4096];
+	ssize_t len;
+	pid_t child;
+
+	if (fd < 0)
+		return die("connect");
+	child = fork();
+	if (child < 0)
+		return die("fork");
+	if (child > 0) {
+		execl(program, program, "3", (char *)NULL);
+		_exit(127);
+	}
+	usleep(300000);		/* the parent is the setuid program by now */
+	snprintf(buf, sizeof(buf), "%s\n", request);
+	send(fd, buf, strlen(buf), MSG_NOSIGNAL);
+	len = recv(fd, buf, sizeof(buf) - 1, 0);
+	buf[len > 0 ? len : 0] = '\0';
+	printf("%s", buf);
+	(void)status;
+	return 0;
+}
+
+/*
  * Stand in for systemd's notification socket: print each datagram
  * (newlines as spaces), one line each, until SECONDS pass.
  */
@@ -598,6 +689,7 @@ static int usage(void)
 			"       ipmp-traffic echo-forge DST SRC ID NONCE SEQ_FROM SEQ_TO ROUNDS\n"
 			"       ipmp-traffic ctl SOCKET ARG... | ctl-many SOCKET N | ctl-stall SOCKET SECONDS\n"
 			"       ipmp-traffic ctl-flood SOCKET N SECONDS busy|garbage|slow\n"
+			"       ipmp-traffic ctl-hog SOCKET N SECONDS | ctl-inherit SOCKET PROGRAM REQUEST\n"
 			"       ipmp-traffic notify-listen PATH SECONDS\n");
 	return 2;
 }
@@ -612,6 +704,10 @@ int main(int argc, char **argv)
 		return ctl_many(argv[2], atoi(argv[3]));
 	if (argc == 6 && !strcmp(argv[1], "ctl-flood"))
 		return ctl_flood(argv[2], atoi(argv[3]), atof(argv[4]), argv[5]);
+	if (argc == 5 && !strcmp(argv[1], "ctl-hog"))
+		return ctl_hog(argv[2], atoi(argv[3]), atof(argv[4]));
+	if (argc == 5 && !strcmp(argv[1], "ctl-inherit"))
+		return ctl_inherit(argv[2], argv[3], argv[4]);
 	if (argc == 4 && !strcmp(argv[1], "ctl-stall"))
 		return ctl_stall(argv[2], atof(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "notify-listen"))

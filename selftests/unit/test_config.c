@@ -147,9 +147,13 @@ static const struct bad_case bad_cases[] = {
 	  "bad.conf:3: [interface e9]: e9 is not in the interfaces of any group" },
 	{ "[group g]\ninterfaces = averyveryverylongname\n",
 	  "bad.conf:2: 'averyveryverylongname' is not a valid interface name" },
-	{ "[group g]\ninterfaces = e0\nname = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
-	  "bad.conf:3: group name 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' must be 1 to 31 characters "
-	  "without spaces" },
+	{ "[group g]\ninterfaces = e0\nname = aaaaaaaaaaaaaaaa\n",
+	  "bad.conf:3: group name 'aaaaaaaaaaaaaaaa' must be 1 to 15 letters, digits, '-', '_' or "
+	  "'.', and not '.' or '..' (it names the pin directory)" },
+	{ "[group g]\ninterfaces = e0\nname = ..\n", "bad.conf:3: group name '..' must be 1 to 15" },
+	{ "[group g]\ninterfaces = e0\nname = a/b\n", "bad.conf:3: group name 'a/b' must be 1 to 15" },
+	{ "[global]\nadmin_group = no-such-group-ipmp\n[group g]\ninterfaces = e0\n",
+	  "bad.conf:2: admin_group 'no-such-group-ipmp': no such group" },
 	{ "[global]\ngarp_count = 0\n[group g]\ninterfaces = e0\n",
 	  "bad.conf:2: garp_count must be a whole number from 1 to 100, not '0'" },
 	{ "[global]\ngarp_interval = 10ms\n[group g]\ninterfaces = e0\n",
