@@ -262,8 +262,9 @@ int agent_start(struct agent *a)
 	if (ret < 0)
 		return ret;
 	a->lock_fd = ret;
-	if (getrandom(&a->nonce, sizeof(a->nonce), 0) != sizeof(a->nonce)) {
-		pr_err("cannot get a random probe nonce: %s", strerror(errno));
+	if (getrandom(a->probe_key, sizeof(a->probe_key), 0) != sizeof(a->probe_key) ||
+	    getrandom(&a->probe_seed, sizeof(a->probe_seed), 0) != sizeof(a->probe_seed)) {
+		pr_err("cannot get a random probe key: %s", strerror(errno));
 		return -errno;
 	}
 	a->announcer = announcer_new(a->base, a->cfg.garp_count, a->cfg.garp_interval_ms);

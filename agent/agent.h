@@ -63,7 +63,8 @@ struct agent {
 	struct announcer *announcer;
 	struct agent_group **groups;	/* each stays where it is while it exists */
 	unsigned ngroups;
-	uint64_t nonce;		/* in every probe; fresh per run */
+	__u64 probe_key[2];	/* the probe tags' key (ipmp/siphash.h): fresh per run, never sent */
+	uint64_t probe_seed;	/* probe timing jitter: visible on the wire, so not the key */
 	/* when the handler now running began: where a failover's duration starts */
 	uint64_t handling_ns;
 	double start_wall;	/* agent start, seconds since 1970 */

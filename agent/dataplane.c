@@ -407,6 +407,15 @@ int dataplane_drops(struct dataplane *dp, __u64 out[IPMP_DROP__MAX])
 	return ret;
 }
 
+int dataplane_probe_stats(struct dataplane *dp, __u64 out[IPMP_PROBE_STAT__MAX])
+{
+	int ret = 0;
+
+	for (__u32 s = 0; s < IPMP_PROBE_STAT__MAX && !ret; s++)
+		ret = percpu_sum(bpf_map__fd(dp->xdp->maps.probe_stats), s, &out[s], 1);
+	return ret;
+}
+
 void dataplane_addr_key(const struct ip_prefix *p, struct ipmp_addr_key *key)
 {
 	memset(key, 0, sizeof(*key));

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include <ipmp/maps.h>
+#include <ipmp/probe.h>
 #include "addrmap.h"
 #include "group.h"
 #include "ipaddr.h"
@@ -90,6 +91,8 @@ void dataplane_prune_members(struct dataplane *dp, const struct ipmp_group *g);
 /* The data plane's counters, summed over the CPUs: a member's (by slot), and the drops. */
 int dataplane_member_stats(struct dataplane *dp, unsigned slot, struct ipmp_member_stats *out);
 int dataplane_drops(struct dataplane *dp, __u64 out[IPMP_DROP__MAX]);
+/* member_xdp's counters (enum ipmp_probe_stat), summed over CPUs. */
+int dataplane_probe_stats(struct dataplane *dp, __u64 out[IPMP_PROBE_STAT__MAX]);
 /* A slot is about to hold a new member: its counters start from zero. */
 int dataplane_stats_reset(struct dataplane *dp, unsigned slot);
 

@@ -155,7 +155,9 @@ static void on_sighup(evutil_socket_t sig, short what, void *arg)
 /*
  * systemd's watchdog (WatchdogSec=): pinged from a timer of the event
  * loop, twice per interval, so a loop that hangs stops the pings and
- * systemd restarts the agent, which adopts the running data plane.
+ * systemd restarts the agent, which adopts the running data plane. It
+ * runs at detection priority: a busy control socket must not make
+ * systemd restart a healthy agent.
  */
 static void on_watchdog(evutil_socket_t fd, short what, void *arg)
 {
@@ -171,7 +173,7 @@ static struct event *watchdog_start(struct event_base *base)
 	if (!usec)
 		return NULL;
 	ev = event_new(base, -1, EV_PERSIST, on_watchdog, NULL);
-	if (!ev || event_add(ev, &tv)) {
+	if (!ev || event_priority_set(ev, AGENT_PRIO_DETECT) || event_add(ev, &tv)) {
 		pr_warn("cannot start the watchdog timer; systemd will restart the agent");
 		return ev;
 	}

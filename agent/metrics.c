@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,8 +28,10 @@
 
 struct metrics {
 	struct agent *a;
-	char path[PATH_MAX + 16];
-	char tmp[PATH_MAX + 32];
+	char dir[PATH_MAX];
+	int dirfd;		/* dir, once opened (-1 until then): names are relative to it */
+	char path[PATH_MAX + 16];	/* for messages */
+	char tmp[40];		/* .ipmp.prom.PID, or .ipmp.prom.PID.RANDOM */
 	struct event *timer;	/* every metrics_interval */
 	struct event *soon;	/* after a change, once per loop turn */
 	bool write_failed;	/* logged once until a write works again */
@@ -43,6 +47,13 @@ static const char *const drop_reasons[IPMP_DROP__MAX] = {
 	[IPMP_DROP_NOT_NOMINATED] = "not_nominated",
 	[IPMP_DROP_REDIRECT] = "redirect_failed",
 	[IPMP_DROP_LOOPED] = "looped",
+};
+
+static const char *const xdp_outcomes[IPMP_PROBE_STAT__MAX] = {
+	[IPMP_PROBE_STAT_REPLIES] = "delivered",
+	[IPMP_PROBE_STAT_SPOOFED] = "forged",
+	[IPMP_PROBE_STAT_RINGBUF_FULL] = "ring_full",
+	[IPMP_PROBE_STAT_RATELIMITED] = "rate_limited",
 };
 
 #define GROUP_LABELS(ag) { "group", (ag)->group.ifname }, { "groupname", (ag)->group.name }
@@ -116,6 +127,20 @@ static void render_groups(struct agent *a, struct prom *p)
 		for (unsigned r = 0; r < IPMP_DROP__MAX; r++) {
 			l[2].value = drop_reasons[r];
 			prom_sample(p, "ipmp_group_drops_total", l, (double)drops[r]);
+		}
+	}
+	prom_family(p, "ipmp_group_probe_replies_total", "counter",
+		    "Probe replies member_xdp recognised, by outcome: delivered to the agent, "
+		    "forged (a tag not the probe's), rate_limited, ring_full.");
+	for_each_group(a, ag) {
+		__u64 st[IPMP_PROBE_STAT__MAX];
+		struct prom_label l[4] = { GROUP_LABELS(ag), { "outcome", NULL } };
+
+		if (dataplane_probe_stats(&ag->dp, st))
+			continue;
+		for (unsigned s = 0; s < IPMP_PROBE_STAT__MAX; s++) {
+			l[2].value = xdp_outcomes[s];
+			prom_sample(p, "ipmp_group_probe_replies_total", l, (double)st[s]);
 		}
 	}
 }
@@ -193,7 +218,8 @@ static const struct {
 	{ "ipmp_member_probes_lost_total", "counter", "Probes that got no valid reply in time.",
 	  v_lost },
 	{ "ipmp_member_probes_spoofed_total", "counter",
-	  "Replies refused as forged (wrong sequence, source or nonce).", v_spoofed },
+	  "Replies the agent refused (a sequence out of window, a wrong source, a duplicate).",
+	  v_spoofed },
 	{ "ipmp_member_transmit_packets_total", "counter",
 	  "Packets the group sent through the member.", v_tx_packets },
 	{ "ipmp_member_transmit_bytes_total", "counter", "Bytes the group sent through the member.",
@@ -313,31 +339,102 @@ void metrics_failover(struct agent *a, struct agent_group *ag)
 			       (clock_now_ns(a->clock) - a->handling_ns) / 1e9);
 }
 
+/* All of buf to fd, across short writes. */
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * The temporary file, created new: O_EXCL and O_NOFOLLOW, so a symlink or
+ * file planted under its name is never opened. What is there is removed
+ * and the name tried again; where it cannot be removed (a sticky
+ * directory, without CAP_FOWNER), a random name is tried instead.
+ */
+static int metrics_create_tmp(struct metrics *mx)
+{
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	int fd;
+
+	snprintf(mx->tmp, sizeof(mx->tmp), ".ipmp.prom.%d", (int)getpid());
+	fd = openat(mx->dirfd, mx->tmp, flags, 0644);
+	if (fd >= 0 || errno != EEXIST)
+		return fd;
+	if (!unlinkat(mx->dirfd, mx->tmp, 0)) {
+		fd = openat(mx->dirfd, mx->tmp, flags, 0644);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	for (int i = 0; i < 3; i++) {
+		uint32_t r;
+
+		if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
+			r = (uint32_t)clock_now_ns(mx->a->clock);
+		snprintf(mx->tmp, sizeof(mx->tmp), ".ipmp.prom.%d.%08x", (int)getpid(), r);
+		fd = openat(mx->dirfd, mx->tmp, flags, 0644);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	return -1;
+}
+
+/*
+ * A new file beside the old one, fsynced, then renamed over it, so
+ * readers (the node exporter) see the old or the new, never half, even
+ * across a crash. The directory may be writable by others: the temporary
+ * file is created new (above), and renameat() replaces a planted
+ * ipmp.prom symlink rather than writing through it.
+ */
+static int metrics_write_file(struct metrics *mx, const char *buf, size_t len)
+{
+	struct stat st;
+	int fd, ret;
+
+	/*
+	 * Opened once it exists, then kept until it is removed: a symlink put
+	 * in its place meanwhile is not followed.
+	 */
+	if (mx->dirfd >= 0 && !fstat(mx->dirfd, &st) && st.st_nlink == 0) {
+		close(mx->dirfd);
+		mx->dirfd = -1;
+	}
+	if (mx->dirfd < 0)
+		mx->dirfd = open(mx->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (mx->dirfd < 0)
+		return -errno;
+	fd = metrics_create_tmp(mx);
+	if (fd < 0)
+		return -errno;
+	ret = write_all(fd, buf, len);
+	if (!ret && fsync(fd))
+		ret = -errno;
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (!ret && renameat(mx->dirfd, mx->tmp, mx->dirfd, "ipmp.prom"))
+		ret = -errno;
+	if (ret)
+		unlinkat(mx->dirfd, mx->tmp, 0);
+	return ret;
+}
+
 static void metrics_write(struct metrics *mx)
 {
 	struct prom p;
-	int fd, ret = 0;
+	int ret;
 
 	prom_init(&p);
 	metrics_render(mx->a, &p);
-	if (p.failed) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	fd = open(mx->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		ret = -errno;
-		goto out;
-	}
-	if (write(fd, p.buf, p.len) != (ssize_t)p.len)
-		ret = errno ? -errno : -EIO;
-	if (close(fd) && !ret)
-		ret = -errno;
-	if (!ret && rename(mx->tmp, mx->path))
-		ret = -errno;
-	if (ret)
-		unlink(mx->tmp);
-out:
+	ret = p.failed ? -ENOMEM : metrics_write_file(mx, p.buf, p.len);
 	if (ret && !mx->write_failed)
 		pr_err("cannot write %s: %s", mx->path, strerror(-ret));
 	else if (!ret && mx->write_failed)
@@ -372,7 +469,8 @@ int metrics_start(struct agent *a)
 		return -ENOMEM;
 	mx->a = a;
 	snprintf(mx->path, sizeof(mx->path), "%s/ipmp.prom", dir);
-	snprintf(mx->tmp, sizeof(mx->tmp), "%s/.ipmp.prom.%d", dir, (int)getpid());
+	snprintf(mx->dir, sizeof(mx->dir), "%s", dir);
+	mx->dirfd = -1;
 	mx->timer = event_new(a->base, -1, EV_PERSIST, write_cb, mx);
 	mx->soon = evtimer_new(a->base, write_cb, mx);
 	if (!mx->timer || !mx->soon || event_add(mx->timer, &tv)) {
@@ -398,6 +496,8 @@ void metrics_stop(struct agent *a)
 		return;
 	event_free(mx->timer);
 	event_free(mx->soon);
+	if (mx->dirfd >= 0)
+		close(mx->dirfd);
 	free(mx);
 	a->metrics = NULL;
 }

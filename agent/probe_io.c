@@ -1,18 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Probing on the system (agent/probe_io.h): the probe sockets and the
- * packets they send, test addresses, member_xdp's probe_cfg entries, the
- * probe timers and the ring buffer of stamped replies. Replies reach
+ * Probing on the system (agent/probe_io.h): which probe socket each
+ * member has (agent/probe_wire.c opens them and builds the packets), test
+ * addresses, member_xdp's probe_cfg entries, the probe timers and the
+ * ring buffer of stamped replies. Replies reach
  * agent/probe.c only through the ring buffer, stamped by the kernel; the
  * probe sockets receive nothing.
  */
-#include <arpa/inet.h>
 #include <bpf/libbpf.h>
-#include <endian.h>
 #include <errno.h>
-#include <netinet/icmp6.h>
-#include <netinet/in.h>
-#include <netinet/ip_icmp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -24,165 +20,44 @@
 #include "agent.h"
 #include "arp.h"
 #include "events.h"
-#include "inet_csum.h"
 #include "log.h"
 #include "probe_io.h"
+#include "probe_wire.h"
 #include "routes.h"
-
-/* --- sockets and packets ------------------------------------------------------------ */
-
-#ifndef ICMP_FILTER
-#define ICMP_FILTER	1	/* linux/icmp.h, which clashes with net/if.h */
-#endif
-
-#define PROBE_NS_LEN	(8 + 16 + 8)	/* NS: header, target, source link-layer option */
-
-static uint32_t kind_code(enum probe_kind kind)
-{
-	switch (kind) {
-	case PROBE_MULTI:
-		return IPMP_PROBE_MULTI;
-	case PROBE_RTT:
-		return IPMP_PROBE_RTT;
-	default:
-		return IPMP_PROBE_UNI;
-	}
-}
-
-static size_t probe_packet_build(uint8_t *buf, int family, uint16_t echo_id, uint16_t seq,
-			  enum probe_kind kind, uint64_t sent_ns, uint64_t nonce)
-{
-	struct icmphdr *icmp = (struct icmphdr *)buf;
-	struct ipmp_probe_payload *payload = (struct ipmp_probe_payload *)(buf + sizeof(*icmp));
-	size_t len = sizeof(*icmp) + sizeof(*payload);
-
-	memset(buf, 0, len);
-	icmp->type = ICMP_ECHO;
-	icmp->un.echo.id = echo_id;
-	icmp->un.echo.sequence = htons(seq);
-	payload->sent_ns = htobe64(sent_ns);
-	payload->kind = htonl(kind_code(kind));
-	payload->nonce = nonce;
-	if (family == AF_INET6)
-		icmp->type = 128;	/* echo request; the kernel computes the checksum */
-	else
-		icmp->checksum = inet_csum(buf, len);
-	return len;
-}
-
-static int probe_socket_open4(const char *ifname, int ifindex, const struct ip_prefix *test_addr)
-{
-	struct sockaddr_in local = { .sin_family = AF_INET };
-	struct ip_mreqn mreq = { .imr_ifindex = ifindex };
-	int fd, ttl = 1, off = 0;
-	uint32_t filter_all = ~0u;	/* ICMP_FILTER: receive no type at all */
-
-	memcpy(&local.sin_addr, test_addr->addr, 4);
-	memcpy(&mreq.imr_address, test_addr->addr, 4);
-	fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP);
-	if (fd < 0)
-		return -1;
-	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, strlen(ifname) + 1) ||
-	    bind(fd, (struct sockaddr *)&local, sizeof(local)) ||
-	    setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) ||
-	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)) ||
-	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &off, sizeof(off)) ||
-	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof(mreq)) ||
-	    setsockopt(fd, SOL_RAW, ICMP_FILTER, &filter_all, sizeof(filter_all))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* ICMPv6 from the link-local test address, hop limit 1 (spec 3.19), 255 for ND. */
-static int probe_socket_open6(const char *ifname, int ifindex, const struct ip_prefix *test_addr,
-			      int hops)
-{
-	struct sockaddr_in6 local = { .sin6_family = AF_INET6, .sin6_scope_id = ifindex };
-	struct icmp6_filter filter;
-	int fd, off = 0;
-
-	memcpy(&local.sin6_addr, test_addr->addr, 16);
-	ICMP6_FILTER_SETBLOCKALL(&filter);	/* receive nothing: XDP takes the replies */
-	fd = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMPV6);
-	if (fd < 0)
-		return -1;
-	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, strlen(ifname) + 1) ||
-	    bind(fd, (struct sockaddr *)&local, sizeof(local)) ||
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof(hops)) ||
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) ||
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &off, sizeof(off)) ||
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex, sizeof(ifindex)) ||
-	    setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof(filter))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static int probe_socket_open(const char *ifname, int ifindex, const struct ip_prefix *test_addr, bool nd)
-{
-	char buf[IP_PREFIX_STRLEN];
-	int fd = test_addr->family == AF_INET6 ?
-			 probe_socket_open6(ifname, ifindex, test_addr, nd ? 255 : 1) :
-			 probe_socket_open4(ifname, ifindex, test_addr);
-	int ret = -errno;
-
-	if (fd >= 0)
-		return fd;
-	pr_err("cannot open a probe socket on %s from %s: %s", ifname,
-	       ip_prefix_str(test_addr, false, buf, sizeof(buf)), strerror(-ret));
-	return ret;
-}
-
-static int probe_socket_send(int fd, int ifindex, const struct ip_prefix *dst, uint16_t echo_id,
-		      uint16_t seq, enum probe_kind kind, uint64_t sent_ns, uint64_t nonce)
-{
-	struct sockaddr_in to = { .sin_family = AF_INET };
-	struct sockaddr_in6 to6 = { .sin6_family = AF_INET6, .sin6_scope_id = ifindex };
-	bool v6 = dst->family == AF_INET6;
-	uint8_t pkt[64];
-	size_t len = probe_packet_build(pkt, dst->family, echo_id, seq, kind, sent_ns, nonce);
-
-	memcpy(&to.sin_addr, dst->addr, 4);
-	memcpy(&to6.sin6_addr, dst->addr, 16);
-	if (sendto(fd, pkt, len, 0, v6 ? (struct sockaddr *)&to6 : (struct sockaddr *)&to,
-		   v6 ? sizeof(to6) : sizeof(to)) < 0)
-		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
-	return 0;
-}
-
-static size_t probe_ns_build(uint8_t *buf, const uint8_t target[16], const uint8_t mac[6])
-{
-	memset(buf, 0, PROBE_NS_LEN);
-	buf[0] = ND_NEIGHBOR_SOLICIT;	/* the kernel computes the checksum */
-	memcpy(buf + 8, target, 16);
-	buf[24] = ND_OPT_SOURCE_LINKADDR;
-	buf[25] = 1;
-	memcpy(buf + 26, mac, 6);
-	return PROBE_NS_LEN;
-}
-
-static int probe_socket_send_ns(int fd, int ifindex, const struct ip_prefix *target, const uint8_t mac[6])
-{
-	/* to the target's solicited-node group: no neighbour resolution before it can leave */
-	struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_scope_id = ifindex,
-				   .sin6_addr.s6_addr = { 0xff, 0x02, [11] = 1, [12] = 0xff } };
-	uint8_t pkt[PROBE_NS_LEN];
-
-	memcpy(&to.sin6_addr.s6_addr[13], target->addr + 13, 3);
-	probe_ns_build(pkt, target->addr, mac);
-	if (sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)) < 0)
-		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
-	return 0;
-}
 
 /* --- probing a member ---------------------------------------------------------------- */
 
 static bool is_v6(const struct probe_instance *pi)
 {
 	return pi->family == AF_INET6;
+}
+
+/*
+ * ARP replies and NAs carry no tag, so member_xdp takes them only from
+ * the last IPMP_PROBE_FILTER_TARGETS targets probed: a new target joins
+ * the member's entry before the first probe to it leaves. A failed
+ * update is said; the probe still goes (its answer is then not seen,
+ * which is a failure the log explains).
+ */
+static void filter_note(struct agent_group *ag, const struct ipmp_member *m, int v6, const uint8_t *addr)
+{
+	struct ipmp_probe_cfg *cfg = &ag->probing.cfg[m->slot];
+	size_t len = v6 ? 16 : 4;
+	uint8_t *n = v6 ? &cfg->nns_targets : &cfg->narp_targets;
+	uint8_t *next = v6 ? &ag->probing.ns_next[m->slot] : &ag->probing.arp_next[m->slot];
+	uint8_t *slot;
+
+	for (unsigned i = 0; i < *n; i++)
+		if (!memcmp(v6 ? cfg->ns_targets[i] : cfg->arp_targets[i], addr, len))
+			return;
+	slot = v6 ? cfg->ns_targets[*next] : cfg->arp_targets[*next];
+	memcpy(slot, addr, len);
+	*next = (*next + 1) % IPMP_PROBE_FILTER_TARGETS;
+	if (*n < IPMP_PROBE_FILTER_TARGETS)
+		(*n)++;
+	if (dataplane_probe_cfg_set(&ag->dp, m->ifindex, cfg))
+		pr_err("%s: cannot let member_xdp expect answers from a new target: %s", m->ifname,
+		       strerror(errno));
 }
 
 static int ops_send(struct probe_instance *pi, const struct ip_prefix *dst, uint16_t seq,
@@ -200,7 +75,8 @@ static int ops_send(struct probe_instance *pi, const struct ip_prefix *dst, uint
 		/* as with ARP: only failure detection, no discovery or RTT-only probes */
 		if (kind != PROBE_UNI)
 			return 0;
-		ret = probe_socket_send_ns(fd, pi->member->ifindex, dst, pi->member->mac);
+		filter_note(ag, pi->member, 1, dst->addr);
+		ret = probe_wire_send_ns(fd, pi->member->ifindex, dst, pi->member->mac);
 	} else if (!is_v6(pi) && ag->probing.arp[pi->member->slot]) {
 		static const uint8_t zero[6];
 		struct arp_packet arp;
@@ -210,10 +86,11 @@ static int ops_send(struct probe_instance *pi, const struct ip_prefix *dst, uint
 			return 0;
 		/* RFC 5227 probe: sender IP 0.0.0.0, so no peer's cache is touched */
 		arp_build(&arp, ARP_OP_REQUEST, pi->member->mac, zero, zero, dst->addr);
+		filter_note(ag, pi->member, 0, dst->addr);
 		ret = arp_send(fd, pi->member->ifindex, &arp);
 	} else {
-		ret = probe_socket_send(fd, pi->member->ifindex, dst, pi->echo_id, seq, kind, sent_ns,
-					ag->agent->nonce);
+		ret = probe_wire_send_echo(fd, pi->member->ifindex, dst, pi->echo_id, seq, kind, sent_ns,
+					ag->agent->probe_key);
 	}
 	/* in.mpathd's error, once per run of failures (it logs every probe's) */
 	failing = &ag->probing.send_failing[pi->member->slot][is_v6(pi)];
@@ -454,7 +331,7 @@ static int icmp_socket_for(struct agent *a, struct agent_group *ag, struct ipmp_
 			"failure detection on it", m->ifname);
 		return -ENOENT;
 	}
-	return probe_socket_open(m->ifname, m->ifindex, test, false);
+	return probe_wire_open(m->ifname, m->ifindex, test, false);
 }
 
 /* spec 3.4: ((pid & 0xff) << 8) | (ifindex & 0xff), the same for both families */
@@ -466,7 +343,9 @@ static uint16_t member_echo_id(const struct ipmp_member *m)
 /* The member's probe_cfg entry, from what its instances probe; XDP attached on first use. */
 static int probe_cfg_push(struct agent *a, struct agent_group *ag, struct ipmp_member *m)
 {
-	struct ipmp_probe_cfg cfg = { .nonce = a->nonce, .echo_id = member_echo_id(m) };
+	struct ipmp_probe_cfg *kept = &ag->probing.cfg[m->slot];
+	struct ipmp_probe_cfg cfg = { .key = { a->probe_key[0], a->probe_key[1] },
+				      .echo_id = member_echo_id(m), .slot = m->slot };
 
 	if (m->probe.enabled && ag->probing.arp[m->slot]) {
 		cfg.method = IPMP_PROBE_METHOD_ARP;
@@ -479,6 +358,12 @@ static int probe_cfg_push(struct agent *a, struct agent_group *ag, struct ipmp_m
 		memcpy(cfg.test_addr6, m->probe6.test_addr.addr, 16);
 		cfg.method6 = ag->probing.nd[m->slot] ? IPMP_PROBE_METHOD_NS : IPMP_PROBE_METHOD_ICMP;
 	}
+	/* the targets probed lately stay expected */
+	cfg.narp_targets = kept->narp_targets;
+	cfg.nns_targets = kept->nns_targets;
+	memcpy(cfg.arp_targets, kept->arp_targets, sizeof(cfg.arp_targets));
+	memcpy(cfg.ns_targets, kept->ns_targets, sizeof(cfg.ns_targets));
+	*kept = cfg;
 	if (dataplane_probe_cfg_set(&ag->dp, m->ifindex, &cfg) ||
 	    dataplane_attach_xdp(&ag->dp, m->slot, m->ifindex, m->ifname)) {
 		pr_err("%s: probe-based failure detection unavailable", m->ifname);
@@ -515,7 +400,7 @@ static bool probe_start4(struct agent *a, struct agent_group *ag, struct ipmp_me
 		return false;
 	ag->probing.fds[m->slot][0] = fd;
 	ag->probing.arp[m->slot] = arp;
-	probe_start(&m->probe, m, &test, member_echo_id(m), a->nonce ^ m->ifindex);
+	probe_start(&m->probe, m, &test, member_echo_id(m), a->probe_seed ^ m->ifindex);
 	for (unsigned i = 0; i < ag->cfg->ntargets; i++)
 		if (targets_add(&m->probe, &ag->cfg->targets[i], TARGETS_CONFIGURED))
 			pr_warn("%s: target %s is not on the subnet of %s; ignored", m->ifname,
@@ -554,12 +439,12 @@ static bool probe_start6(struct agent *a, struct agent_group *ag, struct ipmp_me
 	if (ag->probing.fds[m->slot][1] >= 0 || !group_probes_ipv6(&ag->group) ||
 	    nl_addr_first(&a->nl, m->ifindex, AF_INET6, RT_SCOPE_LINK, &test))
 		return false;
-	fd = probe_socket_open(m->ifname, m->ifindex, &test, nd);
+	fd = probe_wire_open(m->ifname, m->ifindex, &test, nd);
 	if (fd < 0)
 		return false;
 	ag->probing.fds[m->slot][1] = fd;
 	ag->probing.nd[m->slot] = nd;
-	probe_start(&m->probe6, m, &test, member_echo_id(m), (a->nonce ^ m->ifindex) + 6);
+	probe_start(&m->probe6, m, &test, member_echo_id(m), (a->probe_seed ^ m->ifindex) + 6);
 	pr_info("%s: probing %sfrom %s", m->ifname, nd ? "with NS " : "",
 		ip_prefix_str(&test, false, buf, sizeof(buf)));
 	return true;
@@ -622,5 +507,7 @@ void probe_io_member_stop(struct agent_group *ag, struct ipmp_member *m, bool re
 		dataplane_detach_xdp(&ag->dp, m->slot, m->ifname);
 		if (m->ifindex)
 			dataplane_probe_cfg_del(&ag->dp, m->ifindex);
+		memset(&ag->probing.cfg[m->slot], 0, sizeof(ag->probing.cfg[m->slot]));
+		ag->probing.arp_next[m->slot] = ag->probing.ns_next[m->slot] = 0;
 	}
 }

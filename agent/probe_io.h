@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include <ipmp/maps.h>
+#include <ipmp/probe.h>
 #include "ipaddr.h"
 #include "probe.h"
 
@@ -34,6 +35,9 @@ struct probe_io {
 	bool no_test_address_said[IPMP_MAX_MEMBERS];	/* "No test address configured" logged */
 	bool send_failing[IPMP_MAX_MEMBERS][2];		/* the last send failed: said once */
 	struct event *timers[IPMP_MAX_MEMBERS][2];
+	/* member_xdp's entry as last written: ARP/NS targets join it before the first probe */
+	struct ipmp_probe_cfg cfg[IPMP_MAX_MEMBERS];
+	uint8_t arp_next[IPMP_MAX_MEMBERS], ns_next[IPMP_MAX_MEMBERS];	/* oldest entry: replaced next */
 	struct ring_buffer *rb;
 	struct event *rb_ev;
 	/* XDP receive -> agent processing, per reply (us), the last PROBE_LAG_SAMPLES */

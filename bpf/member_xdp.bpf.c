@@ -8,9 +8,11 @@
  *
  * A reply is ours when it is an unfragmented ICMP echo reply (behind up
  * to two VLAN tags, IP options allowed) to this member's test address,
- * with this member's identifier, carrying a full probe payload with the
- * agent's nonce. Our identifier with another nonce is a forgery or a
- * stale agent's: counted, dropped, never reported. With ARP probing, an
+ * with this member's identifier, carrying a full probe payload whose tag
+ * is the one the agent computed for that very probe (include/ipmp/siphash.h:
+ * keyed, per probe, bound to kind, sequence, send time and target). Our
+ * identifier with any other tag is a forgery, a replay onto another
+ * probe, or a stale agent's: counted, dropped, never reported. With ARP probing, an
  * ARP reply to the member's MAC for target IP 0.0.0.0 (the answer to an
  * RFC 5227 probe) is reported the same way, and with NS probing a
  * solicited NA to the member's link-local. Which sequence numbers and
@@ -22,20 +24,60 @@
 #include "parse.h"
 #include <ipmp/maps.h>
 #include <ipmp/probe.h>
+#include <ipmp/siphash.h>
 #include "probe_maps.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-static __always_inline int report(__u32 ifindex, __u32 kind, __u16 seq, __u64 sent_ns,
-				  const void *src, int v6)
-{
-	struct ipmp_probe_event *ev = bpf_ringbuf_reserve(&probe_events, sizeof(*ev), 0);
+/* Set before load; a test that runs a million frames at once lifts them. */
+const volatile __u32 probe_events_per_window = IPMP_PROBE_EVENTS_PER_WINDOW;
+const volatile __u32 probe_discovery_per_window = IPMP_PROBE_DISCOVERY_PER_WINDOW;
 
+/*
+ * The member's budget for this window (per CPU, so no lock): a flood of
+ * replies, even valid-looking ones, reaches the agent at a bounded rate.
+ * Answers to the all-hosts echo, whose tag every host saw, have a small
+ * budget of their own, so copying them cannot crowd out real replies.
+ */
+static __always_inline int budget_take(const struct ipmp_probe_cfg *cfg, __u32 kind, __u64 now)
+{
+	__u32 slot = cfg->slot;
+	struct ipmp_probe_budget *b = bpf_map_lookup_elem(&probe_budget, &slot);
+
+	if (!b)
+		return 1;
+	if (now - b->window_ns >= IPMP_PROBE_WINDOW_NS) {
+		b->window_ns = now;
+		b->events = 0;
+		b->discovery = 0;
+	}
+	if (kind == IPMP_PROBE_MULTI) {
+		if (b->discovery >= probe_discovery_per_window)
+			return 0;
+		b->discovery++;
+	}
+	if (b->events >= probe_events_per_window)
+		return 0;
+	b->events++;
+	return 1;
+}
+
+static __always_inline int report(const struct ipmp_probe_cfg *cfg, __u32 ifindex, __u32 kind,
+				  __u16 seq, __u64 sent_ns, const void *src, int v6)
+{
+	struct ipmp_probe_event *ev;
+	__u64 now = bpf_ktime_get_ns();
+
+	if (!budget_take(cfg, kind, now)) {
+		count_in(&probe_stats, IPMP_PROBE_STAT_RATELIMITED);
+		return XDP_DROP;
+	}
+	ev = bpf_ringbuf_reserve(&probe_events, sizeof(*ev), 0);
 	if (!ev) {
 		count_in(&probe_stats, IPMP_PROBE_STAT_RINGBUF_FULL);
 		return XDP_DROP;
 	}
-	ev->rx_ns = bpf_ktime_get_ns();
+	ev->rx_ns = now;
 	ev->sent_ns = sent_ns;
 	ev->ifindex = ifindex;
 	ev->kind = kind;
@@ -53,32 +95,64 @@ static __always_inline int report(__u32 ifindex, __u32 kind, __u16 seq, __u64 se
 	return XDP_DROP;
 }
 
-/* The answer to our RFC 5227 probe: a reply to our MAC, for IP 0.0.0.0. */
+/* One of the targets the agent probed lately (ARP and NS carry no tag). */
+static __always_inline int arp_target(const struct ipmp_probe_cfg *cfg, const __u8 *spa)
+{
+	__u32 a = *(const __u32 *)spa;
+
+#pragma unroll
+	for (int i = 0; i < IPMP_PROBE_FILTER_TARGETS; i++)
+		if (i < cfg->narp_targets && a == *(const __u32 *)cfg->arp_targets[i])
+			return 1;
+	return 0;
+}
+
+/* The answer to our RFC 5227 probe: a reply to our MAC, for IP 0.0.0.0, from a target. */
 static __always_inline int arp_reply(struct cursor *c, struct ipmp_probe_cfg *cfg, __u32 ifindex)
 {
 	struct arp_eth_ipv4 *body;
 	struct arphdr *arp = parse_arp(c, &body);
 
 	if (!arp || arp->ar_op != bpf_htons(ARPOP_REPLY) || *(__u32 *)body->tpa != 0 ||
-	    !mac_equal(body->tha, cfg->mac))
+	    !mac_equal(body->tha, cfg->mac) || !arp_target(cfg, body->spa))
 		return XDP_PASS;
-	return report(ifindex, IPMP_PROBE_ARP, 0, 0, body->spa, 0);
+	return report(cfg, ifindex, IPMP_PROBE_ARP, 0, 0, body->spa, 0);
 }
 
-/* The payload's nonce decides: ours, or a forgery (counted, dropped). */
+/*
+ * The payload's tag decides: the one the agent computed for this probe,
+ * or a forgery (counted, dropped). Replies to the all-hosts probe come
+ * from anyone; their tag is bound to the group the probe went to.
+ */
 static __always_inline int echo_reply(struct cursor *c, struct ipmp_probe_cfg *cfg,
-				      struct icmp_echo *icmp, __u32 ifindex, const void *src, int v6)
+				      struct icmp_echo *icmp, __u32 ifindex, const __u8 *src, int v6)
 {
 	struct ipmp_probe_payload *payload = cursor_take(c, sizeof(*payload));
+	__u8 group[16] = {};
+	__u64 sent_ns, want;
+	__u16 kind;
 
 	if (!payload)
 		return XDP_PASS;	/* too short to be one of ours (spec 3.9) */
-	if (payload->nonce != cfg->nonce) {
+	kind = bpf_ntohl(payload->kind);
+	sent_ns = bpf_be64_to_cpu(payload->sent_ns);
+	if (kind == IPMP_PROBE_MULTI) {
+		if (v6) {
+			group[0] = 0xff, group[1] = 0x02, group[15] = 1;	/* ff02::1 */
+		} else {
+			group[0] = 224, group[3] = 1;			/* 224.0.0.1 */
+		}
+		want = ipmp_probe_tag(cfg->key, v6 ? IPMP_AF_INET6 : IPMP_AF_INET, kind, icmp->id,
+				      bpf_ntohs(icmp->seq), sent_ns, group);
+	} else {
+		want = ipmp_probe_tag(cfg->key, v6 ? IPMP_AF_INET6 : IPMP_AF_INET, kind, icmp->id,
+				      bpf_ntohs(icmp->seq), sent_ns, src);
+	}
+	if (payload->tag != want) {
 		count_in(&probe_stats, IPMP_PROBE_STAT_SPOOFED);
 		return XDP_DROP;
 	}
-	return report(ifindex, bpf_ntohl(payload->kind), bpf_ntohs(icmp->seq),
-		      bpf_be64_to_cpu(payload->sent_ns), src, v6);
+	return report(cfg, ifindex, kind, bpf_ntohs(icmp->seq), sent_ns, src, v6);
 }
 
 static __always_inline int addr6_equal(const __u8 *a, const __u8 *b)
@@ -88,15 +162,25 @@ static __always_inline int addr6_equal(const __u8 *a, const __u8 *b)
 	return x[0] == y[0] && x[1] == y[1] && x[2] == y[2] && x[3] == y[3];
 }
 
-/* A solicited NA to our NS probe: its target is the probe target. */
-static __always_inline int na_reply(struct cursor *c, struct icmp_echo *icmp, __u32 ifindex)
+static __always_inline int ns_target(const struct ipmp_probe_cfg *cfg, const __u8 *target)
+{
+#pragma unroll
+	for (int i = 0; i < IPMP_PROBE_FILTER_TARGETS; i++)
+		if (i < cfg->nns_targets && addr6_equal(target, cfg->ns_targets[i]))
+			return 1;
+	return 0;
+}
+
+/* A solicited NA to our NS probe, for one of the targets probed lately. */
+static __always_inline int na_reply(struct cursor *c, const struct ipmp_probe_cfg *cfg,
+				    struct icmp_echo *icmp, __u32 ifindex)
 {
 	__u8 *target = cursor_take(c, 16);
 	__u8 flags = ((__u8 *)&icmp->id)[0];
 
-	if (!target || !(flags & 0x40))	/* solicited */
+	if (!target || !(flags & 0x40) || !ns_target(cfg, target))	/* solicited */
 		return XDP_PASS;
-	return report(ifindex, IPMP_PROBE_NA, 0, 0, target, 1);
+	return report(cfg, ifindex, IPMP_PROBE_NA, 0, 0, target, 1);
 }
 
 /*
@@ -121,7 +205,7 @@ static __always_inline int icmp6_reply(struct cursor *c, __u32 ifindex)
 	if (!cfg || !addr6_equal(ip6->daddr, cfg->test_addr6))
 		return XDP_PASS;
 	if (cfg->method6 == IPMP_PROBE_METHOD_NS)
-		return icmp->type == ND_NEIGHBOR_ADVERT ? na_reply(c, icmp, ifindex) : XDP_PASS;
+		return icmp->type == ND_NEIGHBOR_ADVERT ? na_reply(c, cfg, icmp, ifindex) : XDP_PASS;
 	if (icmp->type != ICMPV6_ECHO_REPLY_ || icmp->id != cfg->echo_id)
 		return XDP_PASS;
 	return echo_reply(c, cfg, icmp, ifindex, ip6->saddr, 1);
@@ -166,5 +250,5 @@ int member_xdp(struct xdp_md *ctx)
 		return XDP_PASS;
 	if (ip->daddr != *(__be32 *)cfg->test_addr)
 		return XDP_PASS;
-	return echo_reply(&c, cfg, icmp, ifindex, &ip->saddr, 0);
+	return echo_reply(&c, cfg, icmp, ifindex, (const __u8 *)&ip->saddr, 0);
 }

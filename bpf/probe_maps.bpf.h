@@ -36,4 +36,12 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } probe_stats SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, IPMP_MAX_MEMBERS);
+	__type(key, __u32);
+	__type(value, struct ipmp_probe_budget);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} probe_budget SEC(".maps");
+
 #endif

@@ -47,7 +47,7 @@
 #define IPMP_ETH_ALEN		6
 
 /* Bumped whenever a map layout or a program's contract changes. */
-#define IPMP_ABI_VERSION	2
+#define IPMP_ABI_VERSION	3
 
 /* ipmp_member_info.flags */
 #define IPMP_MEMBER_ACTIVE	0x1	/* usable for data: functioning, not inactive */

@@ -7,21 +7,32 @@
  *   probe_cfg      hash          member ifindex -> ipmp_probe_cfg    agent       member_xdp
  *   probe_events   ringbuf       ipmp_probe_event records            member_xdp  agent
  *   probe_stats    percpu array  enum ipmp_probe_stat -> __u64       member_xdp  agent
+ *   probe_budget   percpu array  member slot -> ipmp_probe_budget    member_xdp  member_xdp
  *
  * ICMP probing: a reply is the agent's when it arrives on a member with a
  * probe_cfg entry, is an ICMP echo reply to that member's test address,
- * carries the member's identifier and the agent's nonce. ICMPv6 the same,
+ * carries the member's identifier and the probe's tag: SipHash-2-4 under
+ * the agent's secret key of the probe's family, kind, identifier,
+ * sequence, send time and target (include/ipmp/siphash.h), recomputed
+ * here from what the reply echoes and where it comes from (for the
+ * all-hosts probe, the group it went to). ICMPv6 the same,
  * to the member's link-local test address, from a link-local source, with
  * no extension header (so no routing header, spec 3.9).
  * ARP probing (no test address): the agent sends RFC 5227 probes (sender
  * IP 0.0.0.0); a reply is the agent's when it is an ARP reply to the
- * member's MAC with target IP 0.0.0.0. ARP carries no sequence number or
- * nonce: the agent pairs it with its newest outstanding probe to that
- * target. NS probing (IPv6 with probe = arp): the agent sends a unicast
- * neighbour solicitation from the member's link-local address; the
- * answer is a solicited NA to that address, reported like an ARP reply,
- * with the NA's target as the source. Everything else passes untouched. Sequence window and source
- * checks are the agent's (spec 3.9).
+ * member's MAC with target IP 0.0.0.0, from one of the targets the agent
+ * probed lately (arp_targets). ARP carries no sequence number or tag: the
+ * agent pairs it with its newest outstanding probe to that target. NS
+ * probing (IPv6 with probe = arp): the agent sends a neighbour
+ * solicitation from the member's link-local address; the answer is a
+ * solicited NA to that address for one of ns_targets, reported like an
+ * ARP reply, with the NA's target as the source.
+ * A flood cannot starve the agent: per member and CPU, at most
+ * probe_events_per_window reports (and probe_discovery_per_window answers
+ * to the all-hosts echo, which anyone may copy) go to the ring buffer in
+ * each IPMP_PROBE_WINDOW_NS; the rest are dropped and counted.
+ * Everything else passes untouched. Sequence window and source checks
+ * are the agent's (spec 3.9).
  * Without the agent, replies are still timestamped into the ring buffer,
  * which simply fills; nothing waits on it.
  */
@@ -42,16 +53,18 @@
 #define IPMP_PROBE_METHOD_ARP	1	/* IPv4 only */
 #define IPMP_PROBE_METHOD_NS	2	/* IPv6 only */
 
-/* The echo request's data, after the 8-byte ICMP header (spec 3.7 + nonce). */
+/* The echo request's data, after the 8-byte ICMP header (spec 3.7 + tag). */
 struct ipmp_probe_payload {
 	__be64 sent_ns;		/* CLOCK_MONOTONIC at send, big-endian */
 	__be32 kind;		/* IPMP_PROBE_* */
 	__u32 pad;
-	__u64 nonce;		/* the agent's, per run; opaque bytes */
+	__u64 tag;		/* ipmp_probe_tag() of this probe, host order (opaque on the wire) */
 };
 
+#define IPMP_PROBE_FILTER_TARGETS	8	/* ARP/NS targets probed lately, per member */
+
 struct ipmp_probe_cfg {
-	__u64 nonce;
+	__u64 key[2];		/* the tag's key: drawn at agent start, never on the wire */
 	__u16 echo_id;		/* network byte order, as on the wire */
 	__u16 method;		/* IPMP_PROBE_METHOD_* */
 	__u8 test_addr[4];	/* IPv4 test address of the member (ICMP) */
@@ -59,7 +72,22 @@ struct ipmp_probe_cfg {
 	__u8 pad[2];
 	__u8 test_addr6[16];	/* IPv6 link-local test address; all zero: no IPv6 probing */
 	__u16 method6;		/* IPMP_PROBE_METHOD_ICMP or _NS */
-	__u8 pad2[6];
+	__u8 narp_targets;	/* entries of arp_targets in use */
+	__u8 nns_targets;	/* entries of ns_targets in use */
+	__u32 slot;		/* the member's slot: its probe_budget entry */
+	__u8 arp_targets[IPMP_PROBE_FILTER_TARGETS][4];	/* ARP replies only from these */
+	__u8 ns_targets[IPMP_PROBE_FILTER_TARGETS][16];	/* NAs only for these */
+};
+
+/* How much of a flood reaches the agent (defaults: probe_maps.bpf.h). */
+#define IPMP_PROBE_WINDOW_NS		10000000ULL	/* 10 ms */
+#define IPMP_PROBE_EVENTS_PER_WINDOW	16	/* replies per member and CPU */
+#define IPMP_PROBE_DISCOVERY_PER_WINDOW	8	/* of which answers to the all-hosts echo */
+
+struct ipmp_probe_budget {
+	__u64 window_ns;	/* when the current window started */
+	__u32 events;		/* reports in it */
+	__u32 discovery;	/* answers to the all-hosts echo in it */
 };
 
 struct ipmp_probe_event {
@@ -76,8 +104,9 @@ struct ipmp_probe_event {
 
 enum ipmp_probe_stat {
 	IPMP_PROBE_STAT_REPLIES = 0,	/* handed to the agent */
-	IPMP_PROBE_STAT_SPOOFED,	/* our identifier, wrong nonce */
+	IPMP_PROBE_STAT_SPOOFED,	/* our identifier, a tag that is not this probe's */
 	IPMP_PROBE_STAT_RINGBUF_FULL,	/* recognised, but no room: dropped */
+	IPMP_PROBE_STAT_RATELIMITED,	/* recognised, but over the member's budget: dropped */
 	IPMP_PROBE_STAT__MAX,
 };
 

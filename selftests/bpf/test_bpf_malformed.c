@@ -34,7 +34,7 @@ static const char *const outcome_names[] = {
 	"ingress passed", "ingress unicast to the group", "ingress multicast to the group",
 	"ingress looped back", "ingress not nominated", "ingress copy to the group",
 	"xdp passed", "xdp IPv4 echo reply", "xdp IPv6 echo reply", "xdp ARP reply",
-	"xdp solicited NA", "xdp forged nonce",
+	"xdp solicited NA", "xdp forged tag",
 };
 
 static void tally(const struct model_cfg *cfg, const uint8_t *f, uint32_t len, uint64_t *seen)

@@ -25,10 +25,12 @@
 
 #include <ipmp/maps.h>
 #include <ipmp/probe.h>
+#include <ipmp/siphash.h>
 #include "member_xdp.skel.h"
 
 #define LO 1
-static const uint64_t NONCE = 0x1122334455667788ULL;
+static const __u64 KEY[2] = { 0x1122334455667788ULL, 0x99aabbccddeeff00ULL };
+#define KEY_INIT	{ 0x1122334455667788ULL, 0x99aabbccddeeff00ULL }
 static const uint16_t ECHO_ID = 0x4242;	/* as on the wire */
 
 struct frame {
@@ -68,7 +70,8 @@ struct reply_opts {
 	int options;		/* 4-byte IP option words */
 	uint8_t type;		/* ICMP type (0 = echo reply) */
 	uint16_t id;		/* wire order */
-	uint64_t nonce;
+	bool forged;		/* a tag that is not this probe's */
+	bool multi;		/* an answer to the all-hosts echo */
 	const char *dst;
 	uint16_t frag;		/* IP frag_off field */
 	int cut;		/* bytes to drop from the end */
@@ -78,10 +81,16 @@ struct reply_opts {
 static struct frame reply(struct reply_opts o)
 {
 	static const uint8_t dst_mac[6] = { 2, 0, 0, 0, 0, 1 }, src_mac[6] = { 2, 0, 0, 0, 0, 9 };
-	struct ipmp_probe_payload p = { .sent_ns = htobe64(123456789), .kind = htonl(IPMP_PROBE_UNI),
-					.nonce = o.nonce };
+	static const uint8_t router[4] = { 192, 0, 2, 1 };
+	static const uint8_t all_hosts[4] = { 224, 0, 0, 1 };
+	uint32_t kind = o.multi ? IPMP_PROBE_MULTI : IPMP_PROBE_UNI;
+	struct ipmp_probe_payload p = { .sent_ns = htobe64(123456789), .kind = htonl(kind) };
 	struct frame f = { .len = 0 };
 	uint16_t id = o.id;
+
+	/* the tag the agent put in its probe (to the router, or to all hosts), sequence 77 */
+	p.tag = ipmp_probe_tag(KEY, IPMP_AF_INET, kind, id, 77, 123456789,
+			       o.multi ? all_hosts : router) ^ o.forged;
 
 	put(&f, dst_mac, 6);
 	put(&f, src_mac, 6);
@@ -114,7 +123,7 @@ static struct frame reply(struct reply_opts o)
 
 static struct reply_opts genuine(void)
 {
-	return (struct reply_opts){ .id = ECHO_ID, .nonce = NONCE };
+	return (struct reply_opts){ .id = ECHO_ID };
 }
 
 static int on_event(void *ctx, void *data, size_t size)
@@ -140,7 +149,7 @@ static uint64_t stat(struct fixture *f, uint32_t which)
 static int setup(void **state)
 {
 	static struct fixture f;
-	struct ipmp_probe_cfg cfg = { .nonce = NONCE, .echo_id = ECHO_ID,
+	struct ipmp_probe_cfg cfg = { .key = KEY_INIT, .echo_id = ECHO_ID,
 				      .test_addr = { 192, 0, 2, 21 },
 				      .test_addr6 = { 0xfe, 0x80, [15] = 0x21 } };
 	struct bpf_map *map;
@@ -203,13 +212,13 @@ static void test_genuine_reply_is_stamped_and_consumed(void **state)
 	assert_int_equal(stat(f, IPMP_PROBE_STAT_REPLIES), before + 1);
 }
 
-static void test_forged_nonce_is_counted_and_dropped(void **state)
+static void test_forged_tag_is_counted_and_dropped(void **state)
 {
 	struct fixture *f = *state;
 	struct reply_opts o = genuine();
 	uint64_t before = stat(f, IPMP_PROBE_STAT_SPOOFED);
 
-	o.nonce = NONCE ^ 1;
+	o.forged = true;
 	struct frame in = reply(o);
 	assert_int_equal(run(f, &in), XDP_DROP);
 	assert_int_equal(f->nevents, 0);
@@ -311,9 +320,10 @@ static void test_arp_probe_replies(void **state)
 {
 	struct fixture *f = *state;
 	static const uint8_t our_mac[6] = { 2, 0xaa, 0, 0, 0, 1 }, other[6] = { 2, 0xbb, 0, 0, 0, 2 };
-	struct ipmp_probe_cfg cfg = { .nonce = NONCE, .echo_id = ECHO_ID,
-				      .method = IPMP_PROBE_METHOD_ARP };
-	struct ipmp_probe_cfg icmp = { .nonce = NONCE, .echo_id = ECHO_ID,
+	struct ipmp_probe_cfg cfg = { .key = KEY_INIT, .echo_id = ECHO_ID,
+				      .method = IPMP_PROBE_METHOD_ARP, .narp_targets = 1,
+				      .arp_targets = { { 192, 0, 2, 1 } } };
+	struct ipmp_probe_cfg icmp = { .key = KEY_INIT, .echo_id = ECHO_ID,
 				       .test_addr = { 192, 0, 2, 21 } };
 	uint32_t lo = LO;
 	struct frame in;
@@ -325,6 +335,13 @@ static void test_arp_probe_replies(void **state)
 	assert_int_equal(f->nevents, 1);
 	assert_int_equal(f->events[0].kind, IPMP_PROBE_ARP);
 	assert_memory_equal(f->events[0].src, ((uint8_t[4]){ 192, 0, 2, 1 }), 4);
+	/* the same reply from a host it did not probe: not an answer, never reported */
+	cfg.arp_targets[0][3] = 2;
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(f->skel->maps.probe_cfg), &lo, &cfg, 0), 0);
+	in = arp_reply_frame(our_mac, "0.0.0.0", 2);
+	assert_int_equal(run(f, &in), XDP_PASS);
+	cfg.arp_targets[0][3] = 1;
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(f->skel->maps.probe_cfg), &lo, &cfg, 0), 0);
 	/* not ours: another MAC, an ordinary reply (target IP set), a request */
 	in = arp_reply_frame(other, "0.0.0.0", 2);
 	assert_int_equal(run(f, &in), XDP_PASS);
@@ -342,7 +359,7 @@ static void test_arp_probe_replies(void **state)
 struct reply6_opts {
 	const char *src, *dst;
 	uint8_t nexthdr;	/* 58, or an extension header in front of ICMPv6 */
-	uint64_t nonce;
+	bool forged;
 	uint16_t id;
 };
 
@@ -350,12 +367,15 @@ struct reply6_opts {
 static struct frame reply6(struct reply6_opts o)
 {
 	static const uint8_t dst_mac[6] = { 2, 0, 0, 0, 0, 1 }, src_mac[6] = { 2, 0, 0, 0, 0, 9 };
-	struct ipmp_probe_payload p = { .sent_ns = htobe64(987654321), .kind = htonl(IPMP_PROBE_UNI),
-					.nonce = o.nonce };
+	struct ipmp_probe_payload p = { .sent_ns = htobe64(987654321), .kind = htonl(IPMP_PROBE_UNI) };
 	struct in6_addr a;
 	struct frame f = { .len = 0 };
 	uint16_t id = o.id;
 	bool ext = o.nexthdr != 58;
+
+	inet_pton(AF_INET6, o.src, &a);
+	p.tag = ipmp_probe_tag(KEY, IPMP_AF_INET6, IPMP_PROBE_UNI, id, 88, 987654321, a.s6_addr) ^
+		o.forged;
 
 	put(&f, dst_mac, 6);
 	put(&f, src_mac, 6);
@@ -382,7 +402,7 @@ static struct frame reply6(struct reply6_opts o)
 static struct reply6_opts genuine6(void)
 {
 	return (struct reply6_opts){ .src = "fe80::1", .dst = "fe80::21", .nexthdr = 58,
-				     .nonce = NONCE, .id = ECHO_ID };
+				     .id = ECHO_ID };
 }
 
 static void test_icmp6_reply(void **state)
@@ -393,7 +413,7 @@ static void test_icmp6_reply(void **state)
 	uint8_t router[16] = { 0xfe, 0x80, [15] = 1 };
 	uint64_t spoofed = stat(f, IPMP_PROBE_STAT_SPOOFED);
 	/* IPv4 by ARP and IPv6 by ICMPv6 at once, as the agent may configure a member */
-	struct ipmp_probe_cfg cfg = { .nonce = NONCE, .echo_id = ECHO_ID,
+	struct ipmp_probe_cfg cfg = { .key = KEY_INIT, .echo_id = ECHO_ID,
 				      .method = IPMP_PROBE_METHOD_ARP,
 				      .test_addr6 = { 0xfe, 0x80, [15] = 0x21 } };
 	uint32_t lo = LO;
@@ -424,9 +444,9 @@ static void test_icmp6_reply(void **state)
 	in = reply6(o);
 	assert_int_equal(run(f, &in), XDP_PASS);
 	assert_int_equal(f->nevents, 0);
-	/* our identifier with another nonce: forged */
+	/* our identifier with a tag that is not this probe's: forged */
 	o = genuine6();
-	o.nonce = NONCE + 1;
+	o.forged = true;
 	in = reply6(o);
 	assert_int_equal(run(f, &in), XDP_DROP);
 	assert_int_equal(f->nevents, 0);
@@ -454,15 +474,18 @@ static struct frame na(uint8_t flags, const char *target)
 static void test_na_answers_ns_probe(void **state)
 {
 	struct fixture *f = *state;
-	struct ipmp_probe_cfg cfg = { .nonce = NONCE, .echo_id = ECHO_ID,
+	struct ipmp_probe_cfg cfg = { .key = KEY_INIT, .echo_id = ECHO_ID,
 				      .method = IPMP_PROBE_METHOD_ARP,
 				      .method6 = IPMP_PROBE_METHOD_NS,
-				      .test_addr6 = { 0xfe, 0x80, [15] = 0x21 } };
+				      .test_addr6 = { 0xfe, 0x80, [15] = 0x21 }, .nns_targets = 1,
+				      .ns_targets = { { 0xfe, 0x80, [15] = 1 } } };
 	uint8_t router[16] = { 0xfe, 0x80, [15] = 1 };
 	uint32_t lo = LO;
-	struct frame in = na(0x60, "fe80::1");	/* solicited, override */
+	struct frame in = na(0x60, "fe80::2");	/* solicited, but for a host not probed */
 
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(f->skel->maps.probe_cfg), &lo, &cfg, 0), 0);
+	assert_int_equal(run(f, &in), XDP_PASS);
+	in = na(0x60, "fe80::1");		/* solicited, override, for the target */
 	assert_int_equal(run(f, &in), XDP_DROP);
 	assert_int_equal(f->nevents, 1);
 	assert_int_equal(f->events[0].kind, IPMP_PROBE_NA);
@@ -478,11 +501,73 @@ static void test_na_answers_ns_probe(void **state)
 	assert_int_equal(f->nevents, 0);
 }
 
+/*
+ * A flood of replies that look right (here: copies of one genuine reply)
+ * reaches the agent at most probe_events_per_window per window per CPU;
+ * copies of answers to the all-hosts echo, whose tag every host saw, at
+ * most probe_discovery_per_window. The rest is dropped and counted.
+ */
+static void test_flood_is_rate_limited(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t limited = stat(f, IPMP_PROBE_STAT_RATELIMITED);
+	uint64_t replies = stat(f, IPMP_PROBE_STAT_REPLIES);
+	struct frame in = reply(genuine());
+	struct xdp_md ctx = { .data_end = in.len, .ingress_ifindex = LO };
+	unsigned n = 8 * IPMP_PROBE_EVENTS_PER_WINDOW;
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in.b, .data_size_in = in.len,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = n);
+	struct ipmp_probe_cfg icmp = { .key = KEY_INIT, .echo_id = ECHO_ID,
+				       .test_addr = { 192, 0, 2, 21 } };
+	uint32_t lo = LO;
+
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(f->skel->maps.probe_cfg), &lo, &icmp, 0), 0);
+
+	/*
+	 * One program run repeated n times: well within two windows (a window
+	 * an earlier test opened may end part-way), so at most two budgets
+	 * reach the ring buffer and the rest is counted as limited.
+	 */
+	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(f->skel->progs.member_xdp), &opts), 0);
+	assert_int_equal(opts.retval, XDP_DROP);
+	while (ring_buffer__consume(f->rb) > 0)
+		;
+	f->nevents = 0;
+	uint64_t passed = stat(f, IPMP_PROBE_STAT_REPLIES) - replies;
+	uint64_t dropped = stat(f, IPMP_PROBE_STAT_RATELIMITED) - limited;
+
+	assert_int_equal(passed + dropped, n);
+	assert_true(passed >= IPMP_PROBE_EVENTS_PER_WINDOW / 2);
+	assert_true(passed <= 2 * IPMP_PROBE_EVENTS_PER_WINDOW);
+
+	/* copies of an answer to the all-hosts echo, in a fresh window: the smaller budget */
+	struct reply_opts o = genuine();
+
+	usleep(2 * IPMP_PROBE_WINDOW_NS / 1000);
+	o.multi = true;
+	in = reply(o);
+	ctx.data_end = in.len;
+	opts.data_in = in.b;
+	opts.data_size_in = in.len;
+	replies = stat(f, IPMP_PROBE_STAT_REPLIES);
+	limited = stat(f, IPMP_PROBE_STAT_RATELIMITED);
+	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(f->skel->progs.member_xdp), &opts), 0);
+	assert_int_equal(opts.retval, XDP_DROP);
+	while (ring_buffer__consume(f->rb) > 0)
+		;
+	f->nevents = 0;
+	passed = stat(f, IPMP_PROBE_STAT_REPLIES) - replies;
+	dropped = stat(f, IPMP_PROBE_STAT_RATELIMITED) - limited;
+	assert_int_equal(passed + dropped, n);
+	assert_true(passed >= 1);
+	assert_true(passed <= 2 * IPMP_PROBE_DISCOVERY_PER_WINDOW);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_genuine_reply_is_stamped_and_consumed),
-		cmocka_unit_test(test_forged_nonce_is_counted_and_dropped),
+		cmocka_unit_test(test_forged_tag_is_counted_and_dropped),
 		cmocka_unit_test(test_not_ours_passes),
 		cmocka_unit_test(test_truncated_passes),
 		cmocka_unit_test(test_vlan_and_ip_options),
@@ -490,6 +575,7 @@ int main(void)
 		cmocka_unit_test(test_arp_probe_replies),
 		cmocka_unit_test(test_icmp6_reply),
 		cmocka_unit_test(test_na_answers_ns_probe),
+		cmocka_unit_test(test_flood_is_rate_limited),
 	};
 
 	int ret = bpf_test_enter();

@@ -42,7 +42,11 @@ static const uint8_t V6[][16] = {
 };
 #define V6_TEST	3
 
-#define NONCE	0x0123456789abcdefULL
+static const uint8_t *pick_v4(struct rng *r);
+static const uint8_t *pick_v6(struct rng *r);
+
+#define PROBE_KEY0	0x0123456789abcdefULL
+#define PROBE_KEY1	0x0f1e2d3c4b5a6978ULL
 #define ECHO_ID	0x3412		/* 0x1234 on the wire, read as stored */
 
 uint64_t rng_next(struct rng *r)
@@ -114,13 +118,21 @@ void frames_config(struct rng *r, struct model_cfg *cfg)
 		if (chance(r, 85))
 			bind(cfg, 6, V6[i], targets[i == 2 ? 3 : i * 2]);
 	cfg->probing = chance(r, 85);
-	cfg->probe.nonce = NONCE;
+	cfg->probe.key[0] = PROBE_KEY0;
+	cfg->probe.key[1] = PROBE_KEY1;
 	cfg->probe.echo_id = ECHO_ID;
 	cfg->probe.method = chance(r, 60) ? IPMP_PROBE_METHOD_ICMP : IPMP_PROBE_METHOD_ARP;
 	cfg->probe.method6 = chance(r, 50) ? IPMP_PROBE_METHOD_ICMP : IPMP_PROBE_METHOD_NS;
 	memcpy(cfg->probe.test_addr, V4[V4_TEST], 4);
 	memcpy(cfg->probe.test_addr6, V6[V6_TEST], 16);
 	memcpy(cfg->probe.mac, MAC_LO, 6);
+	/* ARP/NS targets probed lately: the router (V4[6], V6[4]) mostly, others now and then */
+	cfg->probe.narp_targets = (uint8_t)rng_below(r, IPMP_PROBE_FILTER_TARGETS + 1);
+	for (unsigned i = 0; i < cfg->probe.narp_targets; i++)
+		memcpy(cfg->probe.arp_targets[i], i == 0 && chance(r, 80) ? V4[6] : pick_v4(r), 4);
+	cfg->probe.nns_targets = (uint8_t)rng_below(r, IPMP_PROBE_FILTER_TARGETS + 1);
+	for (unsigned i = 0; i < cfg->probe.nns_targets; i++)
+		memcpy(cfg->probe.ns_targets[i], i == 0 && chance(r, 80) ? V6[4] : pick_v6(r), 16);
 }
 
 /* --- well-formed frames ------------------------------------------------------ */
@@ -207,20 +219,36 @@ static void arp(struct rng *r, const struct model_cfg *cfg, struct out *o)
 	put8(o, 4);
 	put16(o, chance(r, 50) ? 1 : 2);
 	put(o, MAC_PEER, 6);
-	put(o, chance(r, 20) ? V4[7] : pick_v4(r), 4);
+	put(o, chance(r, 30) ? V4[6] : chance(r, 20) ? V4[7] : pick_v4(r), 4);	/* the router */
 	put(o, chance(r, 50) ? cfg->probe.mac : chance(r, 50) ? zero : MAC_A, 6);
 	put(o, chance(r, 30) ? V4[7] : pick_v4(r), 4);
 	if (chance(r, 30))
 		put_random(r, o, rng_below(r, 20));	/* Ethernet padding */
 }
 
-/* Our probe payload (spec 3.7 + nonce), or a forgery's. */
-static void payload(struct rng *r, struct out *o)
+/*
+ * Our probe payload (spec 3.7 + tag), or a forgery's: mostly the tag of
+ * the very probe it claims to answer (computed for the frame's source, or
+ * the all-hosts group for discovery), else one for another sequence, kind
+ * or source, else random bytes.
+ */
+static void payload(struct rng *r, const struct model_cfg *cfg, struct out *o, int family,
+		    uint16_t id, uint16_t seq, const uint8_t *src)
 {
 	static const uint32_t kinds[] = { IPMP_PROBE_UNI, IPMP_PROBE_MULTI, IPMP_PROBE_RTT, 7 };
-	uint64_t sent = rng_next(r), nonce = chance(r, 75) ? NONCE : rng_next(r);
+	static const uint8_t all_hosts4[4] = { 224, 0, 0, 1 };
+	static const uint8_t all_nodes6[16] = { 0xff, 0x02, [15] = 1 };
+	uint64_t sent = rng_next(r), tag;
 	uint32_t kind = kinds[rng_below(r, 4)];
+	const uint8_t *addr = kind != IPMP_PROBE_MULTI ? src : family == 4 ? all_hosts4 : all_nodes6;
+	uint8_t fam = family == 4 ? IPMP_AF_INET : IPMP_AF_INET6;
 
+	if (chance(r, 70))
+		tag = model_probe_tag(cfg->probe.key, fam, (uint16_t)kind, id, seq, sent, addr);
+	else if (chance(r, 60))	/* a real tag, of a neighbouring probe */
+		tag = model_probe_tag(cfg->probe.key, fam, (uint16_t)kind, id, seq + 1, sent, addr);
+	else
+		tag = rng_next(r);
 	put16(o, (uint16_t)(sent >> 48));
 	put16(o, (uint16_t)(sent >> 32));
 	put16(o, (uint16_t)(sent >> 16));
@@ -228,18 +256,19 @@ static void payload(struct rng *r, struct out *o)
 	put16(o, (uint16_t)(kind >> 16));
 	put16(o, (uint16_t)kind);
 	put(o, "\0\0\0\0", 4);
-	put(o, &nonce, 8);
+	put(o, &tag, 8);
 }
 
 /* An echo's identifier (ours, mostly), sequence and probe payload. */
-static void echo_body(struct rng *r, const struct model_cfg *cfg, struct out *o)
+static void echo_body(struct rng *r, const struct model_cfg *cfg, struct out *o, int family,
+		      const uint8_t *src)
 {
-	if (chance(r, 80))
-		put(o, &cfg->probe.echo_id, 2);
-	else
-		put16(o, (uint16_t)rng_next(r));
-	put16(o, (uint16_t)rng_next(r));
-	payload(r, o);
+	uint16_t id = chance(r, 80) ? cfg->probe.echo_id : (uint16_t)rng_next(r);
+	uint16_t seq = (uint16_t)rng_next(r);
+
+	put(o, &id, 2);
+	put16(o, seq);
+	payload(r, cfg, o, family, id, seq, src);
 }
 
 static void ipv4(struct rng *r, const struct model_cfg *cfg, struct out *o)
@@ -248,6 +277,7 @@ static void ipv4(struct rng *r, const struct model_cfg *cfg, struct out *o)
 	uint8_t proto = chance(r, 50) ? 1 : chance(r, 50) ? 17 : 6;
 	bool echo = proto == 1;
 	uint32_t body = echo ? 8 + 24 : 8 + rng_below(r, 32);
+	const uint8_t *src;
 
 	eth(r, o, pick_mac(r, cfg, 4), 0x0800);
 	put8(o, (uint8_t)(0x45 + opts));
@@ -258,7 +288,8 @@ static void ipv4(struct rng *r, const struct model_cfg *cfg, struct out *o)
 	put8(o, 64);
 	put8(o, proto);
 	put16(o, 0);
-	put(o, chance(r, 30) ? V4[6] : pick_v4(r), 4);
+	src = chance(r, 30) ? V4[6] : pick_v4(r);
+	put(o, src, 4);
 	put(o, chance(r, 40) ? V4[V4_TEST] : pick_v4(r), 4);
 	for (unsigned i = 0; i < opts; i++)
 		put(o, chance(r, 50) ? "\x01\x01\x01\x01" : "\x94\x04\x00\x00", 4);
@@ -269,7 +300,7 @@ static void ipv4(struct rng *r, const struct model_cfg *cfg, struct out *o)
 	put8(o, chance(r, 85) ? 0 : 8);		/* echo reply, or request */
 	put8(o, chance(r, 90) ? 0 : 1);
 	put16(o, 0);
-	echo_body(r, cfg, o);
+	echo_body(r, cfg, o, 4, src);
 }
 
 /* ND options: link-layer address options, others, odd lengths. */
@@ -295,6 +326,7 @@ static void ipv6(struct rng *r, const struct model_cfg *cfg, struct out *o)
 	static const uint8_t types[] = { 133, 134, 135, 136, 137, 128, 129, 129, 129, 1, 143 };
 	uint8_t next = chance(r, 70) ? 58 : chance(r, 50) ? 17 : 0;
 	uint8_t type = types[rng_below(r, sizeof(types))];
+	const uint8_t *src;
 	uint32_t start;
 
 	eth(r, o, pick_mac(r, cfg, 6), 0x86dd);
@@ -304,7 +336,8 @@ static void ipv6(struct rng *r, const struct model_cfg *cfg, struct out *o)
 	put16(o, 0);			/* payload length, below */
 	put8(o, next);
 	put8(o, 255);
-	put(o, type == 129 && chance(r, 70) ? V6[4] : pick_v6(r), 16);
+	src = type == 129 && chance(r, 70) ? V6[4] : pick_v6(r);
+	put(o, src, 16);
 	put(o, (type == 129 || type == 136) && chance(r, 60) ? V6[V6_TEST] : pick_v6(r), 16);
 	if (next != 58) {
 		put_random(r, o, 8 + rng_below(r, 40));
@@ -313,13 +346,13 @@ static void ipv6(struct rng *r, const struct model_cfg *cfg, struct out *o)
 		put8(o, chance(r, 90) ? 0 : 1);
 		put16(o, (uint16_t)rng_next(r));	/* checksum: any, it is only kept consistent */
 		if (type == 129 || type == 128) {
-			echo_body(r, cfg, o);
+			echo_body(r, cfg, o, 6, src);
 		} else if (type >= 133 && type <= 137) {
 			/* reserved/flags (NA: solicited now and then), then targets */
 			put8(o, type == 136 && chance(r, 60) ? 0x60 : 0);
 			put(o, "\0\0\0", 3);
 			if (type != 133 && type != 134)
-				put(o, pick_v6(r), 16);
+				put(o, type == 136 && chance(r, 40) ? V6[4] : pick_v6(r), 16);
 			if (type == 137)
 				put(o, pick_v6(r), 16);
 			if (type == 134)

@@ -2,7 +2,7 @@
 /*
  * The malformed-traffic generator: well-formed frames of every kind the
  * programs look at (ARP, IPv4 with options and fragments, ICMP echo
- * replies with and without our nonce, IPv6, every ND message with link-
+ * replies with the probe's tag, another probe's, or random bytes, IPv6, every ND message with link-
  * layer options, VLAN stacks, other EtherTypes), built from a model
  * configuration's own addresses so bindings and test addresses are hit,
  * then mutated: cut short, bytes flipped, lengths and types set to edge

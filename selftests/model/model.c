@@ -446,21 +446,104 @@ static void report(const struct model_cfg *cfg, struct model_verdict *v, uint32_
 	memcpy(v->ev.src, src, family == 4 ? 4 : 16);
 }
 
-/* An echo reply with our identifier: the payload's nonce says ours or forged. */
+/*
+ * The probe tag, from its contract (include/ipmp/siphash.h, probe.h), not
+ * from its code: SipHash-2-4 as the paper states it, over the 32 bytes
+ * [family, kind (2, little-endian), identifier (2, as host-order u16),
+ * sequence (2, little-endian), 0], send time (8, little-endian), the
+ * address (16, IPv4 padded with zeros).
+ */
+static uint64_t rotl64(uint64_t x, int b)
+{
+	return (x << b) | (x >> (64 - b));
+}
+
+static void sip_round(uint64_t v[4])
+{
+	v[0] += v[1];
+	v[1] = rotl64(v[1], 13) ^ v[0];
+	v[0] = rotl64(v[0], 32);
+	v[2] += v[3];
+	v[3] = rotl64(v[3], 16) ^ v[2];
+	v[0] += v[3];
+	v[3] = rotl64(v[3], 21) ^ v[0];
+	v[2] += v[1];
+	v[1] = rotl64(v[1], 17) ^ v[2];
+	v[2] = rotl64(v[2], 32);
+}
+
+static uint64_t sip_bytes_le(const uint8_t *b)
+{
+	uint64_t w = 0;
+
+	for (int i = 7; i >= 0; i--)
+		w = w << 8 | b[i];
+	return w;
+}
+
+uint64_t model_probe_tag(const __u64 key[2], uint8_t family, uint16_t kind, uint16_t id,
+			 uint16_t seq, uint64_t sent_ns, const uint8_t *addr)
+{
+	uint8_t msg[32] = { family, kind & 0xff, kind >> 8, id & 0xff, id >> 8, seq & 0xff,
+			    seq >> 8, 0 };
+	uint64_t v[4] = { key[0] ^ 0x736f6d6570736575ULL, key[1] ^ 0x646f72616e646f6dULL,
+			  key[0] ^ 0x6c7967656e657261ULL, key[1] ^ 0x7465646279746573ULL };
+
+	for (int i = 0; i < 8; i++)
+		msg[8 + i] = (uint8_t)(sent_ns >> (8 * i));
+	memcpy(msg + 16, addr, family == IPMP_AF_INET ? 4 : 16);
+	for (int w = 0; w <= 4; w++) {
+		uint64_t m = w < 4 ? sip_bytes_le(msg + 8 * w) : (uint64_t)32 << 56;
+
+		v[3] ^= m;
+		sip_round(v);
+		sip_round(v);
+		v[0] ^= m;
+	}
+	v[2] ^= 0xff;
+	for (int i = 0; i < 4; i++)
+		sip_round(v);
+	return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
+/*
+ * An echo reply with our identifier: the payload's tag must be the one
+ * of the probe it claims to answer (kind, sequence, send time and the
+ * replying target, or the all-hosts group for a discovery probe).
+ */
 static void echo_payload(const struct model_cfg *cfg, const uint8_t *f, uint32_t len,
 			 uint32_t icmp, const uint8_t *src, int family, struct model_verdict *v)
 {
-	const uint32_t p = icmp + 8;		/* sent_ns(8) kind(4) pad(4) nonce(8) */
+	static const uint8_t all_hosts4[4] = { 224, 0, 0, 1 };
+	static const uint8_t all_nodes6[16] = { 0xff, 0x02, [15] = 1 };
+	const uint32_t p = icmp + 8;		/* sent_ns(8) kind(4) pad(4) tag(8) */
+	uint64_t sent_ns, tag, want;
+	uint16_t id, kind;
 
 	if (len < p + 24)
 		return;				/* too short to be ours: passes */
-	if (memcmp(f + p + 16, &cfg->probe.nonce, 8)) {
+	sent_ns = (uint64_t)be32(f + p) << 32 | be32(f + p + 4);
+	kind = (uint16_t)be32(f + p + 8);
+	memcpy(&id, f + icmp + 4, 2);
+	memcpy(&tag, f + p + 16, 8);
+	want = model_probe_tag(cfg->probe.key, family == 4 ? IPMP_AF_INET : IPMP_AF_INET6, kind, id,
+			       be16(f + icmp + 6), sent_ns,
+			       kind != IPMP_PROBE_MULTI ? src : family == 4 ? all_hosts4 : all_nodes6);
+	if (tag != want) {
 		drop(v, MODEL_XDP_DROP, -1);
 		v->probe_stat = IPMP_PROBE_STAT_SPOOFED;
 		return;
 	}
-	report(cfg, v, be32(f + p + 8), be16(f + icmp + 6),
-	       (uint64_t)be32(f + p) << 32 | be32(f + p + 4), src, family);
+	report(cfg, v, kind, be16(f + icmp + 6), sent_ns, src, family);
+}
+
+/* Is addr one of the n (at most IPMP_PROBE_FILTER_TARGETS) targets of the list? */
+static bool probed_lately(const uint8_t *list, unsigned n, unsigned width, const uint8_t *addr)
+{
+	for (unsigned i = 0; i < n && i < IPMP_PROBE_FILTER_TARGETS; i++)
+		if (!memcmp(list + i * width, addr, width))
+			return true;
+	return false;
 }
 
 static void xdp_arp(const struct model_cfg *cfg, const uint8_t *f, uint32_t len, uint32_t off,
@@ -475,6 +558,9 @@ static void xdp_arp(const struct model_cfg *cfg, const uint8_t *f, uint32_t len,
 		return;
 	/* an answer to an RFC 5227 probe: target IP 0.0.0.0, target MAC ours */
 	if (memcmp(a + 24, zero, 4) || memcmp(a + 18, cfg->probe.mac, 6))
+		return;
+	/* from a target the agent probed lately (ARP has no tag) */
+	if (!probed_lately(&cfg->probe.arp_targets[0][0], cfg->probe.narp_targets, 4, a + 14))
 		return;
 	report(cfg, v, IPMP_PROBE_ARP, 0, 0, a + 14, 4);
 }
@@ -494,8 +580,10 @@ static void xdp_ipv6(const struct model_cfg *cfg, const uint8_t *f, uint32_t len
 	if (!cfg->probing || memcmp(ip6 + 24, cfg->probe.test_addr6, 16))
 		return;
 	if (cfg->probe.method6 == IPMP_PROBE_METHOD_NS) {
-		/* a solicited NA; its target is the target probed */
-		if (f[icmp] == 136 && len >= icmp + 8 + 16 && (f[icmp + 4] & 0x40))
+		/* a solicited NA; its target is a target probed lately */
+		if (f[icmp] == 136 && len >= icmp + 8 + 16 && (f[icmp + 4] & 0x40) &&
+		    probed_lately(&cfg->probe.ns_targets[0][0], cfg->probe.nns_targets, 16,
+				  f + icmp + 8))
 			report(cfg, v, IPMP_PROBE_NA, 0, 0, f + icmp + 8, 6);
 		return;
 	}

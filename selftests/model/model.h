@@ -96,5 +96,8 @@ void model_member_xdp(const struct model_cfg *cfg, const uint8_t *frame, uint32_
 const struct model_member *model_member(const struct model_cfg *cfg, uint32_t ifindex);
 /* Ones'-complement sum of len bytes (16-bit big-endian words), folded. */
 uint16_t model_sum16(const uint8_t *p, uint32_t len);
+/* The tag member_xdp expects of a probe (include/ipmp/siphash.h), computed from its contract. */
+uint64_t model_probe_tag(const __u64 key[2], uint8_t family, uint16_t kind, uint16_t id,
+			 uint16_t seq, uint64_t sent_ns, const uint8_t *addr);
 
 #endif

@@ -9,10 +9,12 @@
 #     naming the first, and changes nothing; --cleanup refuses meanwhile;
 #   - an unprivileged user holding as many connections as it can, each
 #     stuffed with requests it never reads, does not lock root out, and the
-#     agent's memory stays bounded.
+#     agent's memory stays bounded;
+#   - in a metrics directory others may write, symlinks planted under the
+#     temporary or the final name are never written through.
 . "$(dirname "$0")/lib.sh"
 require_root
-tap_plan 20
+tap_plan 24
 
 topo_create 3
 write_config "$TMP/ipmp.conf"
@@ -112,3 +114,23 @@ echo "# nobody: $(cat "$TMP/hog.out"); agent RSS $rss_before kB before, $rss_dur
 ASSERT "nobody got at most 32 connections of the 400 it tried" test "${accepted:-999}" -le 32
 ASSERT "the agent's memory stayed bounded (+$((rss_during - rss_before)) kB)" \
 	test $((rss_during - rss_before)) -lt 16384
+
+# --- files: a shared metrics directory with symlinks planted in it --------------------------
+MDIR=$TMP/metrics
+mkdir -m 1777 "$MDIR"
+printf 'precious\n' >"$TMP/victim"
+printf 'precious\n' >"$TMP/victim2"
+as_nobody ln -s "$TMP/victim" "$MDIR/.ipmp.prom.$AGENT_PID"
+as_nobody ln -s "$TMP/victim2" "$MDIR/ipmp.prom"
+sed -i "s|^\[global\]$|[global]\nmetrics_dir = $MDIR\nmetrics_interval = 1|" "$TMP/ipmp.conf"
+"$IPMPADM" reload >/dev/null
+prom_is_ours() { [ -f "$MDIR/ipmp.prom" ] && [ ! -L "$MDIR/ipmp.prom" ] &&
+	grep -q '^ipmp_group_state{' "$MDIR/ipmp.prom"; }
+ASSERT "ipmp.prom is written, a regular file in place of the planted symlink" \
+	wait_until 3000 prom_is_ours
+sleep 1.2	# another write, through the same names
+ASSERT_EQ "neither symlink's target was written through" "precious precious" \
+	"$(cat "$TMP/victim") $(cat "$TMP/victim2")"
+ASSERT_EQ "the planted temporary name is gone, nothing else left beside ipmp.prom" "ipmp.prom" \
+	"$(ls -A "$MDIR")"
+ASSERT_EQ "owned by root, mode 0644" "root 644" "$(stat -c '%U %a' "$MDIR/ipmp.prom")"

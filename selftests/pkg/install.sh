@@ -13,7 +13,7 @@ ok() { N=$((N + 1)); echo "ok $N - $1"; }
 not_ok() { N=$((N + 1)); FAILED=$((FAILED + 1)); echo "not ok $N - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
 
 MANS="man8/ipmp-agent.8 man8/ipmpstat.8 man8/if_mpadm.8 man8/ipmpadm.8 man5/ipmp.conf.5"
-echo "1..$((4 + 5 + 2))"
+echo "1..$((4 + 5 + 3))"
 
 DEST=$TMP/dest
 if out=$(make -C "$ROOT" --no-print-directory install DESTDIR="$DEST" PREFIX=/usr 2>&1); then
@@ -56,6 +56,15 @@ grep -q '^Type=notify$' "$unit" && grep -q '^WatchdogSec=' "$unit" &&
 	grep -q '^Restart=on-failure$' "$unit" && grep -q '^CapabilityBoundingSet=' "$unit" &&
 	ok "unit: Type=notify, WatchdogSec, Restart=on-failure, capabilities bounded" ||
 	not_ok "unit: Type=notify, WatchdogSec, Restart=on-failure, capabilities bounded"
+
+# ProtectSystem=strict makes every path read-only unless listed: the example's metrics_dir must be
+mdir=$(sed -n 's/^metrics_dir *= *\([^ ;]*\).*/\1/p' "$ROOT/etc/ipmp.conf.example")
+rw=$(sed -n 's/^ReadWritePaths=//p' "$unit" | tr ' ' '\n' | sed 's/^-//')
+if [ -n "$mdir" ] && grep -qxF "$mdir" <<<"$rw"; then
+	ok "the unit may write the example's metrics_dir ($mdir)"
+else
+	not_ok "the unit may write the example's metrics_dir" "metrics_dir: '$mdir'" "ReadWritePaths: $rw"
+fi
 
 if command -v systemd-analyze >/dev/null; then
 	# the unit as installed, pointed at the DESTDIR's binaries; its man pages from there too

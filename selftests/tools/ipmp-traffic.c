@@ -22,6 +22,20 @@
  *                                         unknown commands), slow (a request one byte
  *                                         a second, never finished); prints answers,
  *                                         errors and hang-ups
+ *   echo-sniff-forge IFNAME VICTIM TARGET SECONDS
+ *                                         a host on the link that sees what every host
+ *                                         sees: for each all-hosts echo from VICTIM
+ *                                         captured on IFNAME, forged replies to VICTIM
+ *                                         claiming to come from TARGET, for the
+ *                                         sequence numbers around it, with that
+ *                                         probe's payload (its tag) marked unicast;
+ *                                         prints seen= and forged=
+ *   arp-flood IFNAME MAC SENDER PPS SECONDS
+ *                                         ARP replies out of IFNAME to MAC, target IP
+ *                                         0.0.0.0 (the answer to an RFC 5227 probe),
+ *                                         from SENDER, PPS a second for SECONDS (at
+ *                                         most 50,000 a second and 1,000,000 in all);
+ *                                         prints sent=
  *   ctl-hog SOCKET N SECONDS              open up to N connections, on each pipeline 500
  *                                         snapshot requests and never read; after
  *                                         SECONDS prints how many were accepted and
@@ -31,11 +45,12 @@
  *                                         then a root process's), the child sends
  *                                         REQUEST on the inherited socket and prints
  *                                         the reply
- *   echo-forge DST SRC ID NONCE SEQ_FROM SEQ_TO ROUNDS
+ *   echo-forge DST SRC ID KEY SEQ_FROM SEQ_TO ROUNDS
  *                                         forged ICMP echo replies to DST claiming to
  *                                         come from SRC, with identifier ID and probe
- *                                         nonce NONCE (16 hex digits, the 8 bytes in
- *                                         wire order), for every sequence number
+ *                                         tags made with KEY (32 hex digits, the 16
+ *                                         bytes as probe_cfg holds them), for every
+ *                                         sequence number
  *                                         in [SEQ_FROM, SEQ_TO], ROUNDS times (at most
  *                                         100000 frames, paced)
  *
@@ -47,6 +62,12 @@
 #include <endian.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <linux/if_packet.h>
+#include <linux/types.h>
+#include <ipmp/maps.h>
+#include <ipmp/siphash.h>
 #include <sys/ioctl.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -282,21 +303,28 @@ static int udp_stream(struct addr *sa, unsigned pps, double seconds)
 	return 0;
 }
 
-/* The probe reply layout of include/ipmp/probe.h, written out by hand on purpose. */
-static int echo_forge(const char *dst, const char *src, unsigned id, const char *nonce_hex,
+/*
+ * The probe reply layout of include/ipmp/probe.h, written out by hand on
+ * purpose; the tag is the shared function's, under the key given (as the
+ * probe_cfg map holds its 16 bytes): the right key makes valid tags for
+ * any sequence and send time, a wrong one makes forgeries.
+ */
+static int echo_forge(const char *dst, const char *src, unsigned id, const char *key_hex,
 		      unsigned seq_from, unsigned seq_to, unsigned rounds)
 {
-	uint8_t nonce[8];
+	uint8_t key_bytes[16];
+	__u64 key[2];
 
-	if (strlen(nonce_hex) != 16) {
-		fprintf(stderr, "ipmp-traffic: the nonce is 16 hex digits\n");
+	if (strlen(key_hex) != 32) {
+		fprintf(stderr, "ipmp-traffic: the key is 32 hex digits\n");
 		return 2;
 	}
-	for (int i = 0; i < 8; i++) {
-		char byte[3] = { nonce_hex[2 * i], nonce_hex[2 * i + 1], 0 };
+	for (int i = 0; i < 16; i++) {
+		char byte[3] = { key_hex[2 * i], key_hex[2 * i + 1], 0 };
 
-		nonce[i] = strtoul(byte, NULL, 16);
+		key_bytes[i] = strtoul(byte, NULL, 16);
 	}
+	memcpy(key, key_bytes, sizeof(key));
 
 	struct sockaddr_in to = { .sin_family = AF_INET };
 	uint8_t pkt[20 + 8 + 24];
@@ -324,9 +352,15 @@ static int echo_forge(const char *dst, const char *src, unsigned id, const char 
 			pkt[25] = id & 0xff;
 			pkt[26] = seq >> 8 & 0xff;
 			pkt[27] = seq & 0xff;
+			uint16_t id_host;
+			uint64_t tag;
+
+			memcpy(&id_host, pkt + 24, 2);
+			tag = ipmp_probe_tag(key, IPMP_AF_INET, 0x1234, id_host, seq & 0xffff, now,
+					     pkt + 12);
 			memcpy(pkt + 28, &be_now, 8);
 			memcpy(pkt + 36, &kind, 4);
-			memcpy(pkt + 44, nonce, 8);
+			memcpy(pkt + 44, &tag, 8);
 			uint16_t c = inet_csum(pkt + 20, sizeof(pkt) - 20);
 			memcpy(pkt + 22, &c, 2);
 			if (sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)) < 0)
@@ -558,6 +592,133 @@ static int ctl_stall(const char *path, double seconds)
 }
 
 /*
+ * What a host on the link learns from the all-hosts echo, turned into
+ * replies for a target it is not: under a per-run secret that every
+ * probe carried, these would be counted; with per-probe tags they are not.
+ */
+static int echo_sniff_forge(const char *ifname, const char *victim, const char *target,
+			    double seconds)
+{
+	int cap = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_IP));
+	int raw = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP),
+				  .sll_ifindex = (int)if_nametoindex(ifname) };
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	uint8_t vict[4], tgt[4], in[2048], pkt[20 + 8 + 24];
+	uint64_t end = now_us() + seconds * 1e6;
+	unsigned seen = 0, forged = 0;
+
+	if (cap < 0 || raw < 0 || !ll.sll_ifindex || bind(cap, (struct sockaddr *)&ll, sizeof(ll)))
+		return die("sniffer socket");
+	inet_pton(AF_INET, victim, vict);
+	inet_pton(AF_INET, target, tgt);
+	memcpy(&to.sin_addr, vict, 4);
+	while (now_us() < end && forged < 20000) {
+		struct pollfd p = { .fd = cap, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		n = recv(cap, in, sizeof(in), 0);
+		/* IPv4, ICMP echo request, from the victim to 224.0.0.1, a full probe payload */
+		if (n < 20 + 8 + 24 || (in[0] >> 4) != 4 || in[9] != IPPROTO_ICMP ||
+		    memcmp(in + 12, vict, 4) || in[16] != 224 || in[19] != 1)
+			continue;
+		unsigned ihl = (in[0] & 0xf) * 4;
+
+		if (n < (ssize_t)(ihl + 8 + 24) || in[ihl] != 8)
+			continue;
+		seen++;
+		uint16_t seq = (uint16_t)(in[ihl + 6] << 8 | in[ihl + 7]);
+
+		for (int d = -2; d <= 3; d++) {
+			uint16_t s = (uint16_t)(seq + d), c;
+			uint32_t uni = htonl(0x1234);
+
+			memset(pkt, 0, sizeof(pkt));
+			pkt[0] = 0x45;
+			pkt[2] = sizeof(pkt) >> 8;
+			pkt[3] = sizeof(pkt) & 0xff;
+			pkt[8] = 64;
+			pkt[9] = IPPROTO_ICMP;
+			memcpy(pkt + 12, tgt, 4);
+			memcpy(pkt + 16, vict, 4);
+			memcpy(pkt + 24, in + ihl + 4, 2);	/* the victim's identifier */
+			pkt[26] = s >> 8;
+			pkt[27] = s & 0xff;
+			memcpy(pkt + 28, in + ihl + 8, 24);	/* its payload: send time, tag */
+			memcpy(pkt + 36, &uni, 4);		/* ... as an answer to a unicast probe */
+			c = inet_csum(pkt + 20, sizeof(pkt) - 20);
+			memcpy(pkt + 22, &c, 2);
+			if (sendto(raw, pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)) > 0)
+				forged++;
+		}
+	}
+	printf("seen=%u forged=%u\n", seen, forged);
+	close(cap);
+	close(raw);
+	return 0;
+}
+
+/*
+ * A host on the link flooding a probing member with what looks like the
+ * answer to its ARP probe, from a target it probes: member_xdp cannot
+ * tell these from real answers, so only its budget stands between the
+ * flood and the agent.
+ */
+static int arp_flood(const char *ifname, const char *mac, const char *sender, unsigned pps,
+		     double seconds)
+{
+	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ARP));
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ARP),
+				  .sll_ifindex = (int)if_nametoindex(ifname), .sll_halen = 6 };
+	uint8_t f[42] = { 0 }, dst[6], src[6] = { 0x02, 0x66, 0x10, 0x0d, 0, 1 };
+	uint64_t start = now_us(), limit, sent = 0;
+
+	if (fd < 0 || !ll.sll_ifindex)
+		return die("packet socket");
+	if (sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &dst[0], &dst[1], &dst[2], &dst[3],
+		   &dst[4], &dst[5]) != 6 || inet_pton(AF_INET, sender, f + 28) != 1) {
+		fprintf(stderr, "ipmp-traffic: arp-flood: bad MAC or sender\n");
+		return 2;
+	}
+	if (pps > 50000)
+		pps = 50000;
+	limit = (uint64_t)(pps * (seconds < 60 ? seconds : 60));
+	if (limit > 1000000)
+		limit = 1000000;
+	memcpy(ll.sll_addr, dst, 6);
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	f[12] = 0x08, f[13] = 0x06;			/* ARP */
+	f[14] = 0, f[15] = 1, f[16] = 0x08, f[17] = 0;	/* Ethernet, IPv4 */
+	f[18] = 6, f[19] = 4, f[20] = 0, f[21] = 2;	/* reply */
+	memcpy(f + 22, src, 6);				/* sender MAC; sender IP at 28 */
+	memcpy(f + 32, dst, 6);				/* target MAC: the member's */
+	/* target IP 0.0.0.0 (f + 38): the answer to a probe from 0.0.0.0 */
+	while (sent < limit) {
+		/* paced: never ahead of PPS, in bursts of at most a millisecond's worth */
+		uint64_t due = (now_us() - start) * pps / 1000000;
+
+		if (due > limit)
+			due = limit;
+		if (sent >= due) {
+			usleep(1000);
+			continue;
+		}
+		while (sent < due && sendto(fd, f, sizeof(f), 0, (struct sockaddr *)&ll, sizeof(ll)) > 0)
+			sent++;
+		if (sent < due)
+			usleep(1000);	/* the queue is full: let it drain */
+		if (now_us() - start > (uint64_t)(seconds + 2) * 1000000)
+			break;
+	}
+	printf("sent=%llu\n", (unsigned long long)sent);
+	close(fd);
+	return 0;
+}
+
+/*
  * A user who opens what it can and asks without reading: each accepted
  * connection gets 500 snapshot requests in one go, and is never read.
  */
@@ -686,10 +847,12 @@ static int usage(void)
 			"       ipmp-traffic tcp-send ADDR PORT BYTES SECONDS\n"
 			"       ipmp-traffic udp-echo ADDR PORT SECONDS\n"
 			"       ipmp-traffic udp-stream ADDR PORT PPS SECONDS\n"
-			"       ipmp-traffic echo-forge DST SRC ID NONCE SEQ_FROM SEQ_TO ROUNDS\n"
+			"       ipmp-traffic echo-forge DST SRC ID KEY SEQ_FROM SEQ_TO ROUNDS\n"
 			"       ipmp-traffic ctl SOCKET ARG... | ctl-many SOCKET N | ctl-stall SOCKET SECONDS\n"
 			"       ipmp-traffic ctl-flood SOCKET N SECONDS busy|garbage|slow\n"
 			"       ipmp-traffic ctl-hog SOCKET N SECONDS | ctl-inherit SOCKET PROGRAM REQUEST\n"
+			"       ipmp-traffic echo-sniff-forge IFNAME VICTIM TARGET SECONDS\n"
+			"       ipmp-traffic arp-flood IFNAME MAC SENDER PPS SECONDS\n"
 			"       ipmp-traffic notify-listen PATH SECONDS\n");
 	return 2;
 }
@@ -704,6 +867,10 @@ int main(int argc, char **argv)
 		return ctl_many(argv[2], atoi(argv[3]));
 	if (argc == 6 && !strcmp(argv[1], "ctl-flood"))
 		return ctl_flood(argv[2], atoi(argv[3]), atof(argv[4]), argv[5]);
+	if (argc == 6 && !strcmp(argv[1], "echo-sniff-forge"))
+		return echo_sniff_forge(argv[2], argv[3], argv[4], atof(argv[5]));
+	if (argc == 7 && !strcmp(argv[1], "arp-flood"))
+		return arp_flood(argv[2], argv[3], argv[4], strtoul(argv[5], NULL, 0), atof(argv[6]));
 	if (argc == 5 && !strcmp(argv[1], "ctl-hog"))
 		return ctl_hog(argv[2], atoi(argv[3]), atof(argv[4]));
 	if (argc == 5 && !strcmp(argv[1], "ctl-inherit"))

@@ -165,7 +165,7 @@ static void sim_probe_start(struct sim *s, unsigned m, uint16_t first_seq)
 	test.plen = 24;
 	group_begin(&s->g);
 	probe_start(&s->g.members[m].probe, &s->g.members[m], &test, htons(0x100 + m),
-		    0x5eed0000 ^ (10 + m));	/* as the agent seeds: nonce ^ ifindex */
+		    0x5eed0000 ^ (10 + m));	/* as the agent seeds: seed ^ ifindex */
 	group_end(&s->g);
 	if (first_seq)
 		s->g.members[m].probe.snxt = first_seq;
