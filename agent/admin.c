@@ -26,6 +26,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "probe_io.h"
+#include "provision.h"
 
 void admin_result_init(struct admin_result *r)
 {
@@ -165,7 +166,8 @@ static int group_address_add(struct agent *a, struct agent_group *ag, const stru
 	int ret = group_addr_add(&ag->group, p);
 
 	if (!ret)
-		ret = nl_addr_add(&a->nl, ag->group.ifindex, p, false);
+		ret = provision_addr_add(a, ag->group.name, ag->group.ifname, ag->group.ifindex, p,
+					 false);
 	return ret;
 }
 
@@ -174,7 +176,8 @@ static void group_address_remove(struct agent *a, struct agent_group *ag, unsign
 {
 	struct ip_prefix p = ag->group.addrs[index].prefix;
 
-	nl_addr_del(&a->nl, ag->group.ifindex, &p);
+	if (!undo_addr_release(&a->undo, &a->nl, ag->group.ifindex, &p))
+		nl_addr_del(&a->nl, ag->group.ifindex, &p);	/* asked for: gone either way */
 	group_addr_remove(&ag->group, index);
 }
 

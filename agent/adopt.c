@@ -68,51 +68,48 @@ static void stale_addr_remove(struct agent *a, struct agent_group *ag, const str
 		return;
 	pr_info("group %s: %s is no longer configured; removing it from %s", ag->group.name,
 		ip_prefix_str(&p, true, buf, sizeof(buf)), ag->group.ifname);
-	nl_addr_del(&a->nl, ag->group.ifindex, &p);
+	if (!undo_addr_release(&a->undo, &a->nl, ag->group.ifindex, &p))
+		nl_addr_del(&a->nl, ag->group.ifindex, &p);
 }
 
-/* The test address pm had, if the netdev is still the one it was put on. */
-static void old_test_address_remove(struct agent *a, const struct dataplane_prior_member *pm,
-				    const struct nl_link *l)
+/* Is ifname a member of another group in the config now? */
+static bool member_elsewhere(const struct agent *a, const struct agent_group *ag, const char *ifname)
 {
-	if (pm->has_test_address && l->ifindex == pm->ifindex)
-		nl_addr_del(&a->nl, l->ifindex, &pm->test_address);
+	for (unsigned i = 0; i < a->cfg.ngroups; i++) {
+		const struct config_group *cg = &a->cfg.groups[i];
+
+		if (cg == ag->cfg)
+			continue;
+		for (unsigned j = 0; j < cg->nmembers; j++)
+			if (!strcmp(cg->members[j].ifname, ifname))
+				return true;
+	}
+	return false;
 }
 
 /*
- * Members the previous agent had and the config no longer has: what it
- * left on their netdevs (our filter, the XDP link, the test address) is
- * taken off, as remove-interface would have.
+ * Members the previous agent had and the config no longer has: its XDP
+ * link on them goes, and what it changed on them is undone, as
+ * remove-interface would have; unless the member moved to another group,
+ * which takes the netdev as it is: the XDP link (dataplane.c hands it the
+ * pinned link, whichever group is set up first) and what was recorded on
+ * it (agent/undo.h, undo_claim()).
  */
 static void departed_release(struct agent *a, struct agent_group *ag,
 			     const struct dataplane_prior_member *pm)
 {
 	struct nl_link l;
 
-	pr_info("group %s: %s is no longer a member; releasing it", ag->group.name, pm->ifname);
+	if (member_elsewhere(a, ag, pm->ifname)) {
+		pr_info("group %s: %s is now a member of another group", ag->group.name, pm->ifname);
+		return;
+	}
 	dataplane_unpin_xdp(&ag->dp, pm->ifname);
+	pr_info("group %s: %s is no longer a member; releasing it", ag->group.name, pm->ifname);
 	if (nl_link_get(&a->nl, pm->ifname, &l) || l.ifindex != pm->ifindex)
 		return;	/* gone, or another netdev by now */
 	dataplane_detach_ifindex(l.ifindex, false);
-	old_test_address_remove(a, pm, &l);
-}
-
-/* A member that stays but whose configured test address changed while no agent ran. */
-static void test_address_follow(struct agent *a, struct ipmp_member *m,
-				const struct dataplane_prior_member *pm)
-{
-	char buf[IP_PREFIX_STRLEN];
-	struct nl_link l;
-
-	if (!pm->has_test_address || !m->ifindex ||
-	    (m->cfg.has_test_address && ip_prefix_same_addr(&m->cfg.test_address, &pm->test_address) &&
-	     m->cfg.test_address.plen == pm->test_address.plen))
-		return;
-	if (nl_link_get(&a->nl, m->ifname, &l))
-		return;
-	pr_info("%s: test address %s is no longer configured; removing it", m->ifname,
-		ip_prefix_str(&pm->test_address, true, buf, sizeof(buf)));
-	old_test_address_remove(a, pm, &l);
+	undo_netdev(&a->undo, &a->nl, l.ifindex);
 }
 
 void adopt_finish(struct agent *a, struct agent_group *ag, const struct dataplane_prior *prior)
@@ -131,14 +128,9 @@ void adopt_finish(struct agent *a, struct agent_group *ag, const struct dataplan
 	}
 	for (unsigned i = 0; i < IPMP_MAX_MEMBERS; i++) {
 		const struct dataplane_prior_member *pm = &prior->members[i];
-		struct ipmp_member *m;
 
-		if (!pm->ifname[0])
-			continue;
-		m = group_member_by_name(g, pm->ifname);
-		if (!m)
+		/* a member that stays had its old test address removed when it was taken */
+		if (pm->ifname[0] && !group_member_by_name(g, pm->ifname))
 			departed_release(a, ag, pm);
-		else
-			test_address_follow(a, m, pm);
 	}
 }

@@ -9,9 +9,13 @@
  * group interface (veth pair), data plane loaded and attached, members
  * read and attached, first state pushed into the maps, and only then the
  * data addresses on the group interface. A group whose setup fails is
- * undone (group_rollback()) and the agent exits; groups set up before it
- * keep forwarding, as after any stop, until --cleanup.
+ * undone (group_rollback()) and the agent exits; so is every group this
+ * start set up new, so a failed first start leaves nothing behind. Groups
+ * a previous agent left keep forwarding, as after any stop, until
+ * --cleanup. What is undone, here and at --cleanup, is what the agent
+ * recorded it changed (agent/undo.h), and nothing else.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <unistd.h>
@@ -63,9 +67,10 @@ void agent_member_reconfigure(struct agent *a, struct agent_group *ag, struct ip
 }
 
 /*
- * Undo a group whose setup failed part way: detach what was attached,
- * drop the group interface if this agent made it, remove the pins. A
- * group this agent was adopting is left alone: it kept forwarding.
+ * Undo a group this start set up new: detach what was attached, undo what
+ * was recorded for it (the group interface if it was made, sysctls,
+ * addresses, hooks), remove the pins. A group this agent was adopting is
+ * left alone: it kept forwarding.
  */
 static void group_rollback(struct agent *a, struct agent_group *ag)
 {
@@ -78,9 +83,9 @@ static void group_rollback(struct agent *a, struct agent_group *ag)
 	}
 	for (unsigned i = 0; i < IPMP_MAX_MEMBERS; i++)
 		dataplane_detach_member(&ag->dp, i);
-	if (ag->created_iface && ag->group.ifindex)
-		nl_link_del(&a->nl, ag->group.ifindex);
+	undo_group(&a->undo, &a->nl, ag->group.name);
 	dataplane_close(&ag->dp);
+	/* with the pins go the XDP links, and so the programs on the members */
 	dataplane_unpin(a->bpffs, ag->group.name);
 }
 
@@ -93,7 +98,7 @@ static int group_setup(struct agent *a, struct agent_group *ag)
 
 	ret = provision_group_iface(a, ag);
 	if (!ret)
-		ret = dataplane_open(&ag->dp, a->bpffs, g->name);
+		ret = dataplane_open(&ag->dp, a->bpffs, g->name, &a->undo);
 	if (!ret)
 		ret = dataplane_attach_group(&ag->dp, g->ifindex);
 	if (!ret)
@@ -158,8 +163,9 @@ int agent_group_add(struct agent *a, const struct config_group *cg)
 }
 
 /*
- * A group leaves (reload): its members released, its group interface
- * deleted (with the data addresses on it), its pins removed.
+ * A group leaves (reload): its members released, what the agent did for it
+ * undone (the group interface deleted if the agent made it, with the data
+ * addresses on it), its pins removed.
  */
 void agent_group_remove(struct agent *a, struct agent_group *ag)
 {
@@ -168,8 +174,7 @@ void agent_group_remove(struct agent *a, struct agent_group *ag)
 	pr_info("group %s (%s): removing it", ag->group.name, ag->group.ifname);
 	group_for_each_member(&ag->group, m)
 		provision_member_release(a, ag, m);
-	if (nl_link_del(&a->nl, ag->group.ifindex))	/* its filter and addresses go with it */
-		pr_warn("cannot delete group interface %s", ag->group.ifname);
+	undo_group(&a->undo, &a->nl, ag->group.name);
 	for (i = 0; i < a->ngroups && a->groups[i] != ag; i++)
 		;
 	memmove(a->groups + i, a->groups + i + 1, (a->ngroups - i - 1) * sizeof(*a->groups));
@@ -243,7 +248,91 @@ static int agent_lock(const char *bpffs, const char *what)
 	return ret;
 }
 
+/*
+ * A start that failed: every group it set up new is undone like one whose
+ * setup failed; groups a previous agent left forward on. With nothing
+ * left, the record goes too, and the bpffs root if this start made it.
+ */
+static void agent_start_undo(struct agent *a)
+{
+	unsigned kept = 0;
+
+	for (unsigned i = 0; i < a->ngroups; i++) {
+		struct agent_group *ag = a->groups[i];
+
+		if (ag->dp.inherited) {
+			a->groups[kept++] = ag;
+			continue;
+		}
+		pr_info("group %s: undoing what this start set up", ag->group.name);
+		group_rollback(a, ag);
+		agent_group_free(ag);
+	}
+	a->ngroups = kept;
+	if (kept || a->undo.fd < 0 || !undo_empty(&a->undo))
+		return;
+	undo_close(&a->undo);
+	undo_unpin(a->bpffs);
+	/* the lock is an open directory on the bpffs: let go before unmounting it */
+	lock_drop(a->lock_fd);
+	a->lock_fd = -1;
+	dataplane_bpffs_unprepare(a->bpffs, a->bpffs_made);
+}
+
+/* Is there a directory of a group's pins (one with a version record) at root/name? */
+static bool pinned_group(const char *root, const char *name)
+{
+	char path[PATH_MAX + 512];
+
+	snprintf(path, sizeof(path), "%s/%s/abi", root, name);
+	if (!access(path, F_OK))
+		return true;
+	snprintf(path, sizeof(path), "%s/%s/group_cfg", root, name);
+	return !access(path, F_OK);
+}
+
+/*
+ * Groups a previous agent ran that the config no longer has: removed as a
+ * reload would have. After the configured groups are set up, so a member
+ * that moved to one of them was claimed first (its XDP link taken over,
+ * its record relabelled) and is left alone here.
+ */
+static void agent_prune_unconfigured(struct agent *a)
+{
+	struct dirent *de;
+	DIR *d = opendir(a->bpffs);
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		bool configured = false;
+
+		if (de->d_name[0] == '.' || de->d_type != DT_DIR || !pinned_group(a->bpffs, de->d_name))
+			continue;
+		for (unsigned i = 0; i < a->cfg.ngroups; i++)
+			configured |= !strcmp(a->cfg.groups[i].name, de->d_name);
+		if (configured)
+			continue;
+		pr_info("group %s is no longer configured; removing what it left", de->d_name);
+		undo_group(&a->undo, &a->nl, de->d_name);
+		if (dataplane_unpin(a->bpffs, de->d_name))
+			pr_warn("cannot remove %s/%s", a->bpffs, de->d_name);
+	}
+	closedir(d);
+}
+
+static int agent_start_steps(struct agent *a);
+
 int agent_start(struct agent *a)
+{
+	int ret = agent_start_steps(a);
+
+	if (ret && a->lock_fd >= 0)
+		agent_start_undo(a);
+	return ret;
+}
+
+static int agent_start_steps(struct agent *a)
 {
 	struct timespec wall;
 	int ret;
@@ -255,13 +344,16 @@ int agent_start(struct agent *a)
 		pr_err("cannot open rtnetlink: %s", strerror(-ret));
 		return ret;
 	}
-	ret = dataplane_bpffs_prepare(a->bpffs);
+	ret = dataplane_bpffs_prepare(a->bpffs, &a->bpffs_made);
 	if (ret)
 		return ret;
 	ret = agent_lock(a->bpffs, "not starting");
 	if (ret < 0)
 		return ret;
 	a->lock_fd = ret;
+	ret = undo_open(&a->undo, a->bpffs, true);
+	if (ret)
+		return ret;
 	if (getrandom(a->probe_key, sizeof(a->probe_key), 0) != sizeof(a->probe_key) ||
 	    getrandom(&a->probe_seed, sizeof(a->probe_seed), 0) != sizeof(a->probe_seed)) {
 		pr_err("cannot get a random probe key: %s", strerror(errno));
@@ -279,6 +371,7 @@ int agent_start(struct agent *a)
 		if (ret)
 			return ret;
 	}
+	agent_prune_unconfigured(a);
 	linkwatch_settle(a);
 	routes_rescan_soon(a);
 	a->control = control_open(a, a->socket_path);
@@ -305,14 +398,77 @@ void agent_stop(struct agent *a)
 		event_free(a->rescan_ev);
 	announcer_free(a->announcer);
 	nl_close(&a->nl);
+	undo_close(&a->undo);
 	lock_drop(a->lock_fd);
 	a->lock_fd = -1;
 }
 
+/*
+ * Pins of an agent that no undo record covers (one from before the record
+ * existed): what the config names is taken to be the agent's, as it was
+ * then.
+ */
+static int cleanup_by_config(struct nl *nl, const struct ipmp_config *cfg, const char *root)
+{
+	char path[PATH_MAX + 64];
+	struct nl_link l;
+	int ret = 0;
+
+	for (unsigned i = 0; i < cfg->ngroups; i++) {
+		const struct config_group *cg = &cfg->groups[i];
+
+		snprintf(path, sizeof(path), "%s/%s/group_cfg", root, cg->name);
+		if (access(path, F_OK))
+			continue;	/* no agent ran this group here */
+		pr_warn("group %s: no record in %s of what an agent changed (pins of an older "
+			"agent): removing what the config names", cg->name, root);
+
+		for (unsigned j = 0; j < cg->nmembers; j++) {
+			const struct config_member *cm = &cg->members[j];
+
+			if (nl_link_get(nl, cm->ifname, &l))
+				continue;
+			dataplane_detach_ifindex(l.ifindex, false);
+			if (cm->has_test_address)
+				nl_addr_del(nl, l.ifindex, &cm->test_address);
+		}
+		if (!nl_link_get(nl, cg->ifname, &l)) {
+			if (strcmp(l.kind, "veth")) {
+				pr_err("%s is not a group interface (kind '%s'); left alone", cg->ifname,
+				       l.kind);
+				ret = -EEXIST;
+			} else {
+				nl_link_del(nl, l.ifindex);
+				pr_info("removed group interface %s", cg->ifname);
+			}
+		}
+	}
+	return ret;
+}
+
+/* Every group's pins under root (a directory with a version record), whatever the config says now. */
+static void cleanup_pins(const char *root)
+{
+	struct dirent *de;
+	DIR *d = opendir(root);
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || de->d_type != DT_DIR || !pinned_group(root, de->d_name))
+			continue;	/* not a group's: not ours to remove */
+		if (dataplane_unpin(root, de->d_name))
+			pr_warn("cannot remove %s/%s", root, de->d_name);
+		else
+			pr_info("removed the pins of group %s", de->d_name);
+	}
+	closedir(d);
+}
+
 int agent_cleanup(const struct ipmp_config *cfg, const char *bpffs)
 {
+	struct undo u;
 	struct nl nl;
-	struct nl_link l;
 	int lock = agent_lock(bpffs, "stop it before --cleanup");
 	int ret;
 
@@ -324,31 +480,17 @@ int agent_cleanup(const struct ipmp_config *cfg, const char *bpffs)
 		lock_drop(lock);
 		return ret;
 	}
-	for (unsigned i = 0; i < cfg->ngroups; i++) {
-		const struct config_group *cg = &cfg->groups[i];
-
-		for (unsigned j = 0; j < cg->nmembers; j++) {
-			const struct config_member *cm = &cg->members[j];
-
-			if (nl_link_get(&nl, cm->ifname, &l))
-				continue;
-			dataplane_detach_ifindex(l.ifindex, false);
-			if (cm->has_test_address)
-				nl_addr_del(&nl, l.ifindex, &cm->test_address);
-		}
-		if (!nl_link_get(&nl, cg->ifname, &l)) {
-			if (strcmp(l.kind, "veth")) {
-				pr_err("%s is not a group interface (kind '%s'); left alone", cg->ifname,
-				       l.kind);
-				ret = -EEXIST;
-			} else {
-				nl_link_del(&nl, l.ifindex);
-				pr_info("removed group interface %s", cg->ifname);
-			}
-		}
-		if (dataplane_unpin(bpffs, cg->name))
-			pr_warn("cannot remove %s/%s", bpffs, cg->name);
+	ret = undo_open(&u, bpffs, false);
+	if (!ret) {
+		/* exactly what the agents recorded they changed, in every group ever run here */
+		undo_all(&u, &nl);
+		undo_close(&u);
+		ret = undo_unpin(bpffs);
+	} else if (ret == -ENOENT) {
+		ret = cleanup_by_config(&nl, cfg, bpffs);
 	}
+	/* unpinned, the XDP links detach and the programs and maps go */
+	cleanup_pins(bpffs);
 	nl_close(&nl);
 	lock_drop(lock);
 	return ret;

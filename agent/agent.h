@@ -29,6 +29,7 @@
 #include "metrics.h"
 #include "netlink.h"
 #include "probe_io.h"
+#include "undo.h"
 
 struct agent;
 
@@ -41,7 +42,6 @@ struct agent_group {
 	struct dataplane dp;
 	const struct config_group *cfg;
 	struct agent *agent;
-	bool created_iface;			/* this agent made the group interface */
 	struct event *link_timers[IPMP_MAX_MEMBERS];	/* linkwatch.c: flap rule, by slot */
 	struct probe_io probing;		/* probe_io.c */
 	struct group_metrics metrics;		/* metrics.c */
@@ -71,6 +71,8 @@ struct agent {
 	const char *metrics_dir;	/* --metrics-dir; else the config's metrics_dir */
 	struct metrics *metrics;
 	int lock_fd;		/* the one-agent lock (agent/lock.h); -1 until taken */
+	struct undo undo;	/* what the agent changed on the system (agent/undo.h) */
+	unsigned bpffs_made;	/* DATAPLANE_BPFFS_*: what preparing the bpffs root did */
 };
 
 /* A handler begins that may detect a failure: failover durations count from here. */
@@ -102,7 +104,12 @@ void agent_member_reconfigure(struct agent *a, struct agent_group *ag, struct ip
 void agent_probing_sync(struct agent *a, struct agent_group *ag);
 /* Stop the agent; the data plane keeps forwarding. */
 void agent_stop(struct agent *a);
-/* Remove every group interface, filter, address and pin the config made. */
+/*
+ * Undo what the agents recorded they changed under bpffs (agent/undo.h:
+ * group interfaces they made, addresses they added, sysctls they set,
+ * hooks) and remove every group's pins; the config is read only for pins
+ * an older agent left without a record.
+ */
 int agent_cleanup(const struct ipmp_config *cfg, const char *bpffs);
 
 #endif

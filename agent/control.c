@@ -469,7 +469,7 @@ struct control *control_open(struct agent *a, const char *path)
 		return NULL;
 	}
 	evconnlistener_set_error_cb(c->listener, on_accept_error);
-	chmod(path, 0666);	/* anyone reads; changes are checked per request */
+	chmod(path, 0666);	/* anyone reads; who may change things is decided at accept */
 	return c;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Load, pin, attach and feed the eBPF programs of a group.
+ * Load, pin and feed the eBPF programs of a group (attaching them:
+ * dataplane_attach.c).
  *
  * Both programs declare the same maps with LIBBPF_PIN_BY_NAME and share
  * one pin directory, so libbpf creates each map once and the second
@@ -25,6 +26,7 @@
 #include "dataplane_int.h"
 #include "group.h"
 #include "log.h"
+#include "undo.h"
 #include "group_egress.skel.h"
 #include "member_ingress.skel.h"
 #include "member_xdp.skel.h"
@@ -56,20 +58,28 @@ static bool is_bpffs(const char *path)
 	return !statfs(path, &st) && st.f_type == BPF_FS_MAGIC;
 }
 
-int dataplane_bpffs_prepare(const char *root)
+/* /sys/fs/bpf is where bpftool users look: mounted there if root is below it */
+static const char *bpffs_mount_point(const char *root)
 {
-	const char *mnt = root;
-	int ret = mkdir_p(root);
+	return !strncmp(root, "/sys/fs/bpf/", 12) ? "/sys/fs/bpf" : root;
+}
 
+int dataplane_bpffs_prepare(const char *root, unsigned *made)
+{
+	const char *mnt = bpffs_mount_point(root);
+	struct stat st;
+	int ret;
+
+	*made = stat(root, &st) ? DATAPLANE_BPFFS_CREATED : 0;
+	ret = mkdir_p(root);
 	if (ret) {
 		pr_err("cannot create %s: %s", root, strerror(-ret));
 		return ret;
 	}
 	if (is_bpffs(root))
 		return 0;
-	/* /sys/fs/bpf is where bpftool users look; mount it there if asked for below it */
-	if (!strncmp(root, "/sys/fs/bpf/", 12) && !is_bpffs("/sys/fs/bpf"))
-		mnt = "/sys/fs/bpf";
+	if (mnt != root && is_bpffs(mnt))
+		mnt = root;
 	if (mount("bpf", mnt, "bpf", 0, "mode=0700")) {
 		ret = -errno;
 		pr_err("%s is not on a bpffs and mounting one at %s failed: %s", root, mnt,
@@ -77,7 +87,29 @@ int dataplane_bpffs_prepare(const char *root)
 		return ret;
 	}
 	pr_info("mounted bpffs at %s", mnt);
+	*made |= DATAPLANE_BPFFS_MOUNTED;
+	if (mnt != root && stat(root, &st))
+		*made |= DATAPLANE_BPFFS_CREATED;	/* made again, on the new mount */
 	return mkdir_p(root);
+}
+
+void dataplane_bpffs_unprepare(const char *root, unsigned made)
+{
+	/* where it was mounted: below /sys/fs/bpf, there; else on root itself */
+	const char *mnt = (made & DATAPLANE_BPFFS_MOUNTED) ? bpffs_mount_point(root) : NULL;
+
+	if (mnt && mnt == root && umount(root)) {
+		pr_warn("cannot unmount the bpffs at %s: %s", root, strerror(errno));
+		return;
+	}
+	if ((made & DATAPLANE_BPFFS_CREATED) && rmdir(root))
+		pr_warn("cannot remove %s: %s", root, strerror(errno));
+	if (mnt && mnt != root && umount(mnt)) {
+		pr_warn("cannot unmount the bpffs at %s: %s", mnt, strerror(errno));
+		return;
+	}
+	if (mnt)
+		pr_info("unmounted the bpffs at %s", mnt);
 }
 
 static int pin_program(struct bpf_program *prog, const char *dir)
@@ -93,13 +125,16 @@ static int pin_program(struct bpf_program *prog, const char *dir)
 	return ret;
 }
 
-int dataplane_open(struct dataplane *dp, const char *root, const char *group_name)
+int dataplane_open(struct dataplane *dp, const char *root, const char *group_name,
+		   struct undo *undo)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts);
 	__u32 zero = 0;
 	int ret;
 
 	memset(dp, 0, sizeof(*dp));
+	dp->undo = undo;
+	snprintf(dp->group, sizeof(dp->group), "%s", group_name);
 	snprintf(dp->pin_dir, sizeof(dp->pin_dir), "%s/%s", root, group_name);
 	ret = mkdir_p(dp->pin_dir);
 	if (ret) {
@@ -166,78 +201,6 @@ void dataplane_close(struct dataplane *dp)
 	dp->ingress = NULL;
 }
 
-static int tc_attach(int ifindex, enum bpf_tc_attach_point point, int prog_fd)
-{
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = point);
-	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = IPMP_TC_HANDLE, .priority = IPMP_TC_PRIORITY,
-		    .prog_fd = prog_fd, .flags = BPF_TC_F_REPLACE);
-	int ret;
-
-	ret = bpf_tc_hook_create(&hook);
-	if (ret && ret != -EEXIST)
-		return ret;
-	return bpf_tc_attach(&hook, &opts);
-}
-
-void dataplane_detach_ifindex(int ifindex, bool egress)
-{
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
-		    .attach_point = egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
-	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = IPMP_TC_HANDLE, .priority = IPMP_TC_PRIORITY);
-
-	bpf_tc_detach(&hook, &opts);
-}
-
-int dataplane_attach_group(struct dataplane *dp, int ifindex)
-{
-	int ret;
-
-	if (dp->reattach) {	/* once the maps are filled: dataplane_push() */
-		dp->group_ifindex = ifindex;
-		return 0;
-	}
-	ret = tc_attach(ifindex, BPF_TC_EGRESS, bpf_program__fd(dp->egress->progs.group_egress));
-
-	if (ret)
-		pr_err("cannot attach group_egress to ifindex %d: %s", ifindex, strerror(-ret));
-	else
-		dp->group_ifindex = ifindex;
-	return ret;
-}
-
-int dataplane_attach_member(struct dataplane *dp, unsigned slot, int ifindex)
-{
-	int ret;
-
-	if (dp->attached[slot] == ifindex)
-		return 0;
-	if (dp->reattach) {	/* once the maps are filled: dataplane_push() */
-		dp->attached[slot] = ifindex;
-		return 0;
-	}
-	ret = tc_attach(ifindex, BPF_TC_INGRESS,
-			bpf_program__fd(dp->ingress->progs.member_ingress));
-	if (ret) {
-		pr_err("cannot attach member_ingress to ifindex %d: %s", ifindex, strerror(-ret));
-		return ret;
-	}
-	dp->attached[slot] = ifindex;
-	return 0;
-}
-
-void dataplane_detach_member(struct dataplane *dp, unsigned slot)
-{
-	if (!dp->attached[slot])
-		return;
-	dataplane_detach_ifindex(dp->attached[slot], false);
-	dp->attached[slot] = 0;
-}
-
-void dataplane_member_gone(struct dataplane *dp, unsigned slot)
-{
-	dp->attached[slot] = 0;
-}
-
 /* Everything in the group's directory is ours: maps, programs, links. */
 int dataplane_unpin(const char *root, const char *group_name)
 {
@@ -259,66 +222,6 @@ int dataplane_unpin(const char *root, const char *group_name)
 	if (rmdir(dir) && errno != ENOENT)
 		return -errno;
 	return 0;
-}
-
-static void xdp_link_path(const struct dataplane *dp, const char *ifname, char *path, size_t len)
-{
-	snprintf(path, len, "%s/xdp_%s", dp->pin_dir, ifname);
-}
-
-/*
- * Attach member_xdp to a member through a bpf_link pinned in the group's
- * directory, so it stays when the agent stops. A link a previous agent
- * pinned is taken over and given this agent's program.
- */
-int dataplane_attach_xdp(struct dataplane *dp, unsigned slot, int ifindex, const char *ifname)
-{
-	struct bpf_program *prog = dp->xdp->progs.member_xdp;
-	char path[PATH_MAX + 32];
-	struct bpf_link *link;
-	int ret;
-
-	if (dp->xdp_links[slot])
-		return 0;
-	xdp_link_path(dp, ifname, path, sizeof(path));
-	link = access(path, F_OK) ? NULL : bpf_link__open(path);
-	if (link && !bpf_link__update_program(link, prog)) {
-		dp->xdp_links[slot] = link;
-		return 0;
-	}
-	if (link) {	/* stale: its interface went away */
-		bpf_link__destroy(link);
-		unlink(path);
-	}
-	link = bpf_program__attach_xdp(prog, ifindex);
-	if (!link) {
-		ret = -errno;
-		pr_err("cannot attach member_xdp to %s: %s", ifname, strerror(-ret));
-		return ret;
-	}
-	ret = bpf_link__pin(link, path);
-	if (ret) {
-		pr_err("cannot pin %s: %s", path, strerror(-ret));
-		bpf_link__destroy(link);
-		return ret;
-	}
-	dp->xdp_links[slot] = link;
-	return 0;
-}
-
-void dataplane_unpin_xdp(struct dataplane *dp, const char *ifname)
-{
-	char path[PATH_MAX + 32];
-
-	xdp_link_path(dp, ifname, path, sizeof(path));
-	unlink(path);
-}
-
-void dataplane_detach_xdp(struct dataplane *dp, unsigned slot, const char *ifname)
-{
-	dataplane_unpin_xdp(dp, ifname);
-	bpf_link__destroy(dp->xdp_links[slot]);
-	dp->xdp_links[slot] = NULL;
 }
 
 int dataplane_probe_cfg_set(struct dataplane *dp, int ifindex, const struct ipmp_probe_cfg *cfg)

@@ -24,6 +24,7 @@ struct member_ingress;
 struct member_xdp;
 struct bpf_link;
 struct ipmp_probe_cfg;
+struct undo;
 
 /* Our tc filters, so a restart replaces them and cleanup finds them. */
 #define IPMP_TC_HANDLE		0x49504d50	/* "IPMP" */
@@ -44,11 +45,23 @@ struct dataplane {
 	bool adopting;		/* the pinned maps are a previous agent's of this layout */
 	struct ipmp_agent_state *carried;	/* its state across a layout change, or NULL */
 	bool reattach;		/* replacing another version's: attach after the first push */
+	struct undo *undo;	/* where attaching a filter is recorded (agent/undo.h) */
+	char group[IFNAMSIZ];	/* the group's name, for that record */
 };
 
-/* Make sure root is on a bpffs (mounting one if needed) and exists. */
-int dataplane_bpffs_prepare(const char *root);
-int dataplane_open(struct dataplane *dp, const char *root, const char *group_name);
+#define DATAPLANE_BPFFS_MOUNTED	0x1	/* a bpffs was mounted at *mounted_at */
+#define DATAPLANE_BPFFS_CREATED	0x2	/* root did not exist */
+
+/*
+ * Make sure root is on a bpffs (mounting one if needed) and exists; says
+ * in *made (DATAPLANE_BPFFS_*) what it did, for dataplane_bpffs_unprepare().
+ */
+int dataplane_bpffs_prepare(const char *root, unsigned *made);
+/* Undo what preparing did, if root holds nothing now (a failed first start). */
+void dataplane_bpffs_unprepare(const char *root, unsigned made);
+/* Open (or adopt) a group's programs and maps; filters attached later are recorded in undo. */
+int dataplane_open(struct dataplane *dp, const char *root, const char *group_name,
+		   struct undo *undo);
 void dataplane_close(struct dataplane *dp);
 int dataplane_attach_group(struct dataplane *dp, int ifindex);
 int dataplane_attach_member(struct dataplane *dp, unsigned slot, int ifindex);

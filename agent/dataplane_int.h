@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Inside the data plane module only (dataplane.c: programs, attachments
- * and the projection; dataplane_state.c: the record a restart resumes
- * from). No other file includes this.
+ * Inside the data plane module only (dataplane.c: programs, pins and the
+ * projection; dataplane_attach.c: tc filters and XDP links;
+ * dataplane_state.c: the record a restart resumes from). No other file
+ * includes this.
  */
 #ifndef IPMP_DATAPLANE_INT_H
 #define IPMP_DATAPLANE_INT_H

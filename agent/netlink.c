@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <stdlib.h>
@@ -439,6 +440,30 @@ struct events_ctx {
 	void *ctx;
 	unsigned changed;
 };
+
+static int count_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(*(unsigned *)data)++;
+	return MNL_CB_OK;
+}
+
+int nl_tc_filter_count(struct nl *nl, int ifindex, bool egress)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct tcmsg *tcm;
+	unsigned n = 0;
+	int ret;
+
+	nlh->nlmsg_type = RTM_GETTFILTER;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
+	tcm->tcm_family = AF_UNSPEC;
+	tcm->tcm_ifindex = ifindex;
+	tcm->tcm_parent = TC_H_MAKE(TC_H_CLSACT, egress ? TC_H_MIN_EGRESS : TC_H_MIN_INGRESS);
+	ret = nl_dump(nl, nlh, count_cb, &n);
+	return ret ? ret : (int)n;
+}
 
 static int events_cb(const struct nlmsghdr *nlh, void *data)
 {

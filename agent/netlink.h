@@ -53,6 +53,9 @@ int nl_addr_first(struct nl *nl, int ifindex, int family, int scope, struct ip_p
 /* The address on ifindex equal to addr's (any scope, any state), with its prefix length. */
 int nl_addr_find(struct nl *nl, int ifindex, const struct ip_prefix *addr, struct ip_prefix *out);
 
+/* Filters on ifindex's clsact ingress (or egress) hook: how many, or -errno. */
+int nl_tc_filter_count(struct nl *nl, int ifindex, bool egress);
+
 /*
  * Next hops (gateways) of every route of family, including multipath
  * ones: up to max into out; returns how many, or -errno.

@@ -12,12 +12,13 @@
 #include "log.h"
 #include "probe_io.h"
 #include "provision.h"
-#include "sysctl.h"
+#include "undo.h"
 
-static void sysctl_or_warn(const char *family, const char *ifname, const char *key,
-			   const char *value)
+/* Set a sysctl the group needs, recording the value before (agent/undo.h). */
+static void sysctl_or_warn(struct agent *a, const struct agent_group *ag, const char *family,
+			   const char *ifname, const char *key, const char *value)
 {
-	int ret = sysctl_if_set(family, ifname, key, value);
+	int ret = undo_sysctl_set(&a->undo, ag->group.name, family, ifname, key, value);
 
 	if (ret)
 		pr_warn("cannot set net.%s.conf.%s.%s=%s: %s", family, ifname, key, value,
@@ -40,8 +41,9 @@ int provision_group_iface(struct agent *a, struct agent_group *ag)
 			return ret;
 		}
 		pr_info("created group interface %s", g->ifname);
-		ag->created_iface = true;
 		ret = nl_link_get(&a->nl, g->ifname, &l);
+		if (!ret)
+			undo_note_iface(&a->undo, g->name, g->ifname, l.ifindex);
 	}
 	if (ret) {
 		pr_err("cannot read interface %s: %s", g->ifname, strerror(-ret));
@@ -60,18 +62,18 @@ int provision_group_iface(struct agent *a, struct agent_group *ag)
 	 * announces with a member's MAC like any data address. The far end
 	 * carries nothing.
 	 */
-	sysctl_or_warn("ipv6", g->ifname, "disable_ipv6", "0");
-	sysctl_or_warn("ipv6", g->ifname, "accept_ra", "0");
-	sysctl_or_warn("ipv6", g->ifname, "autoconf", "0");
-	sysctl_or_warn("ipv6", ag->cfg->peer_ifname, "disable_ipv6", "1");
-	sysctl_or_warn("ipv4", g->ifname, "rp_filter", "2");
+	sysctl_or_warn(a, ag, "ipv6", g->ifname, "disable_ipv6", "0");
+	sysctl_or_warn(a, ag, "ipv6", g->ifname, "accept_ra", "0");
+	sysctl_or_warn(a, ag, "ipv6", g->ifname, "autoconf", "0");
+	sysctl_or_warn(a, ag, "ipv6", ag->cfg->peer_ifname, "disable_ipv6", "1");
+	sysctl_or_warn(a, ag, "ipv4", g->ifname, "rp_filter", "2");
 	/*
 	 * The group hears broadcast ARP through the nominated member; it must
 	 * answer only for its own addresses, never for a member's test address
 	 * (that would pull probe replies to the wrong member).
 	 */
-	sysctl_or_warn("ipv4", g->ifname, "arp_ignore", "1");
-	sysctl_or_warn("ipv4", g->ifname, "arp_announce", "2");
+	sysctl_or_warn(a, ag, "ipv4", g->ifname, "arp_ignore", "1");
+	sysctl_or_warn(a, ag, "ipv4", g->ifname, "arp_announce", "2");
 	return 0;
 }
 
@@ -101,7 +103,23 @@ void provision_group_mtu(struct agent *a, struct agent_group *ag)
 		pr_err("cannot set %s up with MTU %u: %s", ag->group.ifname, mtu, strerror(-ret));
 }
 
-/* Put the configured test address on the member's netdev, or take it off. */
+int provision_addr_add(struct agent *a, const char *group, const char *ifname, int ifindex,
+		       const struct ip_prefix *p, bool noprefixroute)
+{
+	struct ip_prefix found;
+	bool there = !nl_addr_find(&a->nl, ifindex, p, &found);
+	int ret = nl_addr_add(&a->nl, ifindex, p, noprefixroute);
+
+	if (!ret && !there)
+		undo_note_addr(&a->undo, group, ifname, ifindex, p);
+	return ret;
+}
+
+/*
+ * Put the configured test address on the member's netdev, or take it off:
+ * only if the agent put it there (an administrator's stays, as with
+ * in.mpathd, where test addresses are the administrator's).
+ */
 void provision_test_address(struct agent *a, const struct ipmp_member *m, bool add)
 {
 	char buf[IP_PREFIX_STRLEN];
@@ -109,12 +127,15 @@ void provision_test_address(struct agent *a, const struct ipmp_member *m, bool a
 
 	if (!m->ifindex || !m->cfg.has_test_address)
 		return;
-	ret = add ? nl_addr_add(&a->nl, m->ifindex, &m->cfg.test_address, true) :
-		    nl_addr_del(&a->nl, m->ifindex, &m->cfg.test_address);
-	if (ret && ret != (add ? -EEXIST : -EADDRNOTAVAIL))
-		pr_warn("cannot %s test address %s %s %s: %s", add ? "add" : "remove",
-			ip_prefix_str(&m->cfg.test_address, true, buf, sizeof(buf)),
-			add ? "to" : "from", m->ifname, strerror(-ret));
+	if (!add) {
+		undo_addr_release(&a->undo, &a->nl, m->ifindex, &m->cfg.test_address);
+		return;
+	}
+	ret = provision_addr_add(a, m->group->name, m->ifname, m->ifindex, &m->cfg.test_address, true);
+	if (ret)
+		pr_warn("cannot add test address %s to %s: %s",
+			ip_prefix_str(&m->cfg.test_address, true, buf, sizeof(buf)), m->ifname,
+			strerror(-ret));
 }
 
 /* A member netdev exists: take it over (up, no ARP of its own, our filter). */
@@ -124,12 +145,15 @@ int provision_member_take(struct agent *a, struct agent_group *ag, struct ipmp_m
 	struct nl_link now;
 	int ret;
 
+	/* what another group (or this one, before a restart) did here is this group's now */
+	undo_claim(&a->undo, &a->nl, ag->group.name, m->ifname, l->ifindex,
+		   m->cfg.has_test_address ? &m->cfg.test_address : NULL);
 	/* a member never answers ARP for addresses it does not hold itself */
-	sysctl_or_warn("ipv4", m->ifname, "arp_ignore", "1");
-	sysctl_or_warn("ipv4", m->ifname, "arp_announce", "2");
+	sysctl_or_warn(a, ag, "ipv4", m->ifname, "arp_ignore", "1");
+	sysctl_or_warn(a, ag, "ipv4", m->ifname, "arp_announce", "2");
 	/* nor gets global IPv6 addresses of its own from router advertisements */
-	sysctl_or_warn("ipv6", m->ifname, "accept_ra", "0");
-	sysctl_or_warn("ipv6", m->ifname, "autoconf", "0");
+	sysctl_or_warn(a, ag, "ipv6", m->ifname, "accept_ra", "0");
+	sysctl_or_warn(a, ag, "ipv6", m->ifname, "autoconf", "0");
 	if (!(l->flags & IFF_UP)) {
 		ret = nl_link_set(&a->nl, l->ifindex, true, 0);
 		if (ret)
@@ -200,7 +224,8 @@ int provision_group_addrs(struct agent *a, struct agent_group *ag)
 	for (unsigned i = 0; i < ag->group.naddrs; i++) {
 		if (ag->group.addrs[i].kernel)
 			continue;
-		ret = nl_addr_add(&a->nl, ag->group.ifindex, &ag->group.addrs[i].prefix, false);
+		ret = provision_addr_add(a, ag->group.name, ag->group.ifname, ag->group.ifindex,
+					 &ag->group.addrs[i].prefix, false);
 		if (ret) {
 			pr_err("cannot add %s to %s: %s",
 			       ip_prefix_str(&ag->group.addrs[i].prefix, true, buf, sizeof(buf)),
@@ -211,11 +236,17 @@ int provision_group_addrs(struct agent *a, struct agent_group *ag)
 	return 0;
 }
 
-/* Release a member's netdev: our filters and XDP off, its test address removed. */
+/*
+ * Release a member's netdev: our filter and XDP off, and whatever else the
+ * agent changed on it undone (its test address, sysctls, the clsact hook).
+ */
 void provision_member_release(struct agent *a, struct agent_group *ag, struct ipmp_member *m)
 {
+	int ifindex = m->ifindex;
+
 	probe_io_member_stop(ag, m, true);
 	dataplane_detach_member(&ag->dp, m->slot);
-	provision_test_address(a, m, false);
+	if (ifindex)
+		undo_netdev(&a->undo, &a->nl, ifindex);
 }
 
