@@ -26,6 +26,7 @@
 #include "config.h"
 #include "dataplane.h"
 #include "group.h"
+#include "mcast.h"
 #include "metrics.h"
 #include "netlink.h"
 #include "probe_io.h"
@@ -44,6 +45,7 @@ struct agent_group {
 	struct agent *agent;
 	struct event *link_timers[IPMP_MAX_MEMBERS];	/* linkwatch.c: flap rule, by slot */
 	struct probe_io probing;		/* probe_io.c */
+	struct mcast_state mcast;		/* mcast.c */
 	struct group_metrics metrics;		/* metrics.c */
 };
 
@@ -72,6 +74,8 @@ struct agent {
 	struct metrics *metrics;
 	int lock_fd;		/* the one-agent lock (agent/lock.h); -1 until taken */
 	struct undo undo;	/* what the agent changed on the system (agent/undo.h) */
+	bool mcast_live4, mcast_live6;	/* the kernel notifies multicast joins (agent/mcast.h) */
+	struct event *mcast_ev;		/* lists to reconcile, once per loop turn */
 	unsigned bpffs_made;	/* DATAPLANE_BPFFS_*: what preparing the bpffs root did */
 };
 

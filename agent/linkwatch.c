@@ -120,7 +120,7 @@ static void events_cb(evutil_socket_t fd, short what, void *arg)
 	if (nl_events_read(&a->events, link_event, a, &changed) == -ENOBUFS) {
 		pr_warn("netlink events were lost; re-reading every member, address and route");
 		linkwatch_resync(a);
-		changed = NL_CHANGED_ROUTES | NL_CHANGED_LINK_LOCAL;
+		changed = NL_CHANGED_ROUTES | NL_CHANGED_LINK_LOCAL | NL_CHANGED_MULTICAST;
 	}
 	for (unsigned i = 0; i < ngroups; i++) {
 		group_end(&a->groups[i]->group);
@@ -135,6 +135,8 @@ static void events_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	if (changed & NL_CHANGED_ROUTES)
 		routes_rescan_soon(a);
+	if (changed & NL_CHANGED_MULTICAST)
+		mcast_changed(a);
 }
 
 static void discard_event(const struct nl_link *l, void *ctx)
@@ -150,6 +152,7 @@ int linkwatch_open(struct agent *a)
 		pr_err("cannot open rtnetlink: %s", strerror(-ret));
 		return ret;
 	}
+	mcast_open(a);
 	a->events_ev = event_new(a->base, nl_fd(&a->events), EV_READ | EV_PERSIST, events_cb, a);
 	if (!a->events_ev || event_priority_set(a->events_ev, AGENT_PRIO_DETECT) ||
 	    event_add(a->events_ev, NULL))
@@ -177,6 +180,7 @@ void linkwatch_close(struct agent *a)
 	if (a->events_ev)
 		event_free(a->events_ev);
 	a->events_ev = NULL;
+	mcast_close(a);
 	nl_close(&a->events);
 }
 

@@ -235,6 +235,25 @@ int nl_link_set(struct nl *nl, int ifindex, bool up, unsigned mtu)
 	return nl_talk(nl, nlh, NULL, NULL);
 }
 
+int nl_link_flags(struct nl *nl, int ifindex, unsigned flags, unsigned change)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, ifindex, &ifi);
+
+	ifi->ifi_change = change;
+	ifi->ifi_flags = flags & change;
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+int nl_join_group(struct nl *nl, unsigned group)
+{
+	if (setsockopt(mnl_socket_get_fd(nl->sock), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group,
+		       sizeof(group)))
+		return -errno;
+	return 0;
+}
+
 int nl_link_del(struct nl *nl, int ifindex)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -485,6 +504,10 @@ static int events_cb(const struct nlmsghdr *nlh, void *data)
 		/* data addresses come and go by the thousand; only link-locals matter */
 		if (ifa->ifa_family == AF_INET6 && ifa->ifa_scope == RT_SCOPE_LINK)
 			ec->changed |= NL_CHANGED_LINK_LOCAL;
+		return MNL_CB_OK;
+	}
+	if (nlh->nlmsg_type == RTM_NEWMULTICAST || nlh->nlmsg_type == RTM_DELMULTICAST) {
+		ec->changed |= NL_CHANGED_MULTICAST;
 		return MNL_CB_OK;
 	}
 	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)

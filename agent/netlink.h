@@ -42,7 +42,11 @@ int nl_fd(const struct nl *nl);
 int nl_link_get(struct nl *nl, const char *ifname, struct nl_link *out);
 int nl_veth_create(struct nl *nl, const char *ifname, const char *peer);
 int nl_link_set(struct nl *nl, int ifindex, bool up, unsigned mtu);
+/* Set (or clear) the IFF_* flags in change to their values in flags. */
+int nl_link_flags(struct nl *nl, int ifindex, unsigned flags, unsigned change);
 int nl_link_del(struct nl *nl, int ifindex);
+/* Listen to one more rtnetlink group (RTNLGRP_*): 0, or -EINVAL where the kernel has no such group. */
+int nl_join_group(struct nl *nl, unsigned group);
 int nl_addr_add(struct nl *nl, int ifindex, const struct ip_prefix *p, bool noprefixroute);
 int nl_addr_del(struct nl *nl, int ifindex, const struct ip_prefix *p);
 /*
@@ -76,6 +80,17 @@ static inline bool nl_link_is_up(const struct nl_link *l)
 
 #define NL_CHANGED_ROUTES	0x1	/* a route was added or removed */
 #define NL_CHANGED_LINK_LOCAL	0x2	/* an IPv6 link-local address came, changed or went */
+#define NL_CHANGED_MULTICAST	0x4	/* an interface joined or left an IP multicast group */
+
+/* Multicast membership notifications: newer than Debian 12 (6.1 has neither; 6.18 has both). */
+#ifndef RTNLGRP_IPV4_MCADDR
+#define RTNLGRP_IPV4_MCADDR	37
+#define RTNLGRP_IPV6_MCADDR	38
+#endif
+#ifndef RTM_NEWMULTICAST
+#define RTM_NEWMULTICAST	56
+#define RTM_DELMULTICAST	57
+#endif
 
 /*
  * Read what is waiting on an event socket; fn runs for every link message,

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,12 +252,59 @@ void undo_note_tc(struct undo *u, const char *group, int ifindex, bool egress, b
 	store(u, i);
 }
 
+void undo_note_mcast(struct undo *u, const char *group, const char *ifname, int ifindex,
+		     const __u8 *mac)
+{
+	struct undo_entry *e;
+	__u32 i;
+
+	if (undo_has_mcast(u, ifindex, mac))
+		return;
+	e = entry_new(u, mac ? UNDO_MADDR : UNDO_ALLMULTI, group, ifname, ifindex, &i);
+	if (!e)
+		return;
+	if (mac)
+		memcpy(e->u.mac, mac, sizeof(e->u.mac));
+	store(u, i);
+}
+
+static bool mcast_is(const struct undo_entry *e, int ifindex, const __u8 *mac)
+{
+	if (e->ifindex != (__u32)ifindex)
+		return false;
+	return mac ? e->kind == UNDO_MADDR && !memcmp(e->u.mac, mac, sizeof(e->u.mac)) :
+		     e->kind == UNDO_ALLMULTI;
+}
+
+bool undo_has_mcast(const struct undo *u, int ifindex, const __u8 *mac)
+{
+	for (__u32 i = 1; u->e && i < UNDO_ENTRIES; i++)
+		if (mcast_is(&u->e[i], ifindex, mac))
+			return true;
+	return false;
+}
+
 /* Is the netdev the entry was made on still there, under its name? */
 static bool netdev_same(const struct undo_entry *e)
 {
 	char name[IF_NAMESIZE];
 
 	return e->ifindex && if_indextoname(e->ifindex, name) && !strcmp(name, e->ifname);
+}
+
+/* SIOCDELMULTI: our reference to the address goes; the member's own (its IPv6, say) stay. */
+static void undo_maddr(const struct undo_entry *e)
+{
+	struct ifreq ifr = { .ifr_hwaddr.sa_family = AF_UNSPEC };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", e->ifname);
+	memcpy(ifr.ifr_hwaddr.sa_data, e->u.mac, sizeof(e->u.mac));
+	if (ioctl(fd, SIOCDELMULTI, &ifr) && errno != ENOENT)
+		pr_warn("cannot remove a multicast address from %s: %s", e->ifname, strerror(errno));
+	close(fd);
 }
 
 static void undo_tc(struct nl *nl, const struct undo_entry *e)
@@ -301,6 +350,12 @@ static void undo_one(struct undo *u, struct nl *nl, __u32 i)
 			if (!nl_link_del(nl, (int)e->ifindex))
 				pr_info("removed group interface %s", e->ifname);
 			break;
+		case UNDO_MADDR:
+			undo_maddr(e);
+			break;
+		case UNDO_ALLMULTI:
+			nl_link_flags(nl, (int)e->ifindex, 0, IFF_ALLMULTI);
+			break;
 		default:
 			break;
 		}
@@ -316,7 +371,8 @@ static void undo_one(struct undo *u, struct nl *nl, __u32 i)
 static void undo_where(struct undo *u, struct nl *nl,
 		       bool (*match)(const struct undo_entry *e, const void *arg), const void *arg)
 {
-	static const enum undo_kind order[] = { UNDO_TC, UNDO_ADDR, UNDO_SYSCTL, UNDO_IFACE };
+	static const enum undo_kind order[] = { UNDO_TC,     UNDO_MADDR,  UNDO_ALLMULTI,
+						UNDO_ADDR,   UNDO_SYSCTL, UNDO_IFACE };
 
 	for (unsigned k = 0; u->e && k < sizeof(order) / sizeof(order[0]); k++)
 		for (__u32 i = 1; i < UNDO_ENTRIES; i++)
@@ -376,6 +432,18 @@ void undo_claim(struct undo *u, struct nl *nl, const char *group, const char *if
 			snprintf(e->group, sizeof(e->group), "%s", group);
 			store(u, i);
 		}
+	}
+}
+
+void undo_mcast_prune(struct undo *u, struct nl *nl, const char *group,
+		      bool (*keep)(int ifindex, const __u8 *mac, void *ctx), void *ctx)
+{
+	for (__u32 i = 1; u->e && i < UNDO_ENTRIES; i++) {
+		const struct undo_entry *e = &u->e[i];
+
+		if ((e->kind == UNDO_MADDR || e->kind == UNDO_ALLMULTI) && !strcmp(e->group, group) &&
+		    !keep((int)e->ifindex, e->kind == UNDO_MADDR ? e->u.mac : NULL, ctx))
+			undo_one(u, nl, i);
 	}
 }
 

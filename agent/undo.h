@@ -4,7 +4,8 @@
  * undone, and nothing else: each group interface it created, each
  * per-interface sysctl it changed (with the value before), each address
  * it added, each clsact hook it put a filter on (and whether it made the
- * hook). Something that was already so before the agent (an address the
+ * hook), each link-layer multicast address it put on a member's list,
+ * and allmulti where it set it. Something that was already so before the agent (an address the
  * administrator put there, a sysctl already at the agent's value, a hook
  * with filters of others) is never recorded, so never undone.
  *
@@ -39,6 +40,8 @@ enum undo_kind {
 	UNDO_SYSCTL,		/* net.<family>.conf.<ifname>.<key>, and its value before */
 	UNDO_ADDR,		/* an address the agent added */
 	UNDO_TC,		/* a clsact hook the agent attached its filter to */
+	UNDO_MADDR,		/* a link-layer multicast address on a member's list */
+	UNDO_ALLMULTI,		/* allmulti set on a member */
 };
 
 struct undo_entry {
@@ -62,6 +65,7 @@ struct undo_entry {
 			__u32 egress;
 			__u32 made_hook;	/* the clsact qdisc was the agent's too */
 		} tc;
+		__u8 mac[6];			/* UNDO_MADDR */
 		__u32 version;			/* UNDO_HEADER */
 		__u8 raw[48];
 	} u;
@@ -97,6 +101,14 @@ void undo_note_addr(struct undo *u, const char *group, const char *ifname, int i
 /* Remove the address if the agent added it (and forget it); true if it did. */
 bool undo_addr_release(struct undo *u, struct nl *nl, int ifindex, const struct ip_prefix *p);
 void undo_note_tc(struct undo *u, const char *group, int ifindex, bool egress, bool made_hook);
+/* A multicast address (mac) put on a member's list, or (mac NULL) allmulti set on it. */
+void undo_note_mcast(struct undo *u, const char *group, const char *ifname, int ifindex,
+		     const __u8 *mac);
+/* Is that recorded? */
+bool undo_has_mcast(const struct undo *u, int ifindex, const __u8 *mac);
+/* Undo the group's multicast entries (of both kinds) that keep() does not want kept. */
+void undo_mcast_prune(struct undo *u, struct nl *nl, const char *group,
+		      bool (*keep)(int ifindex, const __u8 *mac, void *ctx), void *ctx);
 /*
  * A member netdev taken by group: what any group recorded on it is this
  * group's now; the addresses recorded on it other than keep (its test

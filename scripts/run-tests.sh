@@ -7,11 +7,21 @@
 # IPMP_BUILD picks the build under test (build/, or build/san); with
 # IPMP_SANITIZE set, every sanitizer report any process of the suite wrote
 # fails the run, printed whole.
+# MEMBER_KIND picks the netns scenarios' members (selftests/net/lib.sh):
+# veth, or NIC-like macvlan. By default the plain build runs on veth and the
+# sanitizer build on macvlan, so make check runs every scenario on both.
 set -u
 cd "$(dirname "$0")/.."
 B=${IPMP_BUILD:-build}
 case $B in /*) ;; *) B=$PWD/$B ;; esac
 export IPMP_BUILD=$B
+
+if [ -z "${MEMBER_KIND:-}" ]; then
+	MEMBER_KIND=veth
+	[ -n "${IPMP_SANITIZE:-}" ] && MEMBER_KIND=macvlan
+fi
+export MEMBER_KIND
+echo "run-tests: netns scenarios on $MEMBER_KIND members" >&2
 
 export CMOCKA_MESSAGE_OUTPUT=TAP
 tests=()

@@ -28,8 +28,9 @@ ASSERT_EQ "a half-closed client still gets its answer" '{"ok":true,"version":1}
 ASSERT_EQ "200 clients at once all get answers" "answered=200 of 200" \
 	"$("$TRAFFIC" ctl-many "$IPMP_SOCKET" 200)"
 
-# A client that floods requests and never reads its replies
-"$TRAFFIC" ctl-stall "$IPMP_SOCKET" 10 >"$TMP/stall.out" &
+# A client that floods requests and never reads its replies: once 64 KiB of
+# replies wait, the agent stops reading it; 10 s without progress, it is dropped
+"$TRAFFIC" ctl-stall "$IPMP_SOCKET" 14 >"$TMP/stall.out" &
 PIDS+=($!)
 stall=$!
 member_link 0 down

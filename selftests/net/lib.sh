@@ -8,6 +8,14 @@
 #                                                       sr ----- r0  router
 #   The group interface ipmp0 lives in host; data addresses on it.
 #   Router: 192.0.2.1 on the link, 198.51.100.1 behind it.
+#
+# Members come in two kinds (MEMBER_KIND; the suite runs every scenario on
+# both, see scripts/run-tests.sh):
+#   veth     m$i is a veth whose peer s$i is the switch port: it takes every
+#            frame and every multicast group, and never resets.
+#   macvlan  m$i is a macvlan over a veth v$i (peer s$i): like a NIC, it takes
+#            unicast for its own MAC and only the multicast groups on its own
+#            list, and its driver has no native XDP.
 
 set -u
 
@@ -40,6 +48,8 @@ export IPMP_SOCKET=$TMP/ipmp.sock
 IPMPSTAT=${IPMPSTAT:-$BUILD_DIR/ipmpstat}
 AGENT_PID=
 NMEMBERS=0
+MEMBER_KIND=${MEMBER_KIND:-veth}
+case $MEMBER_KIND in veth|macvlan) ;; *) echo "lib.sh: MEMBER_KIND is veth or macvlan" >&2; exit 2 ;; esac
 TAP_N=0
 TAP_FAILED=0
 PIDS=()
@@ -124,6 +134,35 @@ require_root() {
 	fi
 }
 
+# member_create I: a fresh member m$I in the host (new ifindex, new MAC), of
+# MEMBER_KIND, cabled to switch port s$I on br0 (m$I itself left down).
+member_create() {
+	if [ "$MEMBER_KIND" = macvlan ]; then
+		ip -n "$NS_H" link add "v$1" type veth peer name "s$1" netns "$NS_SW"
+		# the lower is the rig's wire, not a host interface: it answers nothing
+		nsx "$NS_H" sysctl -qw "net.ipv4.conf.v$1.arp_ignore=8" "net.ipv6.conf.v$1.disable_ipv6=1"
+		ip -n "$NS_H" link set "v$1" up
+		ip -n "$NS_H" link add "m$1" link "v$1" type macvlan mode private
+	else
+		ip -n "$NS_H" link add "m$1" type veth peer name "s$1" netns "$NS_SW"
+	fi
+	nsx "$NS_SW" ip link set "s$1" master br0 up
+}
+# member_delete I: the member's netdev goes, as when a NIC is unplugged (hot removal).
+member_delete() { ip -n "$NS_H" link del "m$1"; [ "$MEMBER_KIND" = veth ] || ip -n "$NS_H" link del "v$1"; }
+# skip_kind KIND WHY: this scenario cannot run on members of KIND; says why and stops.
+skip_kind() {
+	if [ "$MEMBER_KIND" = "$1" ]; then
+		echo "1..0 # SKIP on $1 members: $2"
+		trap - EXIT
+		rm -rf "$TMP"
+		exit 0
+	fi
+}
+
+# ports_forwarding N: at least N ports of br0 forward.
+ports_forwarding() { [ "$(nsx "$NS_SW" bridge link show | grep -c 'state forwarding')" -ge "$1" ]; }
+
 # topo_create N: host with members m0..m(N-1) on a bridge with a peer and a router.
 topo_create() {
 	NMEMBERS=$1
@@ -135,8 +174,7 @@ topo_create() {
 	nsx "$NS_SW" ip link add br0 type bridge
 	nsx "$NS_SW" ip link set br0 up
 	for ((i = 0; i < NMEMBERS; i++)); do
-		ip -n "$NS_H" link add "m$i" type veth peer name "s$i" netns "$NS_SW"
-		nsx "$NS_SW" ip link set "s$i" master br0 up
+		member_create "$i"
 	done
 	ip -n "$NS_P" link add p0 type veth peer name sp netns "$NS_SW"
 	nsx "$NS_SW" ip link set sp master br0 up
@@ -148,6 +186,12 @@ topo_create() {
 	nsx "$NS_R" ip addr add "$FAR/32" dev lo
 	nsx "$NS_R" ip link set r0 up
 	nsx "$NS_R" sysctl -qw net.ipv4.ip_forward=1
+	# a switch port forwards a moment after its carrier (link events are
+	# rate-limited to one a second per device): every port whose far end is
+	# up forwards before a test starts (a veth member is down until the agent)
+	local up=2
+	[ "$MEMBER_KIND" = macvlan ] && up=$((NMEMBERS + 2))
+	wait_until 3000 ports_forwarding "$up"
 	mkdir -p "$BPFFS"
 	mount -t bpf bpf "$BPFFS"
 }

@@ -11,12 +11,6 @@ tap_plan 21
 
 topo_create 2
 write_config "$TMP/ipmp.conf"
-# member_create I: a fresh m$I (new ifindex, new MAC) cabled to the switch
-member_create() {
-	ip -n "$NS_H" link add "m$1" type veth peer name "s$1" netns "$NS_SW"
-	nsx "$NS_SW" ip link set "s$1" master br0 up
-}
-member_delete() { ip -n "$NS_H" link del "m$1"; }
 
 # --- boot with every member missing ----------------------------------------------
 member_delete 0

@@ -8,6 +8,12 @@
  *   udp-echo ADDR PORT SECONDS            echo every datagram back
  *   udp-stream ADDR PORT PPS SECONDS      sequenced datagrams both ways (via udp-echo);
  *                                         reports sent, lost and the longest gap
+ *   mcast-send GROUP PORT IFNAME PPS SECONDS
+ *                                         sequenced datagrams to an IPv4 or IPv6
+ *                                         multicast GROUP out of IFNAME (TTL/hops 1)
+ *   mcast-recv GROUP PORT IFNAME SECONDS  join GROUP on IFNAME for SECONDS; reports
+ *                                         received, lost (by sequence) and the
+ *                                         longest silence between two datagrams
  *   ctl SOCKET ARG...                     talk to the control socket: each ARG is a
  *                                         line to send, except @big:N (N bytes, no
  *                                         newline), @half (shut down our sending side)
@@ -300,6 +306,97 @@ static int udp_stream(struct addr *sa, unsigned pps, double seconds)
 	       (unsigned long long)sent, (unsigned long long)received,
 	       (unsigned long long)(sent - received), (unsigned long long)max_gap,
 	       (unsigned long long)(max_gap_at / 1000));
+	return 0;
+}
+
+/* A multicast socket for GROUP on IFNAME: bound to the group's port, sending out of IFNAME. */
+static int mcast_socket(const char *group, const char *port, const char *ifname, bool join)
+{
+	unsigned ifindex = if_nametoindex(ifname);
+	struct addr sa;
+	int fd, one = 1, hops = 1;
+
+	if (!ifindex || sockaddr_make(group, port, &sa))
+		return -1;
+	fd = socket(sa.sa.sa_family, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (sa.sa.sa_family == AF_INET6) {
+		struct ipv6_mreq mr = { .ipv6mr_multiaddr = sa.in6.sin6_addr, .ipv6mr_interface = ifindex };
+
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex, sizeof(ifindex)) ||
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) ||
+		    (join && (bind(fd, &sa.sa, sa.len) ||
+			      setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)))))
+			return -1;
+	} else {
+		struct ip_mreqn mr = { .imr_multiaddr = sa.in.sin_addr, .imr_ifindex = (int)ifindex };
+
+		if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) ||
+		    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &hops, sizeof(hops)) ||
+		    (join && (bind(fd, &sa.sa, sa.len) ||
+			      setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)))))
+			return -1;
+	}
+	if (!join && connect(fd, &sa.sa, sa.len))
+		return -1;
+	return fd;
+}
+
+static int mcast_send(const char *group, const char *port, const char *ifname, unsigned pps,
+		      double seconds)
+{
+	int fd = mcast_socket(group, port, ifname, false);
+	uint64_t start = now_us(), interval = 1000000 / (pps ? pps : 1), sent = 0;
+
+	if (fd < 0)
+		return die("multicast socket");
+	if (pps > 20000)
+		pps = 20000, interval = 50;
+	while (now_us() < start + seconds * 1e6 && sent < 2000000) {
+		struct seq_packet pkt = { .seq = sent, .sent_us = now_us() };
+		uint64_t due = start + (sent + 1) * interval;
+
+		send(fd, &pkt, sizeof(pkt), MSG_DONTWAIT);
+		sent++;
+		while (now_us() < due)
+			usleep(due - now_us() > 2000 ? 1000 : 50);
+	}
+	printf("sent=%llu\n", (unsigned long long)sent);
+	return 0;
+}
+
+static int mcast_recv(const char *group, const char *port, const char *ifname, double seconds)
+{
+	int fd = mcast_socket(group, port, ifname, true);
+	uint64_t start = now_us(), received = 0, highest = 0, last_rx = 0, max_gap = 0, gap_at = 0;
+	struct seq_packet pkt;
+
+	if (fd < 0)
+		return die("multicast socket");
+	while (now_us() < start + seconds * 1e6) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (poll(&p, 1, 50) <= 0)
+			continue;
+		while (recv(fd, &pkt, sizeof(pkt), MSG_DONTWAIT) == sizeof(pkt)) {
+			uint64_t now = now_us();
+
+			if (!received || pkt.seq > highest)
+				highest = pkt.seq;
+			received++;
+			if (last_rx && now - last_rx > max_gap) {
+				max_gap = now - last_rx;
+				gap_at = last_rx - start;
+			}
+			last_rx = now;
+		}
+	}
+	printf("received=%llu lost=%llu max_gap_us=%llu max_gap_at_ms=%llu\n",
+	       (unsigned long long)received,
+	       (unsigned long long)(received ? highest + 1 - received : 0),
+	       (unsigned long long)max_gap, (unsigned long long)(gap_at / 1000));
 	return 0;
 }
 
@@ -853,6 +950,8 @@ static int usage(void)
 			"       ipmp-traffic ctl-hog SOCKET N SECONDS | ctl-inherit SOCKET PROGRAM REQUEST\n"
 			"       ipmp-traffic echo-sniff-forge IFNAME VICTIM TARGET SECONDS\n"
 			"       ipmp-traffic arp-flood IFNAME MAC SENDER PPS SECONDS\n"
+			"       ipmp-traffic mcast-send GROUP PORT IFNAME PPS SECONDS\n"
+			"       ipmp-traffic mcast-recv GROUP PORT IFNAME SECONDS\n"
 			"       ipmp-traffic notify-listen PATH SECONDS\n");
 	return 2;
 }
@@ -869,6 +968,10 @@ int main(int argc, char **argv)
 		return ctl_flood(argv[2], atoi(argv[3]), atof(argv[4]), argv[5]);
 	if (argc == 6 && !strcmp(argv[1], "echo-sniff-forge"))
 		return echo_sniff_forge(argv[2], argv[3], argv[4], atof(argv[5]));
+	if (argc == 7 && !strcmp(argv[1], "mcast-send"))
+		return mcast_send(argv[2], argv[3], argv[4], strtoul(argv[5], NULL, 0), atof(argv[6]));
+	if (argc == 6 && !strcmp(argv[1], "mcast-recv"))
+		return mcast_recv(argv[2], argv[3], argv[4], atof(argv[5]));
 	if (argc == 7 && !strcmp(argv[1], "arp-flood"))
 		return arp_flood(argv[2], argv[3], argv[4], strtoul(argv[5], NULL, 0), atof(argv[6]));
 	if (argc == 5 && !strcmp(argv[1], "ctl-hog"))
