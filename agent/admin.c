@@ -453,8 +453,8 @@ static void reload_globals(struct agent *a, const struct ipmp_config *old,
 }
 
 /* Step 3 for a group that stays: its members' settings, new members, new addresses. */
-static void reload_group(struct agent *a, struct agent_group *ag, const struct config_group *cg,
-			 struct admin_result *r)
+static void reload_group(struct agent *a, const struct ipmp_config *old, struct agent_group *ag,
+			 const struct config_group *cg, struct admin_result *r)
 {
 	const struct config_group *old_cg = ag->cfg;
 	char buf[IP_PREFIX_STRLEN];
@@ -481,7 +481,8 @@ static void reload_group(struct agent *a, struct agent_group *ag, const struct c
 					 cm->ifname, ag->group.name);
 			continue;
 		}
-		if (probe_settings_differ(old_cg, &m->cfg, cg, cm)) {
+		if (probe_settings_differ(old_cg, &m->cfg, cg, cm) ||
+		    config_member_xdp(old, &m->cfg) != config_member_xdp(&a->cfg, cm)) {
 			list_add(&r->changes, LOG_INFO, "%s: probe settings changed; probing restarts",
 				 m->ifname);
 			agent_member_reconfigure(a, ag, m, cm);	/* takes cm */
@@ -561,7 +562,7 @@ int admin_reload(struct agent *a, struct admin_result *r)
 			if (!strcmp(a->groups[j]->group.ifname, cg->ifname))
 				ag = a->groups[j];
 		if (ag) {
-			reload_group(a, ag, cg, r);
+			reload_group(a, &old, ag, cg, r);
 			continue;
 		}
 		ret = agent_group_add(a, cg);

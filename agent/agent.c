@@ -58,10 +58,18 @@ void agent_timer_arm(struct agent *a, struct event **ev, event_callback_fn cb, v
 void agent_member_reconfigure(struct agent *a, struct agent_group *ag, struct ipmp_member *m,
 			      const struct config_member *cm)
 {
+	/* a test address that stays is left in place: removing it would flush its neighbours */
+	bool moved = m->cfg.has_test_address != cm->has_test_address ||
+		     (cm->has_test_address &&
+		      (!ip_prefix_same_addr(&m->cfg.test_address, &cm->test_address) ||
+		       m->cfg.test_address.plen != cm->test_address.plen));
+
 	probe_io_member_stop(ag, m, false);
-	provision_test_address(a, m, false);
+	if (moved)
+		provision_test_address(a, m, false);
 	group_member_reconfigure(m, cm);
-	provision_test_address(a, m, true);
+	if (moved)
+		provision_test_address(a, m, true);
 	if (m->ifindex && m->state != MEMBER_OFFLINE)
 		probe_io_member_start(a, ag, m);
 }

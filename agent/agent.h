@@ -44,6 +44,9 @@ struct agent_group {
 	const struct config_group *cfg;
 	struct agent *agent;
 	struct event *link_timers[IPMP_MAX_MEMBERS];	/* linkwatch.c: flap rule, by slot */
+	/* linkwatch.c: a driver's reset for our XDP program, held (see linkwatch.h) */
+	uint64_t xdp_attached_ms[IPMP_MAX_MEMBERS];
+	struct event *xdp_hold[IPMP_MAX_MEMBERS];
 	struct probe_io probing;		/* probe_io.c */
 	struct mcast_state mcast;		/* mcast.c */
 	struct group_metrics metrics;		/* metrics.c */

@@ -138,6 +138,32 @@ static void admin_group(struct parse_state *st, const char *value)
 	cfg->admin_gid = found->gr_gid;
 }
 
+const char *const config_xdp_mode_names[] = {
+	[XDP_MODE_DEFAULT] = "default", [XDP_MODE_AUTO] = "auto", [XDP_MODE_NATIVE] = "native",
+	[XDP_MODE_GENERIC] = "generic", [XDP_MODE_OFF] = "off",
+};
+
+bool config_xdp_mode(const char *value, enum xdp_mode *out)
+{
+	for (enum xdp_mode m = XDP_MODE_AUTO; m <= XDP_MODE_OFF; m++)
+		if (!strcmp(value, config_xdp_mode_names[m])) {
+			*out = m;
+			return true;
+		}
+	return false;
+}
+
+enum xdp_mode config_member_xdp(const struct ipmp_config *cfg, const struct config_member *m)
+{
+	return m->xdp != XDP_MODE_DEFAULT ? m->xdp : cfg->xdp;
+}
+
+static void parse_xdp_mode(struct parse_state *st, const char *value, enum xdp_mode *out)
+{
+	if (!config_xdp_mode(value, out))
+		config_error(st, st->line, "xdp must be auto, native, generic or off, not '%s'", value);
+}
+
 void config_global_key(struct parse_state *st, const char *key, const char *value)
 {
 	struct ipmp_config *cfg = st->cfg;
@@ -167,6 +193,8 @@ void config_global_key(struct parse_state *st, const char *key, const char *valu
 		parse_uint(st, key, value, 1, 3600, &cfg->metrics_interval_s);
 	} else if (!strcmp(key, "admin_group")) {
 		admin_group(st, value);
+	} else if (!strcmp(key, "xdp")) {
+		parse_xdp_mode(st, value, &cfg->xdp);
 	} else {
 		config_error(st, st->line, "unknown key '%s' in [global]", key);
 	}
@@ -428,6 +456,8 @@ void config_interface_key(struct handler_ctx *hc, const char *ifname, const char
 			sec->has_test_address = true;
 	} else if (!strcmp(key, "probe")) {
 		parse_probe_method(st, value, &sec->probe);
+	} else if (!strcmp(key, "xdp")) {
+		parse_xdp_mode(st, value, &sec->xdp);
 	} else {
 		config_error(st, st->line, "unknown key '%s' in [interface %s]", key, ifname);
 	}
@@ -442,6 +472,7 @@ void config_defaults(struct ipmp_config *cfg, const char *name)
 	cfg->garp_count = IPMP_GARP_COUNT_DEFAULT;
 	cfg->garp_interval_ms = IPMP_GARP_INTERVAL_DEFAULT_MS;
 	cfg->metrics_interval_s = IPMP_METRICS_INTERVAL_DEFAULT_S;
+	cfg->xdp = XDP_MODE_AUTO;
 }
 
 static void config_check_interfaces(struct parse_state *st, struct handler_ctx *hc)
@@ -458,6 +489,7 @@ static void config_check_interfaces(struct parse_state *st, struct handler_ctx *
 		m->has_test_address = sec->has_test_address;
 		m->test_address = sec->test_address;
 		m->probe = sec->probe;
+		m->xdp = sec->xdp;
 	}
 }
 

@@ -38,10 +38,20 @@ enum probe_method {
 	PROBE_METHOD_ARP,		/* RFC 5227 ARP probes, no test address needed */
 };
 
+/* How member_xdp is attached (xdp =): see ipmp.conf(5) for what each costs. */
+enum xdp_mode {
+	XDP_MODE_DEFAULT = 0,	/* [interface]: as [global] says */
+	XDP_MODE_AUTO,		/* native where the driver has it, else generic */
+	XDP_MODE_NATIVE,	/* in the driver: earliest stamp; some drivers reset to attach */
+	XDP_MODE_GENERIC,	/* in the stack, any driver */
+	XDP_MODE_OFF,		/* no XDP: member_ingress (tc) recognises the replies */
+};
+
 struct config_member {
 	char ifname[IFNAMSIZ];
 	bool standby;
 	enum probe_method probe;
+	enum xdp_mode xdp;
 	bool has_test_address;
 	struct ip_prefix test_address;
 	int line;		/* where it was named in interfaces = */
@@ -72,6 +82,7 @@ struct ipmp_config {
 	unsigned metrics_interval_s;
 	/* admin_group: its members may change state too (uid 0 always may) */
 	char admin_group[64];		/* "": none */
+	enum xdp_mode xdp;		/* members' default (auto) */
 	gid_t admin_gid;
 	struct config_group *groups;
 	unsigned ngroups;
@@ -82,6 +93,12 @@ int config_load(const char *path, struct ipmp_config *cfg);
 /* The same from a string; name is what error messages call it. */
 int config_load_string(const char *text, const char *name, struct ipmp_config *cfg);
 void config_free(struct ipmp_config *cfg);
+
+/* "auto", "native", "generic" or "off"; false for anything else. */
+bool config_xdp_mode(const char *value, enum xdp_mode *out);
+/* A member's mode, its own or the global one. */
+enum xdp_mode config_member_xdp(const struct ipmp_config *cfg, const struct config_member *m);
+extern const char *const config_xdp_mode_names[];
 
 /* "icmp" or "arp" (the probe key's values); false for anything else. */
 bool config_probe_method(const char *value, enum probe_method *out);

@@ -46,6 +46,7 @@ struct interface_section {
 	bool has_test_address;
 	struct ip_prefix test_address;
 	enum probe_method probe;
+	enum xdp_mode xdp;
 };
 
 struct handler_ctx {

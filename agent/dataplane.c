@@ -172,6 +172,8 @@ int dataplane_open(struct dataplane *dp, const char *root, const char *group_nam
 		ret = pin_program(dp->ingress->progs.member_ingress, dp->pin_dir);
 	if (!ret)
 		ret = pin_program(dp->xdp->progs.member_xdp, dp->pin_dir);
+	if (!ret)
+		ret = pin_program(dp->xdp->progs.member_xdp_frags, dp->pin_dir);
 	if (ret)
 		goto err;
 	return 0;

@@ -36,6 +36,7 @@ struct dataplane {
 	struct member_ingress *ingress;
 	struct member_xdp *xdp;
 	struct bpf_link *xdp_links[IPMP_MAX_MEMBERS];	/* by slot */
+	enum xdp_mode xdp_modes[IPMP_MAX_MEMBERS];	/* what each was attached as */
 	int group_ifindex;
 	int attached[IPMP_MAX_MEMBERS];		/* ifindex ingress is attached to, by slot */
 	int pushed[IPMP_MAX_MEMBERS];		/* ifindex last written to members, by slot */
@@ -110,7 +111,14 @@ int dataplane_probe_stats(struct dataplane *dp, __u64 out[IPMP_PROBE_STAT__MAX])
 int dataplane_stats_reset(struct dataplane *dp, unsigned slot);
 
 /* XDP probe-reply timestamping on a member: a bpf_link pinned as xdp_<ifname>. */
-int dataplane_attach_xdp(struct dataplane *dp, unsigned slot, int ifindex, const char *ifname);
+/*
+ * member_xdp on a member, in mode (auto: native, else generic); a pinned
+ * link is reused when it is in that mode. *fresh says whether this call
+ * attached it anew (a driver may reset to take a native program).
+ * XDP_MODE_OFF detaches. Failures are said, naming the mode that works.
+ */
+int dataplane_attach_xdp(struct dataplane *dp, unsigned slot, int ifindex, const char *ifname,
+			 enum xdp_mode mode, bool *fresh);
 void dataplane_detach_xdp(struct dataplane *dp, unsigned slot, const char *ifname);
 /* Only the pin (a member a previous agent had): the last reference, so the link detaches. */
 void dataplane_unpin_xdp(struct dataplane *dp, const char *ifname);

@@ -6,6 +6,12 @@
  * in the group's directory. Part of the data plane module.
  */
 #include <bpf/bpf.h>
+#include <linux/ethtool.h>
+#include <linux/if_link.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <bpf/libbpf.h>
 #include <dirent.h>
 #include <errno.h>
@@ -159,40 +165,127 @@ static struct bpf_link *xdp_take_elsewhere(const struct dataplane *dp, const cha
 	return taken;
 }
 
-int dataplane_attach_xdp(struct dataplane *dp, unsigned slot, int ifindex, const char *ifname)
+/* XDP_ATTACHED_* of the program on ifindex (IFLA_XDP), 0 if none or unknown. */
+static unsigned xdp_attached_mode(int ifindex)
 {
-	struct bpf_program *prog = dp->xdp->progs.member_xdp;
-	char path[PATH_MAX + 32];
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	if (bpf_xdp_query(ifindex, 0, &q))
+		return 0;
+	return q.attach_mode;
+}
+
+static bool xdp_mode_matches(enum xdp_mode want, unsigned attached)
+{
+	switch (want) {
+	case XDP_MODE_NATIVE:
+		return attached == XDP_ATTACHED_DRV;
+	case XDP_MODE_GENERIC:
+		return attached == XDP_ATTACHED_SKB;
+	default:
+		return attached == XDP_ATTACHED_DRV || attached == XDP_ATTACHED_SKB;
+	}
+}
+
+/* The netdev's driver, for messages (ETHTOOL_GDRVINFO). */
+static void driver_name(const char *ifname, char *out, size_t len)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr = { .ifr_data = (void *)&info };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	snprintf(out, len, "unknown");
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (fd >= 0 && !ioctl(fd, SIOCETHTOOL, &ifr))
+		snprintf(out, len, "%s", info.driver);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* A new link in one mode, pinned at path; NULL with errno set. */
+static struct bpf_link *xdp_link_new(struct bpf_program *prog, int ifindex, __u32 flags,
+				     const char *path)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = flags);
+	int fd = bpf_link_create(bpf_program__fd(prog), ifindex, BPF_XDP, &opts), err;
+
+	if (fd < 0)
+		return NULL;
+	if (bpf_obj_pin(fd, path)) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return NULL;
+	}
+	close(fd);	/* the pin holds it; the object below opens it again */
+	return bpf_link__open(path);
+}
+
+int dataplane_attach_xdp(struct dataplane *dp, unsigned slot, int ifindex, const char *ifname,
+			 enum xdp_mode mode, bool *fresh)
+{
+	struct bpf_program *generic = dp->xdp->progs.member_xdp;
+	struct bpf_program *native = dp->xdp->progs.member_xdp_frags;
+	char path[PATH_MAX + 32], driver[32];
 	struct bpf_link *link;
+	unsigned attached;
 	int ret;
 
-	if (dp->xdp_links[slot])
+	*fresh = false;
+	if (dp->xdp_links[slot] && dp->xdp_modes[slot] == mode)
+		return 0;
+	if (dp->xdp_links[slot] || mode == XDP_MODE_OFF)
+		dataplane_detach_xdp(dp, slot, ifname);	/* another mode now, or none */
+	if (mode == XDP_MODE_OFF)
 		return 0;
 	xdp_link_path(dp, ifname, path, sizeof(path));
 	link = access(path, F_OK) ? NULL : bpf_link__open(path);
-	if (link && !bpf_link__update_program(link, prog)) {
-		dp->xdp_links[slot] = link;
-		return 0;
-	}
-	if (link) {	/* stale: its interface went away */
+	attached = xdp_attached_mode(ifindex);
+	if (link && xdp_mode_matches(mode, attached) &&
+	    !bpf_link__update_program(link, attached == XDP_ATTACHED_DRV ? native : generic))
+		goto done;
+	if (link) {	/* stale (its interface went away), or in another mode: let go now */
+		bpf_link__detach(link);
 		bpf_link__destroy(link);
 		unlink(path);
 	}
-	link = xdp_take_elsewhere(dp, ifname, ifindex, prog);
-	if (!link)
-		link = bpf_program__attach_xdp(prog, ifindex);
+	attached = xdp_attached_mode(ifindex);
+	link = xdp_take_elsewhere(dp, ifname, ifindex, attached == XDP_ATTACHED_DRV ? native : generic);
+	if (link && !xdp_mode_matches(mode, attached)) {
+		bpf_link__detach(link);
+		bpf_link__destroy(link);
+		link = NULL;
+	}
+	if (link && bpf_link__pin(link, path)) {
+		bpf_link__destroy(link);
+		link = NULL;
+	}
+	if (!link && mode != XDP_MODE_GENERIC) {
+		link = xdp_link_new(native, ifindex, XDP_FLAGS_DRV_MODE, path);
+		*fresh = link != NULL;
+	}
+	if (!link && mode != XDP_MODE_NATIVE) {
+		link = xdp_link_new(generic, ifindex, XDP_FLAGS_SKB_MODE, path);
+		*fresh = link != NULL;
+	}
 	if (!link) {
 		ret = -errno;
-		pr_err("cannot attach member_xdp to %s: %s", ifname, strerror(-ret));
+		driver_name(ifname, driver, sizeof(driver));
+		if (mode == XDP_MODE_NATIVE && (ret == -EOPNOTSUPP || ret == -EINVAL || ret == -ERANGE))
+			pr_err("cannot attach member_xdp to %s in native mode (driver %s): %s; "
+			       "xdp = generic or off works on any driver and MTU", ifname, driver,
+			       strerror(-ret));
+		else
+			pr_err("cannot attach member_xdp to %s (%s, driver %s): %s; xdp = off works "
+			       "without XDP", ifname, config_xdp_mode_names[mode], driver, strerror(-ret));
 		return ret;
 	}
-	ret = bpf_link__pin(link, path);
-	if (ret) {
-		pr_err("cannot pin %s: %s", path, strerror(-ret));
-		bpf_link__destroy(link);
-		return ret;
-	}
+	if (*fresh)
+		pr_info("%s: member_xdp attached (%s)", ifname,
+			xdp_attached_mode(ifindex) == XDP_ATTACHED_DRV ? "native" : "generic");
+done:
 	dp->xdp_links[slot] = link;
+	dp->xdp_modes[slot] = mode;
 	return 0;
 }
 
@@ -204,9 +297,12 @@ void dataplane_unpin_xdp(struct dataplane *dp, const char *ifname)
 	unlink(path);
 }
 
+/* Off now, not when the last reference goes: a new link may follow at once. */
 void dataplane_detach_xdp(struct dataplane *dp, unsigned slot, const char *ifname)
 {
 	dataplane_unpin_xdp(dp, ifname);
+	if (dp->xdp_links[slot])
+		bpf_link__detach(dp->xdp_links[slot]);
 	bpf_link__destroy(dp->xdp_links[slot]);
 	dp->xdp_links[slot] = NULL;
 }

@@ -27,6 +27,57 @@ static uint64_t now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+void linkwatch_xdp_attached(struct agent *a, struct agent_group *ag, struct ipmp_member *m)
+{
+	ag->xdp_attached_ms[m->slot] = clock_now_ms(a->clock);
+}
+
+static void xdp_hold_end(evutil_socket_t fd, short what, void *arg)
+{
+	struct ipmp_member *m = arg;
+	struct agent_group *ag = m->group->ops_ctx;
+	struct nl_link l;
+	bool up = !nl_link_get(&ag->agent->nl, m->ifname, &l) && nl_link_is_up(&l);
+
+	agent_mark(ag->agent);
+	event_free(ag->xdp_hold[m->slot]);
+	ag->xdp_hold[m->slot] = NULL;
+	if (up)
+		return;
+	pr_info("%s: the carrier did not come back after attaching XDP: a failure", m->ifname);
+	group_begin(&ag->group);
+	link_update(m, false);
+	group_end(&ag->group);
+}
+
+/*
+ * Our own XDP attach resetting the driver (linkwatch.h): true when this
+ * link change is that reset, or its end, and is not to reach the model.
+ */
+static bool xdp_reset_held(struct agent *a, struct agent_group *ag, struct ipmp_member *m, bool up)
+{
+	struct event **hold = &ag->xdp_hold[m->slot];
+	uint64_t attached = ag->xdp_attached_ms[m->slot];
+
+	if (*hold && up) {
+		event_free(*hold);
+		*hold = NULL;
+		pr_info("%s: the carrier came back after attaching XDP (the driver's reset, not a "
+			"failure)", m->ifname);
+		return true;
+	}
+	if (*hold)
+		return true;	/* still down: the hold decides */
+	if (up || !m->link_up || !attached ||
+	    clock_now_ms(a->clock) - attached > LINKWATCH_XDP_GRACE_MS)
+		return false;
+	agent_timer_arm(a, hold, xdp_hold_end, m, clock_now_ms(a->clock) + LINKWATCH_XDP_HOLD_MS);
+	pr_info("%s: carrier lost %llu ms after attaching XDP; waiting up to %u ms for the driver",
+		m->ifname, (unsigned long long)(clock_now_ms(a->clock) - attached),
+		LINKWATCH_XDP_HOLD_MS);
+	return *hold != NULL;
+}
+
 /* A link changed: adopt a member that appeared, follow one that left. */
 static void group_link_event(struct agent *a, struct agent_group *ag, const struct nl_link *l)
 {
@@ -68,6 +119,8 @@ static void group_link_event(struct agent *a, struct agent_group *ag, const stru
 		group_member_hwaddr_changed(m, old_mac);
 		agent_probing_sync(a, ag);
 	}
+	if (xdp_reset_held(a, ag, m, nl_link_is_up(l)))
+		return;
 	link_update(m, nl_link_is_up(l));
 }
 
@@ -200,6 +253,11 @@ void linkwatch_timer_arm(struct agent_group *ag, struct ipmp_member *m, uint64_t
 
 void linkwatch_timer_free(struct agent_group *ag, struct ipmp_member *m)
 {
+	if (ag->xdp_hold[m->slot]) {
+		event_free(ag->xdp_hold[m->slot]);
+		ag->xdp_hold[m->slot] = NULL;
+	}
+	ag->xdp_attached_ms[m->slot] = 0;
 	if (!ag->link_timers[m->slot])
 		return;
 	event_free(ag->link_timers[m->slot]);

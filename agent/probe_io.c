@@ -21,6 +21,7 @@
 #include "arp.h"
 #include "events.h"
 #include "log.h"
+#include "linkwatch.h"
 #include "probe_io.h"
 #include "probe_wire.h"
 #include "routes.h"
@@ -344,8 +345,11 @@ static uint16_t member_echo_id(const struct ipmp_member *m)
 static int probe_cfg_push(struct agent *a, struct agent_group *ag, struct ipmp_member *m)
 {
 	struct ipmp_probe_cfg *kept = &ag->probing.cfg[m->slot];
+	enum xdp_mode mode = config_member_xdp(&a->cfg, &m->cfg);
 	struct ipmp_probe_cfg cfg = { .key = { a->probe_key[0], a->probe_key[1] },
-				      .echo_id = member_echo_id(m), .slot = m->slot };
+				      .echo_id = member_echo_id(m), .slot = m->slot,
+				      .in_tc = mode == XDP_MODE_OFF };
+	bool fresh;
 
 	if (m->probe.enabled && ag->probing.arp[m->slot]) {
 		cfg.method = IPMP_PROBE_METHOD_ARP;
@@ -365,10 +369,13 @@ static int probe_cfg_push(struct agent *a, struct agent_group *ag, struct ipmp_m
 	memcpy(cfg.ns_targets, kept->ns_targets, sizeof(cfg.ns_targets));
 	*kept = cfg;
 	if (dataplane_probe_cfg_set(&ag->dp, m->ifindex, &cfg) ||
-	    dataplane_attach_xdp(&ag->dp, m->slot, m->ifindex, m->ifname)) {
+	    dataplane_attach_xdp(&ag->dp, m->slot, m->ifindex, m->ifname, mode, &fresh)) {
 		pr_err("%s: probe-based failure detection unavailable", m->ifname);
 		return -EIO;
 	}
+	/* a driver may reset to take a native program: linkwatch holds that carrier loss */
+	if (fresh && mode != XDP_MODE_GENERIC)
+		linkwatch_xdp_attached(a, ag, m);
 	return 0;
 }
 

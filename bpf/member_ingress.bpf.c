@@ -23,11 +23,20 @@
  *    members' own link-local test addresses, RAs, MLD queries) stays on
  *    the member, and the nominated member gives the group a copy.
  * Without a configured group (agent not started yet) every frame passes.
+ *
+ * First of all, on a member whose probe_cfg says in_tc (xdp = off: no XDP
+ * program there), answers to the agent's probes are recognised, stamped
+ * and consumed here, exactly as member_xdp would (probe_reply.h).
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include "parse.h"
 #include "maps.bpf.h"
+#include "probe_maps.bpf.h"
+#include "probe_reply.h"
+
+/* Enough of a frame for any probe reply's headers: Ethernet, 2 VLAN tags, IPv4 with options, ICMP, payload. */
+#define PROBE_PULL	128
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -62,8 +71,18 @@ int member_ingress(struct __sk_buff *skb)
 	struct iphdr *ip;
 	struct ipv6hdr_ *ip6;
 	struct icmp6hdr_ *icmp;
+	struct ipmp_probe_cfg *pcfg;
 	__u8 *ns;
 
+	pcfg = bpf_map_lookup_elem(&probe_cfg, &ifindex);
+	if (pcfg && pcfg->in_tc) {
+		if (data + PROBE_PULL > data_end && skb->len > data_end - data)
+			bpf_skb_pull_data(skb, skb->len < PROBE_PULL ? skb->len : PROBE_PULL);
+		data = (void *)(long)skb->data;
+		data_end = (void *)(long)skb->data_end;
+		if (probe_reply_frame(data, data_end, ifindex) == PROBE_DROP)
+			return TC_ACT_SHOT;
+	}
 	cfg = group_cfg_get();
 	if (!cfg)
 		return TC_ACT_OK;

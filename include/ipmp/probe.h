@@ -4,7 +4,8 @@
  * (bpf/member_xdp.bpf.c) hands back for each reply it recognises.
  *
  *   map            type          key -> value                       written by  read by
- *   probe_cfg      hash          member ifindex -> ipmp_probe_cfg    agent       member_xdp
+ *   probe_cfg      hash          member ifindex -> ipmp_probe_cfg    agent       member_xdp,
+ *                                                                               member_ingress
  *   probe_events   ringbuf       ipmp_probe_event records            member_xdp  agent
  *   probe_stats    percpu array  enum ipmp_probe_stat -> __u64       member_xdp  agent
  *   probe_budget   percpu array  member slot -> ipmp_probe_budget    member_xdp  member_xdp
@@ -69,7 +70,8 @@ struct ipmp_probe_cfg {
 	__u16 method;		/* IPMP_PROBE_METHOD_* */
 	__u8 test_addr[4];	/* IPv4 test address of the member (ICMP) */
 	__u8 mac[6];		/* the member's MAC (ARP) */
-	__u8 pad[2];
+	__u8 in_tc;		/* no XDP on the member (xdp = off): member_ingress recognises replies */
+	__u8 pad;
 	__u8 test_addr6[16];	/* IPv6 link-local test address; all zero: no IPv6 probing */
 	__u16 method6;		/* IPMP_PROBE_METHOD_ICMP or _NS */
 	__u8 narp_targets;	/* entries of arp_targets in use */

@@ -23,7 +23,7 @@
 /* What the frames reached, by the model's account: every case must come up. */
 enum outcome {
 	EG_MALFORMED, EG_UNSUPPORTED, EG_NO_MEMBER, EG_FLOW, EG_NOMINEE, EG_ARP, EG_ND_OPTION,
-	IN_PASS, IN_UNICAST, IN_MULTICAST, IN_LOOPED, IN_NOT_NOMINATED, IN_COPY,
+	IN_PASS, IN_UNICAST, IN_MULTICAST, IN_LOOPED, IN_NOT_NOMINATED, IN_COPY, IN_PROBE,
 	XDP_PASS_, XDP_ECHO4, XDP_ECHO6, XDP_ARP, XDP_NA, XDP_SPOOFED,
 	OUTCOMES,
 };
@@ -33,6 +33,7 @@ static const char *const outcome_names[] = {
 	"egress by nominee", "egress ARP rewritten", "egress ND option rewritten",
 	"ingress passed", "ingress unicast to the group", "ingress multicast to the group",
 	"ingress looped back", "ingress not nominated", "ingress copy to the group",
+	"ingress probe reply (xdp = off)",
 	"xdp passed", "xdp IPv4 echo reply", "xdp IPv6 echo reply", "xdp ARP reply",
 	"xdp solicited NA", "xdp forged tag",
 };
@@ -58,7 +59,9 @@ static void tally(const struct model_cfg *cfg, const uint8_t *f, uint32_t len, u
 		seen[EG_NOMINEE]++;
 
 	model_member_ingress(cfg, f, len, &v);
-	if (v.drop == IPMP_DROP_LOOPED)
+	if (v.probe_stat >= 0)
+		seen[IN_PROBE]++;
+	else if (v.drop == IPMP_DROP_LOOPED)
 		seen[IN_LOOPED]++;
 	else if (v.drop == IPMP_DROP_NOT_NOMINATED)
 		seen[IN_NOT_NOMINATED]++;

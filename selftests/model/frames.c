@@ -126,6 +126,7 @@ void frames_config(struct rng *r, struct model_cfg *cfg)
 	memcpy(cfg->probe.test_addr, V4[V4_TEST], 4);
 	memcpy(cfg->probe.test_addr6, V6[V6_TEST], 16);
 	memcpy(cfg->probe.mac, MAC_LO, 6);
+	cfg->probe.in_tc = chance(r, 30);	/* xdp = off: member_ingress recognises the replies */
 	/* ARP/NS targets probed lately: the router (V4[6], V6[4]) mostly, others now and then */
 	cfg->probe.narp_targets = (uint8_t)rng_below(r, IPMP_PROBE_FILTER_TARGETS + 1);
 	for (unsigned i = 0; i < cfg->probe.narp_targets; i++)

@@ -88,11 +88,13 @@ struct harness *harness_open(void)
 	/* the model has no clock: a million frames a second must not meet the flood budget */
 	h->xdp->rodata->probe_events_per_window = UINT32_MAX;
 	h->xdp->rodata->probe_discovery_per_window = UINT32_MAX;
+	h->ingress->rodata->probe_events_per_window = UINT32_MAX;
+	h->ingress->rodata->probe_discovery_per_window = UINT32_MAX;
 	if (group_egress__load(h->egress) || member_ingress__load(h->ingress) ||
 	    member_xdp__load(h->xdp))
 		goto fail;
 	h->rb = ring_buffer__new(bpf_map__fd(h->xdp->maps.probe_events), on_event, h, NULL);
-	if (!h->rb)
+	if (!h->rb || ring_buffer__add(h->rb, bpf_map__fd(h->ingress->maps.probe_events), on_event, h))
 		goto fail;
 	return h;
 fail:
@@ -169,9 +171,18 @@ static int group_maps(struct bpf_object *obj, const struct model_cfg *cfg)
 	return 0;
 }
 
+/* probe_cfg of the member frames arrive on, in member_xdp's and member_ingress's maps */
+static int probe_config(int fd, const struct model_cfg *cfg)
+{
+	if (cfg->probing)
+		return bpf_map_update_elem(fd, &cfg->rx_ifindex, &cfg->probe, BPF_ANY) ? -errno : 0;
+	if (bpf_map_delete_elem(fd, &cfg->rx_ifindex) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
 int harness_config(struct harness *h, const struct model_cfg *cfg)
 {
-	int fd_probe = bpf_map__fd(h->xdp->maps.probe_cfg);
 	int err;
 
 	if (cfg->nmembers > MODEL_MEMBERS || cfg->ntx > MODEL_MEMBERS ||
@@ -180,14 +191,12 @@ int harness_config(struct harness *h, const struct model_cfg *cfg)
 	err = group_maps(h->egress->obj, cfg);
 	if (!err)
 		err = group_maps(h->ingress->obj, cfg);
+	if (!err)
+		err = probe_config(bpf_map__fd(h->xdp->maps.probe_cfg), cfg);
+	if (!err)
+		err = probe_config(bpf_map__fd(h->ingress->maps.probe_cfg), cfg);
 	if (err)
 		return err;
-	if (cfg->probing)
-		err = bpf_map_update_elem(fd_probe, &cfg->rx_ifindex, &cfg->probe, BPF_ANY);
-	else if (bpf_map_delete_elem(fd_probe, &cfg->rx_ifindex) && errno != ENOENT)
-		err = -1;
-	if (err)
-		return -errno;
 	h->cfg = *cfg;
 	return 0;
 }
@@ -331,6 +340,42 @@ static bool resolve_flow(struct harness *h, struct model_verdict *v, int ret, ui
 	return false;
 }
 
+/* The probe event the program reported (if any) against the model's. */
+static int check_event(struct harness *h, enum harness_prog p, const struct model_verdict *v,
+		       int ret, const uint8_t *f, uint32_t len, char *why, size_t whylen)
+{
+	struct ipmp_probe_event got;
+
+	ring_buffer__consume(h->rb);
+	if (ret != v->ret || h->nevents != (v->event ? 1u : 0u)) {
+		say(why, whylen, "%s: returned %d with %u event(s), model says %d with %d",
+		    prog_names[p], ret, h->nevents, v->ret, v->event);
+		hexdump(why, whylen, f, len);
+		return -1;
+	}
+	if (!v->event)
+		return 0;
+	got = h->events[0];
+	if (!got.rx_ns) {
+		say(why, whylen, "%s: event without a receive time", prog_names[p]);
+		return -1;
+	}
+	got.rx_ns = 0;
+	if (memcmp(&got, &v->ev, sizeof(got))) {
+		say(why, whylen, "%s: event differs: kind %#x/%#x seq %u/%u sent %llu/%llu family %u/%u",
+		    prog_names[p], got.kind, v->ev.kind, got.seq, v->ev.seq,
+		    (unsigned long long)got.sent_ns, (unsigned long long)v->ev.sent_ns, got.family,
+		    v->ev.family);
+		hexdump(why, whylen, f, len);
+		say(why, whylen, "\n  event:");
+		hexdump(why, whylen, (const uint8_t *)&got, sizeof(got));
+		say(why, whylen, "\n  model:");
+		hexdump(why, whylen, (const uint8_t *)&v->ev, sizeof(v->ev));
+		return -1;
+	}
+	return 0;
+}
+
 static int check_tc(struct harness *h, enum harness_prog p, const uint8_t *f, uint32_t len,
 		    char *why, size_t whylen)
 {
@@ -342,6 +387,7 @@ static int check_tc(struct harness *h, enum harness_prog p, const uint8_t *f, ui
 		model_group_egress(&h->cfg, f, len, &v);
 	else
 		model_member_ingress(&h->cfg, f, len, &v);
+	h->nevents = 0;
 	err = test_run(h, p, f, len, &ret, &out_len);
 	if (err) {
 		if (err == -EINVAL && kernel_refusal(p, f, len) != RUNS) {
@@ -371,6 +417,8 @@ static int check_tc(struct harness *h, enum harness_prog p, const uint8_t *f, ui
 		hexdump(why, whylen, f, len);
 		return -1;
 	}
+	if (p == HARNESS_INGRESS && check_event(h, p, &v, ret, f, len, why, whylen))
+		return -1;
 	if (ret != MODEL_TC_SHOT && !same_frame(&v, h->out, out_len)) {
 		say(why, whylen, "%s: left a different frame than the model (verdict %d)",
 		    prog_names[p], ret);
@@ -404,33 +452,8 @@ static int check_xdp(struct harness *h, const uint8_t *f, uint32_t len, char *wh
 		return -1;
 	}
 	h->ran[HARNESS_XDP]++;
-	ring_buffer__consume(h->rb);
-	if (ret != v.ret || h->nevents != (v.event ? 1u : 0u)) {
-		say(why, whylen, "member_xdp: returned %d with %u event(s), model says %d with %d",
-		    ret, h->nevents, v.ret, v.event);
-		hexdump(why, whylen, f, len);
+	if (check_event(h, HARNESS_XDP, &v, ret, f, len, why, whylen))
 		return -1;
-	}
-	if (v.event) {
-		struct ipmp_probe_event got = h->events[0];
-
-		if (!got.rx_ns) {
-			say(why, whylen, "member_xdp: event without a receive time");
-			return -1;
-		}
-		got.rx_ns = 0;
-		if (memcmp(&got, &v.ev, sizeof(got))) {
-			say(why, whylen, "member_xdp: event differs: kind %#x/%#x seq %u/%u sent %llu/%llu family %u/%u",
-			    got.kind, v.ev.kind, got.seq, v.ev.seq, (unsigned long long)got.sent_ns,
-			    (unsigned long long)v.ev.sent_ns, got.family, v.ev.family);
-			hexdump(why, whylen, f, len);
-			say(why, whylen, "\n  event:");
-			hexdump(why, whylen, (const uint8_t *)&got, sizeof(got));
-			say(why, whylen, "\n  model:");
-			hexdump(why, whylen, (const uint8_t *)&v.ev, sizeof(v.ev));
-			return -1;
-		}
-	}
 	count(&h->want[HARNESS_XDP], &v, len, true);
 	return 0;
 }
@@ -523,6 +546,10 @@ int harness_counters(struct harness *h, char *why, size_t whylen)
 			return -1;
 		bad |= check_counter(why, whylen, "member_xdp", "probe_stats", r, n,
 				     h->want[HARNESS_XDP].probe_stats[r]);
+		if (percpu_sum(bpf_map__fd(h->ingress->maps.probe_stats), r, &n, 1))
+			return -1;
+		bad |= check_counter(why, whylen, "member_ingress", "probe_stats", r, n,
+				     h->want[HARNESS_INGRESS].probe_stats[r]);
 	}
 	return bad ? -1 : 0;
 }

@@ -411,6 +411,14 @@ void model_member_ingress(const struct model_cfg *cfg, const uint8_t *f, uint32_
 	const struct model_member *me = model_member(cfg, cfg->rx_ifindex);
 	bool multicast;
 
+	/* xdp = off: the member's probe replies are recognised here, as member_xdp would */
+	if (cfg->probing && cfg->probe.in_tc) {
+		model_member_xdp(cfg, f, len, v);
+		if (v->ret == MODEL_XDP_DROP) {
+			v->ret = MODEL_TC_SHOT;
+			return;
+		}
+	}
 	verdict_init(v, f, len, MODEL_TC_OK);
 	if (!configured(cfg) || !me || len < ETH_HLEN_)
 		return;
