@@ -26,6 +26,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "probe_io.h"
+#include "learning.h"
 #include "provision.h"
 
 void admin_result_init(struct admin_result *r)
@@ -440,6 +441,11 @@ static void reload_globals(struct agent *a, const struct ipmp_config *old,
 		list_add(&r->changes, LOG_INFO, "gratuitous ARP: %u every %u ms", next->garp_count,
 			 next->garp_interval_ms);
 		announcer_configure(a->announcer, next->garp_count, next->garp_interval_ms);
+	}
+	if (old->learn_interval_ms != next->learn_interval_ms) {
+		list_add(&r->changes, LOG_INFO, "learn_interval: %u ms", next->learn_interval_ms);
+		if (learning_start(a))
+			list_add(&r->changes, LOG_ERR, "cannot start the learning timer");
 	}
 	if (strcmp(old->metrics_dir, next->metrics_dir) ||
 	    old->metrics_interval_s != next->metrics_interval_s) {

@@ -32,6 +32,7 @@
 #include "control.h"
 #include "events.h"
 #include "linkwatch.h"
+#include "learning.h"
 #include "lock.h"
 #include "log.h"
 #include "metrics.h"
@@ -385,6 +386,9 @@ static int agent_start_steps(struct agent *a)
 	a->control = control_open(a, a->socket_path);
 	if (!a->control)
 		return -EIO;
+	ret = learning_start(a);
+	if (ret)
+		return ret;
 	ret = metrics_start(a);
 	if (ret)
 		pr_err("cannot start writing metrics: %s", strerror(-ret));
@@ -393,6 +397,7 @@ static int agent_start_steps(struct agent *a)
 
 void agent_stop(struct agent *a)
 {
+	learning_stop(a);
 	metrics_stop(a);
 	control_close(a->control);
 	a->control = NULL;

@@ -47,6 +47,7 @@ struct agent_group {
 	/* linkwatch.c: a driver's reset for our XDP program, held (see linkwatch.h) */
 	uint64_t xdp_attached_ms[IPMP_MAX_MEMBERS];
 	struct event *xdp_hold[IPMP_MAX_MEMBERS];
+	uint64_t learn_tx[IPMP_MAX_MEMBERS];	/* learning.c: tx_packets at the last look */
 	struct probe_io probing;		/* probe_io.c */
 	struct mcast_state mcast;		/* mcast.c */
 	struct group_metrics metrics;		/* metrics.c */
@@ -79,6 +80,7 @@ struct agent {
 	struct undo undo;	/* what the agent changed on the system (agent/undo.h) */
 	bool mcast_live4, mcast_live6;	/* the kernel notifies multicast joins (agent/mcast.h) */
 	struct event *mcast_ev;		/* lists to reconcile, once per loop turn */
+	struct event *learn_ev;		/* learning.c: every learn_interval */
 	unsigned bpffs_made;	/* DATAPLANE_BPFFS_*: what preparing the bpffs root did */
 };
 

@@ -195,6 +195,8 @@ void config_global_key(struct parse_state *st, const char *key, const char *valu
 		admin_group(st, value);
 	} else if (!strcmp(key, "xdp")) {
 		parse_xdp_mode(st, value, &cfg->xdp);
+	} else if (!strcmp(key, "learn_interval")) {
+		parse_uint(st, key, value, 0, 3600000, &cfg->learn_interval_ms);
 	} else {
 		config_error(st, st->line, "unknown key '%s' in [global]", key);
 	}
@@ -473,6 +475,7 @@ void config_defaults(struct ipmp_config *cfg, const char *name)
 	cfg->garp_interval_ms = IPMP_GARP_INTERVAL_DEFAULT_MS;
 	cfg->metrics_interval_s = IPMP_METRICS_INTERVAL_DEFAULT_S;
 	cfg->xdp = XDP_MODE_AUTO;
+	cfg->learn_interval_ms = IPMP_LEARN_INTERVAL_DEFAULT_MS;
 }
 
 static void config_check_interfaces(struct parse_state *st, struct handler_ctx *hc)

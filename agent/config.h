@@ -30,6 +30,7 @@
 #define IPMP_GARP_COUNT_DEFAULT	3
 #define IPMP_GARP_INTERVAL_DEFAULT_MS 100
 #define IPMP_METRICS_INTERVAL_DEFAULT_S 15
+#define IPMP_LEARN_INTERVAL_DEFAULT_MS 1000	/* bonding's lp_interval */
 #define IPMP_CONFIG_TARGETS_MAX	16
 
 enum probe_method {
@@ -83,6 +84,7 @@ struct ipmp_config {
 	/* admin_group: its members may change state too (uid 0 always may) */
 	char admin_group[64];		/* "": none */
 	enum xdp_mode xdp;		/* members' default (auto) */
+	unsigned learn_interval_ms;	/* a member silent this long sends a learning frame; 0: never */
 	gid_t admin_gid;
 	struct config_group *groups;
 	unsigned ngroups;

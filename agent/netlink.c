@@ -143,6 +143,13 @@ static int link_parse(const struct nlmsghdr *nlh, struct nl_link *l)
 		memcpy(l->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), 6);
 		l->has_mac = true;
 	}
+	if (tb[IFLA_STATS64] &&
+	    mnl_attr_get_payload_len(tb[IFLA_STATS64]) >= sizeof(struct rtnl_link_stats64)) {
+		struct rtnl_link_stats64 st;
+
+		memcpy(&st, mnl_attr_get_payload(tb[IFLA_STATS64]), sizeof(st));
+		l->tx_packets = st.tx_packets;
+	}
 	if (tb[IFLA_LINKINFO]) {
 		mnl_attr_parse_nested(tb[IFLA_LINKINFO], linkinfo_attr_cb, info);
 		if (info[IFLA_INFO_KIND])

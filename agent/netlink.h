@@ -25,6 +25,7 @@ struct nl_link {
 	uint8_t mac[6];
 	bool has_mac;
 	char kind[16];		/* IFLA_INFO_KIND, "" if none */
+	uint64_t tx_packets;	/* IFLA_STATS64, 0 if not given */
 	bool deleted;		/* RTM_DELLINK */
 };
 
