@@ -442,6 +442,20 @@ static void reload_globals(struct agent *a, const struct ipmp_config *old,
 			 next->garp_interval_ms);
 		announcer_configure(a->announcer, next->garp_count, next->garp_interval_ms);
 	}
+	if (old->datapath_direct != next->datapath_direct) {
+		list_add(&r->changes, LOG_INFO, "datapath: %s",
+			 next->datapath_direct ? "direct" : "veth");
+		for (unsigned i = 0; i < a->ngroups; i++) {
+			struct agent_group *ag = a->groups[i];
+
+			/* the hook moves first, then member_ingress is told where to deliver */
+			if (dataplane_attach_group(&ag->dp, ag->group.ifindex, ag->peer_ifindex,
+						   next->datapath_direct) ||
+			    dataplane_push(&ag->dp, &ag->group))
+				list_add(&r->errors, LOG_ERR, "group %s: cannot change its datapath",
+					 ag->group.name);
+		}
+	}
 	if (old->learn_interval_ms != next->learn_interval_ms) {
 		list_add(&r->changes, LOG_INFO, "learn_interval: %u ms", next->learn_interval_ms);
 		if (learning_start(a))

@@ -109,7 +109,8 @@ static int group_setup(struct agent *a, struct agent_group *ag)
 	if (!ret)
 		ret = dataplane_open(&ag->dp, a->bpffs, g->name, &a->undo);
 	if (!ret)
-		ret = dataplane_attach_group(&ag->dp, g->ifindex);
+		ret = dataplane_attach_group(&ag->dp, g->ifindex, ag->peer_ifindex,
+					     a->cfg.datapath_direct);
 	if (!ret)
 		ret = probe_io_group_start(a, ag);
 	group_for_each_member(g, m)

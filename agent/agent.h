@@ -43,6 +43,7 @@ struct agent_group {
 	struct dataplane dp;
 	const struct config_group *cfg;
 	struct agent *agent;
+	int peer_ifindex;			/* the group veth's far end (provision.c) */
 	struct event *link_timers[IPMP_MAX_MEMBERS];	/* linkwatch.c: flap rule, by slot */
 	/* linkwatch.c: a driver's reset for our XDP program, held (see linkwatch.h) */
 	uint64_t xdp_attached_ms[IPMP_MAX_MEMBERS];

@@ -195,6 +195,11 @@ void config_global_key(struct parse_state *st, const char *key, const char *valu
 		admin_group(st, value);
 	} else if (!strcmp(key, "xdp")) {
 		parse_xdp_mode(st, value, &cfg->xdp);
+	} else if (!strcmp(key, "datapath")) {
+		if (!strcmp(value, "veth") || !strcmp(value, "direct"))
+			cfg->datapath_direct = !strcmp(value, "direct");
+		else
+			config_error(st, st->line, "datapath must be veth or direct, not '%s'", value);
 	} else if (!strcmp(key, "learn_interval")) {
 		parse_uint(st, key, value, 0, 3600000, &cfg->learn_interval_ms);
 	} else {

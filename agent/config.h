@@ -85,6 +85,7 @@ struct ipmp_config {
 	char admin_group[64];		/* "": none */
 	enum xdp_mode xdp;		/* members' default (auto) */
 	unsigned learn_interval_ms;	/* a member silent this long sends a learning frame; 0: never */
+	bool datapath_direct;		/* datapath = direct: around the group's veth, not through it */
 	gid_t admin_gid;
 	struct config_group *groups;
 	unsigned ngroups;

@@ -12,6 +12,7 @@
  */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/bpf.h>
 #include <errno.h>
 #include <linux/magic.h>
 #include <stdio.h>
@@ -373,6 +374,9 @@ static int push_group_cfg(struct dataplane *dp, const struct ipmp_group *g)
 		.bcast_ifindex = g->nominated ? g->nominated->ifindex : 0,
 		.mcast6_ifindex = g->nominated6 ? g->nominated6->ifindex : 0,
 		.abi_version = IPMP_ABI_VERSION,
+		/* through the veth: handed to its peer's egress; direct: to the group's ingress */
+		.deliver_ifindex = dp->direct || !dp->peer_ifindex ? g->ifindex : dp->peer_ifindex,
+		.deliver_flags = dp->direct || !dp->peer_ifindex ? BPF_F_INGRESS : 0,
 	};
 	__u32 zero = 0;
 
@@ -434,7 +438,7 @@ static int reattach(struct dataplane *dp)
 	int ret = 0, err;
 
 	dp->reattach = false;
-	err = dataplane_attach_group(dp, dp->group_ifindex);
+	err = dataplane_attach_group(dp, dp->group_ifindex, dp->peer_ifindex, dp->direct);
 	ret = ret ?: err;
 	for (unsigned i = 0; i < IPMP_MAX_MEMBERS; i++) {
 		int ifindex = dp->attached[i];

@@ -38,6 +38,8 @@ struct dataplane {
 	struct bpf_link *xdp_links[IPMP_MAX_MEMBERS];	/* by slot */
 	enum xdp_mode xdp_modes[IPMP_MAX_MEMBERS];	/* what each was attached as */
 	int group_ifindex;
+	int peer_ifindex;	/* the group veth's far end */
+	bool direct;		/* datapath = direct */
 	int attached[IPMP_MAX_MEMBERS];		/* ifindex ingress is attached to, by slot */
 	int pushed[IPMP_MAX_MEMBERS];		/* ifindex last written to members, by slot */
 	struct addrmap bindings;		/* address -> ifindex last written to addr_binding */
@@ -64,7 +66,13 @@ void dataplane_bpffs_unprepare(const char *root, unsigned made);
 int dataplane_open(struct dataplane *dp, const char *root, const char *group_name,
 		   struct undo *undo);
 void dataplane_close(struct dataplane *dp);
-int dataplane_attach_group(struct dataplane *dp, int ifindex);
+/*
+ * group_egress where the group's frames leave: at the group interface's
+ * egress (direct), or at its veth peer's ingress, once they passed the
+ * veth and were counted and captured on the group interface (the default).
+ * The other hook is cleared. The next push tells member_ingress to match.
+ */
+int dataplane_attach_group(struct dataplane *dp, int ifindex, int peer_ifindex, bool direct);
 int dataplane_attach_member(struct dataplane *dp, unsigned slot, int ifindex);
 void dataplane_detach_member(struct dataplane *dp, unsigned slot);
 /* The member's netdev is gone, and the kernel took our filter with it. */

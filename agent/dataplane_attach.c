@@ -54,21 +54,28 @@ void dataplane_detach_ifindex(int ifindex, bool egress)
 	bpf_tc_detach(&hook, &opts);
 }
 
-int dataplane_attach_group(struct dataplane *dp, int ifindex)
+int dataplane_attach_group(struct dataplane *dp, int ifindex, int peer_ifindex, bool direct)
 {
-	int ret;
+	int ret, hook = direct ? ifindex : peer_ifindex;
 
-	if (dp->reattach) {	/* once the maps are filled: dataplane_push() */
-		dp->group_ifindex = ifindex;
+	dp->group_ifindex = ifindex;
+	dp->peer_ifindex = peer_ifindex;
+	dp->direct = direct;
+	if (dp->reattach)	/* once the maps are filled: dataplane_push() */
 		return 0;
+	ret = tc_attach(dp, hook, direct ? BPF_TC_EGRESS : BPF_TC_INGRESS,
+			bpf_program__fd(dp->egress->progs.group_egress));
+	if (ret) {
+		pr_err("cannot attach group_egress to ifindex %d (%s): %s", hook,
+		       direct ? "egress" : "ingress of the veth peer", strerror(-ret));
+		return ret;
 	}
-	ret = tc_attach(dp, ifindex, BPF_TC_EGRESS, bpf_program__fd(dp->egress->progs.group_egress));
-
-	if (ret)
-		pr_err("cannot attach group_egress to ifindex %d: %s", ifindex, strerror(-ret));
-	else
-		dp->group_ifindex = ifindex;
-	return ret;
+	/* the other way, left from before a change of datapath */
+	if (direct && peer_ifindex)
+		dataplane_detach_ifindex(peer_ifindex, false);
+	else if (!direct)
+		dataplane_detach_ifindex(ifindex, true);
+	return 0;
 }
 
 int dataplane_attach_member(struct dataplane *dp, unsigned slot, int ifindex)

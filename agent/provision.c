@@ -56,6 +56,11 @@ int provision_group_iface(struct agent *a, struct agent_group *ag)
 	}
 	g->ifindex = l.ifindex;
 	memcpy(g->mac, l.mac, sizeof(g->mac));
+	ag->peer_ifindex = l.link_ifindex;	/* the veth's far end, whatever its name */
+	if (!ag->peer_ifindex) {
+		pr_err("%s: its veth peer is not in this network namespace", g->ifname);
+		return -ENODEV;
+	}
 	/*
 	 * IPv6 on the group: its addresses come from the config (no SLAAC from
 	 * router advertisements) plus its link-local, which group_egress

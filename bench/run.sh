@@ -9,7 +9,8 @@
 #                  where m0's carrier drops, against the same stream with no
 #                  failure (the machine's own jitter). TRIALS trials each,
 #                  on veth members and on NIC-like (macvlan) members.
-#   throughput     TCP through the group vs. the same namespaces with the
+#   throughput     TCP through the group (datapath = veth, the default, and
+#                  datapath = direct) vs. the same namespaces with the
 #                  address on a member and no programs.
 #   ns/packet      each program via BPF_PROG_TEST_RUN vs. a bare redirect.
 . "$(dirname "$0")/../selftests/net/lib.sh"
@@ -83,14 +84,24 @@ tput() {
 	wait "$sink"
 	field mbit_per_s <"$TMP/tput.out"
 }
-ours_tput=() base_tput=()
+# per packet: the mean round trip of 500 pings from the peer (us)
+rtt() { nsx "$NS_P" ping -c 500 -i 0.002 -q "$1" | awk -F/ '/^rtt/ {printf "%.0f", $5 * 1000}'; }
+ours_tput=() base_tput=() direct_tput=() ours_rtt=() base_rtt=() direct_rtt=()
+sed '/^\[global\]/a datapath = direct' "$TMP/ipmp.conf" >"$TMP/direct.conf"
 for round in 1 2 3; do
 	agent_start "$TMP/ipmp.conf"
 	ours_tput+=("$(tput "$DATA1")")
+	ours_rtt+=("$(rtt "$DATA1")")
 	agent_stop
 	nsx "$NS_H" "$AGENT" -c "$TMP/ipmp.conf" --bpffs "$BPFFS" --cleanup >/dev/null 2>&1
+	agent_start "$TMP/direct.conf"
+	direct_tput+=("$(tput "$DATA1")")
+	direct_rtt+=("$(rtt "$DATA1")")
+	agent_stop
+	nsx "$NS_H" "$AGENT" -c "$TMP/direct.conf" --bpffs "$BPFFS" --cleanup >/dev/null 2>&1
 	nsx "$NS_H" ip addr add "$DATA1/24" dev m0
 	base_tput+=("$(tput "$DATA1")")
+	base_rtt+=("$(rtt "$DATA1")")
 	nsx "$NS_H" ip addr del "$DATA1/24" dev m0
 done
 
@@ -104,6 +115,9 @@ mv_p50=$(pct 50 <"$TMP/gap.cut.macvlan"); mv_p99=$(pct 99 <"$TMP/gap.cut.macvlan
 mv_base50=$(pct 50 <"$TMP/gap.none.macvlan"); mv_base99=$(pct 99 <"$TMP/gap.none.macvlan")
 mv_lost50=$(pct 50 <"$TMP/lost.cut.macvlan"); mv_lost_max=$(pct 100 <"$TMP/lost.cut.macvlan")
 t_ours=$(printf '%s\n' "${ours_tput[@]}" | pct 50); t_base=$(printf '%s\n' "${base_tput[@]}" | pct 50)
+t_direct=$(printf '%s\n' "${direct_tput[@]}" | pct 50)
+r_ours=$(printf '%s\n' "${ours_rtt[@]}" | pct 50); r_base=$(printf '%s\n' "${base_rtt[@]}" | pct 50)
+r_direct=$(printf '%s\n' "${direct_rtt[@]}" | pct 50)
 read -r _ eg_ns eg_base eg_ratio <<<"$(grep group_egress <<<"$prog")"
 read -r _ in_ns in_base in_ratio <<<"$(grep member_ingress <<<"$prog")"
 
@@ -122,6 +136,9 @@ ROWS=$OUT/results.txt
 	printf '%-40s %14s %14s %8s  %s\n' "NIC-like: lost per failover p50/max" "$mv_lost50/$mv_lost_max" "$(pct 50 <"$TMP/lost.none.macvlan")/$(pct 100 <"$TMP/lost.none.macvlan")" "-" ""
 	printf '%-40s %14s %14s %8s  %s\n' "outage = lost / rate, p50/max" "$(ms "$(awk -v l="$lost_p50" -v r="$PPS" 'BEGIN{print l*1e6/r}')")/$(ms "$(awk -v l="$lost_max" -v r="$PPS" 'BEGIN{print l*1e6/r}')")" "-" "-" "<= 2 ms"
 	printf '%-40s %14s %14s %8s  %s\n' "TCP throughput (Mbit/s, median of 3)" "$t_ours" "$t_base" "$(ratio "$t_ours" "$t_base")" ">= 0.95"
+	printf '%-40s %14s %14s %8s  %s\n' "  datapath = direct (Mbit/s)" "$t_direct" "$t_base" "$(ratio "$t_direct" "$t_base")" ""
+	printf '%-40s %14s %14s %8s  %s\n' "ping round trip, mean (us, median of 3)" "$r_ours" "$r_base" "$(ratio "$r_ours" "$r_base")" ""
+	printf '%-40s %14s %14s %8s  %s\n' "  datapath = direct (us)" "$r_direct" "$r_base" "$(ratio "$r_direct" "$r_base")" ""
 	printf '%-40s %14s %14s %8s  %s\n' "group_egress ns/packet" "$eg_ns" "$eg_base" "$eg_ratio" "<= 1.5"
 	printf '%-40s %14s %14s %8s  %s\n' "member_ingress ns/packet" "$in_ns" "$in_base" "$in_ratio" "<= 1.5"
 	echo "# failover baseline: the same stream with no failure; $TRIALS trials each, $PPS pkt/s both ways"

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * group_egress: tc egress on the group interface. Every frame the host
- * sends through the group leaves through one member, carrying that
- * member's MAC; the group's own MAC never reaches the wire.
+ * group_egress: at the tc ingress of the group interface's veth peer (the
+ * frame has just crossed the veth, counted and captured on the group
+ * interface), or with datapath = direct at the group interface's own tc
+ * egress. Every frame the host sends through the group leaves through one
+ * member, carrying that member's MAC; the group's own MAC never reaches
+ * the wire.
  *
  *  - ARP: the member bound to the sender address (addr_binding) sends it,
  *    with its MAC in the Ethernet source and in the ARP sender field, so

@@ -5,7 +5,10 @@
  * traffic) stays on the member.
  *
  *  - unicast IPv4 or ARP for a data address, sent to this member's MAC:
- *    destination MAC rewritten to the group's, redirected to its ingress;
+ *    destination MAC rewritten to the group's, handed to the group: to
+ *    the egress of its veth peer, so it crosses the veth and is counted and
+ *    captured on the group interface (or, datapath = direct, to the group
+ *    interface's ingress: group_cfg.deliver_*);
  *  - broadcast/multicast IPv4, and broadcast ARP asking for a data
  *    address: handed to the group only by the nominated member, dropped
  *    (counted) on the others, so the group sees each such frame once and
@@ -46,12 +49,15 @@ static __always_inline int to_group(struct __sk_buff *skb, struct ethhdr *eth,
 	if (unicast)
 		__builtin_memcpy(eth->h_dest, cfg->group_mac, ETH_ALEN);
 	count_member(me->slot, skb->len, 1);
+	if (cfg->deliver_ifindex)
+		return bpf_redirect(cfg->deliver_ifindex, cfg->deliver_flags & BPF_F_INGRESS);
 	return bpf_redirect(cfg->group_ifindex, BPF_F_INGRESS);
 }
 
 static __always_inline int copy_to_group(struct __sk_buff *skb, struct ipmp_group_cfg *cfg)
 {
-	if (bpf_clone_redirect(skb, cfg->group_ifindex, BPF_F_INGRESS))
+	if (bpf_clone_redirect(skb, cfg->deliver_ifindex ?: cfg->group_ifindex,
+			       cfg->deliver_ifindex ? cfg->deliver_flags & BPF_F_INGRESS : BPF_F_INGRESS))
 		count_drop(IPMP_DROP_REDIRECT);
 	return TC_ACT_OK;
 }

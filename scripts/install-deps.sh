@@ -7,7 +7,7 @@ set -eu
 PACKAGES="make gcc libc6-dev pkg-config clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
 	linux-libc-dev libevent-dev libmnl-dev libinih-dev libcmocka-dev libjansson-dev
 	iproute2 iputils-ping tcpdump jq perl procps util-linux groff-base
-	libclang-rt-14-dev valgrind ethtool"
+	libclang-rt-14-dev valgrind ethtool curl prometheus-node-exporter"
 
 missing=""
 for p in $PACKAGES; do

@@ -59,6 +59,14 @@ struct ipmp_group_cfg {
 	__u8 pad[2];
 	__u32 abi_version;	/* IPMP_ABI_VERSION of the agent that wrote it */
 	__u32 mcast6_ifindex;	/* member nominated for IPv6 multicast (ND, MLD) */
+	/*
+	 * Where member_ingress hands the group's frames: the group interface's
+	 * ingress (deliver_flags BPF_F_INGRESS: past its counters), or its veth
+	 * peer's egress (0: through the veth, counted and captured on the group
+	 * interface). deliver_ifindex 0: the group interface's ingress.
+	 */
+	__u32 deliver_ifindex;
+	__u32 deliver_flags;
 };
 
 struct ipmp_member_info {

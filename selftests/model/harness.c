@@ -129,6 +129,7 @@ static int map_clear(int fd, size_t key_size)
 /* The group's maps of one program object, as cfg says. */
 static int group_maps(struct bpf_object *obj, const struct model_cfg *cfg)
 {
+	static unsigned configs;	/* two calls a configuration: egress, ingress */
 	int fd_cfg = bpf_object__find_map_fd_by_name(obj, "group_cfg");
 	int fd_members = bpf_object__find_map_fd_by_name(obj, "members");
 	int fd_tx = bpf_object__find_map_fd_by_name(obj, "tx_set");
@@ -137,7 +138,14 @@ static int group_maps(struct bpf_object *obj, const struct model_cfg *cfg)
 	struct ipmp_group_cfg g = { .group_ifindex = cfg->group_ifindex,
 				    .bcast_ifindex = cfg->bcast_ifindex,
 				    .mcast6_ifindex = cfg->mcast6_ifindex,
-				    .abi_version = IPMP_ABI_VERSION };
+				    .abi_version = IPMP_ABI_VERSION,
+				    /*
+				     * delivered to the group's ingress, named (the agent's
+				     * direct datapath) every other configuration, or not (0);
+				     * a veth peer's egress cannot be tried under test_run
+				     */
+				    .deliver_ifindex = (configs++ / 2) % 2 ? cfg->group_ifindex : 0,
+				    .deliver_flags = 1u << 0 /* BPF_F_INGRESS */ };
 	struct ipmp_tx_set tx = { .count = cfg->ntx };
 	uint32_t zero = 0;
 
