@@ -207,13 +207,15 @@ int admin_add_address(struct agent *a, const char *group, const struct ip_prefix
 
 int admin_remove_address(struct agent *a, const struct ip_prefix *p, struct admin_result *r)
 {
+	char buf[IP_PREFIX_STRLEN];
 	int index;
 	struct agent_group *ag = address_owner(a, p, &index);
 
 	if (!ag)
 		return fail(r, IPMP_EUNKADDR, 0, NULL);
-	if (ag->group.addrs[index].kernel)
-		return fail(r, IPMP_EINVAL, 0, "the link-local address of %s is the kernel's",
+	if (ag->group.addrs[index].foreign)
+		return fail(r, IPMP_EINVAL, 0, "%s is not the agent's (the kernel or another tool put "
+			    "it on %s): remove it the way it was added", ip_prefix_str(p, false, buf, sizeof(buf)),
 			    ag->group.ifname);
 	group_address_remove(a, ag, index);
 	return 0;
@@ -413,7 +415,7 @@ static void reload_remove(struct agent *a, const struct ipmp_config *next, struc
 		for (unsigned j = ag->group.naddrs; j-- > 0;) {
 			const struct ip_prefix *p = &ag->group.addrs[j].prefix;
 
-			if (ag->group.addrs[j].kernel || config_addr_listed(cg, p))
+			if (ag->group.addrs[j].foreign || config_addr_listed(cg, p))
 				continue;
 			list_add(&r->changes, LOG_INFO, "address %s removed from group %s",
 				 ip_prefix_str(p, true, buf, sizeof(buf)), ag->group.name);

@@ -66,10 +66,12 @@ static void stale_addr_remove(struct agent *a, struct agent_group *ag, const str
 		return;
 	if (nl_addr_find(&a->nl, ag->group.ifindex, addr, &p))
 		return;
+	/* only what the agent put there: another tool's stays, and is followed */
+	if (!undo_has_addr(&a->undo, ag->group.ifindex, &p))
+		return;
 	pr_info("group %s: %s is no longer configured; removing it from %s", ag->group.name,
 		ip_prefix_str(&p, true, buf, sizeof(buf)), ag->group.ifname);
-	if (!undo_addr_release(&a->undo, &a->nl, ag->group.ifindex, &p))
-		nl_addr_del(&a->nl, ag->group.ifindex, &p);
+	undo_addr_release(&a->undo, &a->nl, ag->group.ifindex, &p);
 }
 
 /* Is ifname a member of another group in the config now? */

@@ -119,7 +119,7 @@ static int group_setup(struct agent *a, struct agent_group *ag)
 	if (ret)
 		return ret;
 	provision_group_mtu(a, ag);
-	provision_link_local(a, ag);
+	provision_addresses_follow(a, ag, false);	/* another tool's, from before a restart */
 	adopt_group(a, ag, &prior);
 	group_start(g);
 	adopt_finish(a, ag, &prior);

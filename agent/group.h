@@ -119,7 +119,12 @@ struct ipmp_addr {
 	 * member stopped carrying data (failed, offline, gone: a failover, not a rebalance) */
 	char left[IFNAMSIZ];
 	bool left_failed;
-	bool kernel;			/* the group interface's IPv6 link-local: not ours to add */
+	/*
+	 * Not the agent's: the kernel's link-local, or an address another tool
+	 * put on the group interface (an operator, keepalived, DHCP, SLAAC).
+	 * Followed as it comes and goes; never added or removed by the agent.
+	 */
+	bool foreign;
 };
 
 enum group_event_kind {

@@ -173,7 +173,7 @@ static void events_cb(evutil_socket_t fd, short what, void *arg)
 	if (nl_events_read(&a->events, link_event, a, &changed) == -ENOBUFS) {
 		pr_warn("netlink events were lost; re-reading every member, address and route");
 		linkwatch_resync(a);
-		changed = NL_CHANGED_ROUTES | NL_CHANGED_LINK_LOCAL | NL_CHANGED_MULTICAST;
+		changed = NL_CHANGED_ROUTES | NL_CHANGED_ADDRS | NL_CHANGED_MULTICAST;
 	}
 	for (unsigned i = 0; i < ngroups; i++) {
 		group_end(&a->groups[i]->group);
@@ -181,9 +181,12 @@ static void events_cb(evutil_socket_t fd, short what, void *arg)
 			pr_debug("group %s: link events handled in %llu us", a->groups[i]->group.name,
 				 (unsigned long long)(now_us() - start_us));
 	}
-	if (changed & NL_CHANGED_LINK_LOCAL) {
-		for (unsigned i = 0; i < a->ngroups; i++)
-			provision_link_local(a, a->groups[i]);
+	if (changed & NL_CHANGED_ADDRS) {
+		for (unsigned i = 0; i < a->ngroups; i++) {
+			group_begin(&a->groups[i]->group);
+			provision_addresses_follow(a, a->groups[i], true);
+			group_end(&a->groups[i]->group);
+		}
 		probe_io_addresses_changed(a);
 	}
 	if (changed & NL_CHANGED_ROUTES)
@@ -198,7 +201,8 @@ static void discard_event(const struct nl_link *l, void *ctx)
 
 int linkwatch_open(struct agent *a)
 {
-	int ret = nl_open(&a->events, RTMGRP_LINK | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_IFADDR |
+	int ret = nl_open(&a->events, RTMGRP_LINK | RTMGRP_IPV4_ROUTE | RTMGRP_IPV4_IFADDR |
+					      RTMGRP_IPV6_IFADDR |
 					      RTMGRP_IPV6_ROUTE);
 
 	if (ret) {
@@ -224,6 +228,8 @@ void linkwatch_settle(struct agent *a)
 	for (unsigned i = 0; i < a->ngroups; i++)
 		group_begin(&a->groups[i]->group);
 	linkwatch_resync(a);
+	for (unsigned i = 0; i < a->ngroups; i++)
+		provision_addresses_follow(a, a->groups[i], true);
 	for (unsigned i = 0; i < a->ngroups; i++)
 		group_end(&a->groups[i]->group);
 }

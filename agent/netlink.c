@@ -368,6 +368,59 @@ static int addr_find(struct nl *nl, struct addr_find *af)
 	return af->found ? 0 : -ENOENT;
 }
 
+struct addr_list {
+	int ifindex;
+	struct ip_prefix *out;
+	bool *usable;
+	unsigned max, n;
+};
+
+static int addr_list_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[IFA_MAX + 1] = {};
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct addr_list *al = data;
+	const struct nlattr *a;
+	__u32 flags = ifa->ifa_flags;
+
+	if (nlh->nlmsg_type != RTM_NEWADDR || (int)ifa->ifa_index != al->ifindex ||
+	    (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6) ||
+	    ifa->ifa_scope == RT_SCOPE_HOST || al->n >= al->max)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*ifa), addr_attr_cb, tb);
+	if (tb[IFA_FLAGS])
+		flags = mnl_attr_get_u32(tb[IFA_FLAGS]);
+	if (flags & IFA_F_DADFAILED)
+		return MNL_CB_OK;	/* never usable */
+	a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+	if (!a || mnl_attr_get_payload_len(a) < ip_addr_len(ifa->ifa_family))
+		return MNL_CB_OK;
+	memset(&al->out[al->n], 0, sizeof(al->out[al->n]));
+	al->out[al->n].family = ifa->ifa_family;
+	al->out[al->n].plen = ifa->ifa_prefixlen;
+	memcpy(al->out[al->n].addr, mnl_attr_get_payload(a), ip_addr_len(ifa->ifa_family));
+	al->usable[al->n] = !(flags & IFA_F_TENTATIVE);	/* still in DAD: there, not usable yet */
+	al->n++;
+	return MNL_CB_OK;
+}
+
+int nl_addr_list(struct nl *nl, int ifindex, struct ip_prefix *out, bool *usable, unsigned max)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg_new(buf);
+	struct addr_list al = { .ifindex = ifindex, .out = out, .usable = usable, .max = max };
+	struct ifaddrmsg *ifa;
+	int ret;
+
+	nlh->nlmsg_type = RTM_GETADDR;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = AF_UNSPEC;
+	ifa->ifa_index = ifindex;
+	ret = nl_dump(nl, nlh, addr_list_cb, &al);
+	return ret ? ret : (int)al.n;
+}
+
 int nl_addr_first(struct nl *nl, int ifindex, int family, int scope, struct ip_prefix *out)
 {
 	struct addr_find af = { .ifindex = ifindex, .family = family, .scope = scope, .out = out };
@@ -508,11 +561,7 @@ static int events_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	}
 	if (nlh->nlmsg_type == RTM_NEWADDR || nlh->nlmsg_type == RTM_DELADDR) {
-		const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
-
-		/* data addresses come and go by the thousand; only link-locals matter */
-		if (ifa->ifa_family == AF_INET6 && ifa->ifa_scope == RT_SCOPE_LINK)
-			ec->changed |= NL_CHANGED_LINK_LOCAL;
+		ec->changed |= NL_CHANGED_ADDRS;	/* one look per read, however many */
 		return MNL_CB_OK;
 	}
 	if (nlh->nlmsg_type == RTM_NEWMULTICAST || nlh->nlmsg_type == RTM_DELMULTICAST) {

@@ -56,6 +56,11 @@ int nl_addr_del(struct nl *nl, int ifindex, const struct ip_prefix *p);
  * (not tentative, not failed DAD): 0, or -ENOENT.
  */
 int nl_addr_first(struct nl *nl, int ifindex, int family, int scope, struct ip_prefix *out);
+/*
+ * Every address on ifindex (not host scope, not failed DAD), both
+ * families, and whether each is usable (not tentative): how many, or -errno.
+ */
+int nl_addr_list(struct nl *nl, int ifindex, struct ip_prefix *out, bool *usable, unsigned max);
 /* The address on ifindex equal to addr's (any scope, any state), with its prefix length. */
 int nl_addr_find(struct nl *nl, int ifindex, const struct ip_prefix *addr, struct ip_prefix *out);
 
@@ -81,8 +86,9 @@ static inline bool nl_link_is_up(const struct nl_link *l)
 }
 
 #define NL_CHANGED_ROUTES	0x1	/* a route was added or removed */
-#define NL_CHANGED_LINK_LOCAL	0x2	/* an IPv6 link-local address came, changed or went */
+/* 0x2 was link-local addresses only */
 #define NL_CHANGED_MULTICAST	0x4	/* an interface joined or left an IP multicast group */
+#define NL_CHANGED_ADDRS	0x8	/* an address came, changed or went (any interface) */
 
 /* Multicast membership notifications: newer than Debian 12 (6.1 has neither; 6.18 has both). */
 #ifndef RTNLGRP_IPV4_MCADDR

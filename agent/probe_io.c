@@ -421,11 +421,11 @@ static bool probe_start4(struct agent *a, struct agent_group *ag, struct ipmp_me
 	return true;
 }
 
-/* Has the group IPv6 data addresses of its own (not only the kernel's link-local)? */
+/* Has the group IPv6 data addresses beyond its link-local? */
 static bool group_probes_ipv6(const struct ipmp_group *g)
 {
 	for (unsigned i = 0; i < g->naddrs; i++)
-		if (g->addrs[i].prefix.family == AF_INET6 && !g->addrs[i].kernel)
+		if (g->addrs[i].prefix.family == AF_INET6 && !ip_is_link_local6(&g->addrs[i].prefix))
 			return true;
 	return false;
 }

@@ -177,32 +177,55 @@ int provision_member_take(struct agent *a, struct agent_group *ag, struct ipmp_m
 }
 
 /*
- * The group interface's IPv6 link-local address is a data address like
- * the others (illumos lists it too): bound to a member and announced from
- * its MAC, so the group's own MAC never leaks through ND. The kernel makes
- * it when the interface comes up; the agent follows it.
+ * Every address on the group interface is a data address, as on illumos:
+ * the configured ones (added by the agent), the kernel's IPv6 link-local
+ * (announced from a member's MAC like any other, so the group's MAC never
+ * leaks through ND), and whatever another tool puts there: an operator's
+ * ip addr add, a keepalived VIP, a DHCP lease, SLAAC. They are bound,
+ * announced, balanced and failed over alike; one that goes away is
+ * released. The agent never adds or removes a foreign one. With release
+ * false (setup, before the configured addresses are on) only new ones are
+ * taken.
  */
-void provision_link_local(struct agent *a, struct agent_group *ag)
+void provision_addresses_follow(struct agent *a, struct agent_group *ag, bool release)
 {
+	static struct ip_prefix now[IPMP_MAX_ADDRS];
+	static bool usable[IPMP_MAX_ADDRS];
 	struct ipmp_group *g = &ag->group;
-	struct ip_prefix ll;
-	bool have = !nl_addr_first(&a->nl, g->ifindex, AF_INET6, RT_SCOPE_LINK, &ll);
-	int idx = -1;
+	char buf[IP_PREFIX_STRLEN];
+	int n = nl_addr_list(&a->nl, g->ifindex, now, usable, IPMP_MAX_ADDRS);
 
-	for (unsigned i = 0; i < g->naddrs; i++)
-		if (g->addrs[i].kernel)
-			idx = i;
-	if (idx >= 0 && have && ip_prefix_same_addr(&g->addrs[idx].prefix, &ll))
+	if (n < 0)
 		return;
-	if (idx >= 0)
-		group_addr_remove(g, idx);
-	if (!have)
-		return;
-	if (group_addr_add(g, &ll)) {
-		pr_warn("group %s: cannot follow the link-local address of %s", g->name, g->ifname);
-		return;
+	for (unsigned i = g->naddrs; release && i-- > 0;) {
+		struct ipmp_addr *ad = &g->addrs[i];
+		bool there = false;
+
+		for (int k = 0; k < n && !there; k++)
+			there = ip_prefix_same_addr(&now[k], &ad->prefix);
+		if (there)
+			continue;
+		if (!ip_is_link_local6(&ad->prefix))
+			pr_info("group %s: %s is gone from %s (%s); released", g->name,
+				ip_prefix_str(&ad->prefix, true, buf, sizeof(buf)), g->ifname,
+				ad->foreign ? "not the agent's" : "removed by another tool");
+		group_addr_remove(g, i);
 	}
-	g->addrs[g->naddrs - 1].kernel = true;
+	for (int k = 0; k < n; k++) {
+		/* in DAD yet, or put there by the agent (configured, or stale from before a restart) */
+		if (!usable[k] || group_addr_find(g, &now[k]) >= 0 ||
+		    undo_has_addr(&a->undo, g->ifindex, &now[k]))
+			continue;
+		if (group_addr_add(g, &now[k])) {
+			pr_warn("group %s: cannot follow %s on %s", g->name,
+				ip_prefix_str(&now[k], true, buf, sizeof(buf)), g->ifname);
+			continue;
+		}
+		g->addrs[g->naddrs - 1].foreign = true;
+		if (!ip_is_link_local6(&now[k]))
+			pr_info("group %s: %s appeared on %s (not the agent's): a data address now",
+				g->name, ip_prefix_str(&now[k], true, buf, sizeof(buf)), g->ifname);
+	}
 }
 
 /* Adopt a member's netdev if it exists and read its link state; missing is no error. */
@@ -227,7 +250,7 @@ int provision_group_addrs(struct agent *a, struct agent_group *ag)
 	int ret;
 
 	for (unsigned i = 0; i < ag->group.naddrs; i++) {
-		if (ag->group.addrs[i].kernel)
+		if (ag->group.addrs[i].foreign)
 			continue;
 		ret = provision_addr_add(a, ag->group.name, ag->group.ifname, ag->group.ifindex,
 					 &ag->group.addrs[i].prefix, false);

@@ -29,8 +29,11 @@ int provision_group_iface(struct agent *a, struct agent_group *ag);
 void provision_group_mtu(struct agent *a, struct agent_group *ag);
 /* The configured data addresses onto the group interface (the last step of setup). */
 int provision_group_addrs(struct agent *a, struct agent_group *ag);
-/* Follow the group interface's kernel link-local address as a data address. */
-void provision_link_local(struct agent *a, struct agent_group *ag);
+/*
+ * Every address on the group interface is a data address (the kernel's
+ * link-local, another tool's): follow what came and (release) what went.
+ */
+void provision_addresses_follow(struct agent *a, struct agent_group *ag, bool release);
 
 /* A member's netdev, if it exists: taken over and its link state read; missing is no error. */
 int provision_member_find(struct agent *a, struct agent_group *ag, struct ipmp_member *m);

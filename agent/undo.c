@@ -395,6 +395,14 @@ static bool any(const struct undo_entry *e, const void *arg)
 	return true;
 }
 
+bool undo_has_addr(const struct undo *u, int ifindex, const struct ip_prefix *p)
+{
+	for (__u32 i = 1; u->e && i < UNDO_ENTRIES; i++)
+		if (addr_is(&u->e[i], ifindex, p))
+			return true;
+	return false;
+}
+
 bool undo_addr_release(struct undo *u, struct nl *nl, int ifindex, const struct ip_prefix *p)
 {
 	for (__u32 i = 1; u->e && i < UNDO_ENTRIES; i++) {

@@ -98,6 +98,8 @@ int undo_sysctl_set(struct undo *u, const char *group, const char *family, const
 		    const char *key, const char *value);
 void undo_note_addr(struct undo *u, const char *group, const char *ifname, int ifindex,
 		    const struct ip_prefix *p);
+/* Did the agent add this address? */
+bool undo_has_addr(const struct undo *u, int ifindex, const struct ip_prefix *p);
 /* Remove the address if the agent added it (and forget it); true if it did. */
 bool undo_addr_release(struct undo *u, struct nl *nl, int ifindex, const struct ip_prefix *p);
 void undo_note_tc(struct undo *u, const char *group, int ifindex, bool egress, bool made_hook);

@@ -7,7 +7,12 @@ set -eu
 PACKAGES="make gcc libc6-dev pkg-config clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
 	linux-libc-dev libevent-dev libmnl-dev libinih-dev libcmocka-dev libjansson-dev
 	iproute2 iputils-ping tcpdump jq perl procps util-linux groff-base
-	libclang-rt-14-dev valgrind ethtool curl prometheus-node-exporter"
+	libclang-rt-14-dev valgrind ethtool curl prometheus-node-exporter keepalived
+	dnsmasq-base isc-dhcp-client"
+# Packages that bring a service: the tests run the program in their own
+# namespaces; the service itself must never start on this machine (it
+# would listen on its interfaces), so it is masked before it is installed.
+SERVICES="prometheus-node-exporter keepalived"
 
 missing=""
 for p in $PACKAGES; do
@@ -22,6 +27,10 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 echo "install-deps: installing$missing"
+mkdir -p /etc/systemd/system
+for s in $SERVICES; do
+	[ -e "/etc/systemd/system/$s.service" ] || ln -s /dev/null "/etc/systemd/system/$s.service"
+done
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086
