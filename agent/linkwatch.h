@@ -23,11 +23,12 @@ void linkwatch_timer_arm(struct agent_group *ag, struct ipmp_member *m, uint64_t
 void linkwatch_timer_free(struct agent_group *ag, struct ipmp_member *m);
 
 /*
- * The agent attached a native XDP program to the member: some drivers
- * (mlx5, ixgbe) reset to take it, and the carrier drops for a moment. A
- * carrier loss within LINKWATCH_XDP_GRACE_MS of the attach is held, up to
- * LINKWATCH_XDP_HOLD_MS: if the carrier returns meanwhile nothing happened
- * (no failure, no flap counted); if not, the failure is handled then.
+ * The agent attached a native XDP program to the member and the driver
+ * reset to take it (the carrier went down during the attach: mlx5, ixgbe
+ * do so). A carrier loss within LINKWATCH_XDP_GRACE_MS of the attach is
+ * held, up to LINKWATCH_XDP_HOLD_MS: if the carrier returns meanwhile
+ * nothing happened (no failure, no flap counted); if not, the failure is
+ * handled then. Drivers that do not reset (veth) are never held.
  */
 #define LINKWATCH_XDP_GRACE_MS	2000
 #define LINKWATCH_XDP_HOLD_MS	5000

@@ -141,6 +141,8 @@ static int link_parse(const struct nlmsghdr *nlh, struct nl_link *l)
 		l->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
 	if (tb[IFLA_LINK])
 		l->link_ifindex = (int)mnl_attr_get_u32(tb[IFLA_LINK]);
+	if (tb[IFLA_CARRIER_DOWN_COUNT])
+		l->carrier_down_count = mnl_attr_get_u32(tb[IFLA_CARRIER_DOWN_COUNT]);
 	if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == 6) {
 		memcpy(l->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), 6);
 		l->has_mac = true;

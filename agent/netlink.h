@@ -27,6 +27,7 @@ struct nl_link {
 	char kind[16];		/* IFLA_INFO_KIND, "" if none */
 	uint64_t tx_packets;	/* IFLA_STATS64, 0 if not given */
 	int link_ifindex;	/* IFLA_LINK: a veth's peer, a macvlan's or VLAN's lower; 0 if none */
+	uint32_t carrier_down_count;	/* IFLA_CARRIER_DOWN_COUNT: carrier losses so far */
 	bool deleted;		/* RTM_DELLINK */
 };
 

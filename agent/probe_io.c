@@ -341,6 +341,13 @@ static uint16_t member_echo_id(const struct ipmp_member *m)
 	return htons(((getpid() & 0xff) << 8) | (m->ifindex & 0xff));
 }
 
+static bool test_xdp_reset(const char *ifname)
+{
+	const char *which = getenv("IPMP_TEST_XDP_RESET");
+
+	return which && !strcmp(which, ifname);
+}
+
 /* The member's probe_cfg entry, from what its instances probe; XDP attached on first use. */
 static int probe_cfg_push(struct agent *a, struct agent_group *ag, struct ipmp_member *m)
 {
@@ -349,6 +356,8 @@ static int probe_cfg_push(struct agent *a, struct agent_group *ag, struct ipmp_m
 	struct ipmp_probe_cfg cfg = { .key = { a->probe_key[0], a->probe_key[1] },
 				      .echo_id = member_echo_id(m), .slot = m->slot,
 				      .in_tc = mode == XDP_MODE_OFF };
+	uint32_t downs = 0;
+	struct nl_link l;
 	bool fresh;
 
 	if (m->probe.enabled && ag->probing.arp[m->slot]) {
@@ -368,13 +377,20 @@ static int probe_cfg_push(struct agent *a, struct agent_group *ag, struct ipmp_m
 	memcpy(cfg.arp_targets, kept->arp_targets, sizeof(cfg.arp_targets));
 	memcpy(cfg.ns_targets, kept->ns_targets, sizeof(cfg.ns_targets));
 	*kept = cfg;
+	if (!nl_link_get(&a->nl, m->ifname, &l))
+		downs = l.carrier_down_count;
 	if (dataplane_probe_cfg_set(&ag->dp, m->ifindex, &cfg) ||
 	    dataplane_attach_xdp(&ag->dp, m->slot, m->ifindex, m->ifname, mode, &fresh)) {
 		pr_err("%s: probe-based failure detection unavailable", m->ifname);
 		return -EIO;
 	}
-	/* a driver may reset to take a native program: linkwatch holds that carrier loss */
-	if (fresh && mode != XDP_MODE_GENERIC)
+	/*
+	 * A driver that resets to take a native program drops the carrier while
+	 * it attaches: linkwatch holds that loss. IPMP_TEST_XDP_RESET names a
+	 * member to treat so (the tests' veths never reset).
+	 */
+	if (fresh && mode != XDP_MODE_GENERIC && !nl_link_get(&a->nl, m->ifname, &l) &&
+	    (l.carrier_down_count != downs || test_xdp_reset(m->ifname)))
 		linkwatch_xdp_attached(a, ag, m);
 	return 0;
 }

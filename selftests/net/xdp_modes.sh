@@ -20,6 +20,7 @@ LINKWATCH_GRACE_S=2	# LINKWATCH_XDP_GRACE_MS
 topo_create 2
 write_probe_config "$TMP/ipmp.conf" $FDT
 sed -i "/^\[global\]/a xdp = off" "$TMP/ipmp.conf"
+export IPMP_TEST_XDP_RESET=m1	# see below
 agent_start "$TMP/ipmp.conf"
 xdp_mode_of() {	# the XDP attachment of a member as ip -d link shows it: xdp, xdpgeneric, or none
 	ip -n "$NS_H" -d link show "$1" | grep -o 'xdp[a-z]* ' | head -1 | tr -d ' ' | grep . || echo none
@@ -54,6 +55,8 @@ ASSERT "native on a veth" wait_until 2000 sh -c \
 ASSERT_EQ "ip link shows it in the driver" "xdp" "$(xdp_mode_of m1)"
 
 # --- a driver's reset after our native attach ----------------------------------------------
+# A veth never resets: the agent is told to treat m1's attach as a driver's
+# reset (IPMP_TEST_XDP_RESET), and the test makes the carrier loss itself.
 # m1 off, then native again: the attach is now; its "reset" follows within the grace time
 sed -i '$d' "$TMP/ipmp.conf"
 printf 'xdp = off\n' >>"$TMP/ipmp.conf"
