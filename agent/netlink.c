@@ -208,7 +208,7 @@ int nl_link_get(struct nl *nl, const char *ifname, struct nl_link *out)
 	return ret;
 }
 
-int nl_veth_create(struct nl *nl, const char *ifname, const char *peer)
+int nl_veth_create(struct nl *nl, const char *ifname, const char *peer, const uint8_t *mac)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nl_msg_new(buf);
@@ -220,6 +220,8 @@ int nl_veth_create(struct nl *nl, const char *ifname, const char *peer)
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+	if (mac)
+		mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
 	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);

@@ -43,7 +43,8 @@ int nl_fd(const struct nl *nl);
 
 /* -ENODEV when there is no such link. */
 int nl_link_get(struct nl *nl, const char *ifname, struct nl_link *out);
-int nl_veth_create(struct nl *nl, const char *ifname, const char *peer);
+/* A veth pair; mac (or NULL: the kernel's random one) for ifname. */
+int nl_veth_create(struct nl *nl, const char *ifname, const char *peer, const uint8_t *mac);
 int nl_link_set(struct nl *nl, int ifindex, bool up, unsigned mtu);
 /* Set (or clear) the IFF_* flags in change to their values in flags. */
 int nl_link_flags(struct nl *nl, int ifindex, unsigned flags, unsigned change);

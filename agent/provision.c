@@ -4,6 +4,7 @@
  * the system for a group and its members, and takes back.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <linux/rtnetlink.h>
@@ -25,16 +26,51 @@ static void sysctl_or_warn(struct agent *a, const struct agent_group *ag, const 
 			strerror(-ret));
 }
 
+/*
+ * The group's MAC, the same whenever its interface is made again (a
+ * restart after --cleanup, a reboot): a DHCP server knows the group by it
+ * (its hardware address, and the client id made of it), so the lease stays.
+ * Locally administered, from /etc/machine-id and the interface name; NULL
+ * (the kernel's random one) without a machine id, which is said.
+ */
+static const uint8_t *group_mac(const char *ifname, uint8_t mac[6])
+{
+	char id[64] = "";
+	FILE *f = fopen("/etc/machine-id", "re");
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+	const char *parts[] = { "ipmp group mac", id, ifname };
+
+	if (f) {
+		if (!fgets(id, sizeof(id), f))
+			id[0] = 0;
+		fclose(f);
+	}
+	id[strcspn(id, "\n")] = 0;
+	if (!id[0]) {
+		pr_warn("%s: no /etc/machine-id: the interface's MAC is random, and a DHCP lease on it "
+			"will not survive its re-creation", ifname);
+		return NULL;
+	}
+	for (unsigned p = 0; p < 3; p++)
+		for (const char *c = parts[p]; *c; c++)
+			h = (h ^ (uint8_t)*c) * 1099511628211ULL;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)(h >> (8 * i));
+	mac[0] = (mac[0] & 0xfe) | 0x02;	/* unicast, locally administered */
+	return mac;
+}
+
 /* The group interface: our veth pair, made or found. */
 int provision_group_iface(struct agent *a, struct agent_group *ag)
 {
 	struct ipmp_group *g = &ag->group;
 	struct nl_link l;
+	uint8_t mac[6];
 	int ret;
 
 	ret = nl_link_get(&a->nl, g->ifname, &l);
 	if (ret == -ENODEV) {
-		ret = nl_veth_create(&a->nl, g->ifname, ag->cfg->peer_ifname);
+		ret = nl_veth_create(&a->nl, g->ifname, ag->cfg->peer_ifname, group_mac(g->ifname, mac));
 		if (ret) {
 			pr_err("cannot create group interface %s (veth peer %s): %s", g->ifname,
 			       ag->cfg->peer_ifname, strerror(-ret));

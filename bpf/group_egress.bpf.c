@@ -22,15 +22,63 @@
  *  - other IPv4 and IPv6: the flow (the kernel's 5-tuple hash) stays
  *    latched to one member while that member is active; a new flow, or one
  *    whose member stopped being active, is spread over tx_set by its hash.
+ *  - A DHCP client's message (IPv4, UDP 68 to 67) gets the BOOTP broadcast
+ *    flag, so the server's answer is broadcast and reaches the group
+ *    through the nominee: addressed to the client's hardware address, the
+ *    group's MAC, it would reach no member (that MAC never is on the wire).
  *  - Anything else is dropped, counted.
  * No usable member: the frame is dropped and counted (IPMP_DROP_NO_MEMBER).
  */
 #include <linux/bpf.h>
+#include <linux/in.h>
 #include <linux/pkt_cls.h>
 #include "parse.h"
 #include "maps.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define DHCP_CLIENT_PORT	68
+#define DHCP_SERVER_PORT	67
+#define BOOTP_FLAGS_OFF		10	/* after op, htype, hlen, hops, xid, secs */
+#define BOOTP_BROADCAST		0x8000
+
+/*
+ * Where a DHCP client message's BOOTP flags and UDP checksum are (offsets
+ * from the frame's start), or 0: not one. The cursor is past the IPv4 header.
+ */
+static __always_inline __u32 dhcp_flags_at(struct cursor *c, void *data, struct iphdr *ip,
+					    __u32 *check_at)
+{
+	struct udphdr_ {
+		__be16 source, dest, len, check;
+	} *udp;
+	__u8 *bootp;
+
+	if (ip->protocol != IPPROTO_UDP || (ip->frag_off & bpf_htons(0x3fff)))
+		return 0;
+	udp = cursor_take(c, sizeof(*udp));
+	if (!udp || udp->source != bpf_htons(DHCP_CLIENT_PORT) || udp->dest != bpf_htons(DHCP_SERVER_PORT))
+		return 0;
+	bootp = cursor_take(c, BOOTP_FLAGS_OFF + 2);
+	if (!bootp)
+		return 0;
+	*check_at = (__u32)((void *)&udp->check - data);
+	return (__u32)((void *)(bootp + BOOTP_FLAGS_OFF) - data);
+}
+
+/* Set the broadcast flag; the UDP checksum follows (none stays none). */
+static __always_inline void dhcp_broadcast(struct __sk_buff *skb, __u32 flags_at, __u32 check_at)
+{
+	__be16 old, new;
+
+	if (bpf_skb_load_bytes(skb, flags_at, &old, sizeof(old)))
+		return;
+	new = old | bpf_htons(BOOTP_BROADCAST);
+	if (new == old)
+		return;
+	bpf_skb_store_bytes(skb, flags_at, &new, sizeof(new), 0);
+	bpf_l4_csum_replace(skb, check_at, old, new, sizeof(new) | BPF_F_MARK_MANGLED_0);
+}
 
 /* tx_set's choice for this hash, if it is still active. */
 static __always_inline struct ipmp_member_info *member_pick(__u32 hash, __u32 *ifindex)
@@ -203,7 +251,8 @@ int group_egress(struct __sk_buff *skb)
 	struct ipv6hdr_ *ip6;
 	struct cursor c;
 	struct ethhdr *eth;
-	__u32 ifindex = 0;
+	__u32 ifindex = 0, dhcp_at = 0, check_at = 0;
+	struct iphdr *ip;
 	int is_arp = 0, fixed;
 	__u8 *nd = NULL;
 
@@ -221,6 +270,9 @@ int group_egress(struct __sk_buff *skb)
 		is_arp = 1;
 		m = arp_member(body, &ifindex);
 	} else if (eth->h_proto == bpf_htons(ETH_P_IP)) {
+		ip = parse_ipv4(&c);
+		if (ip)
+			dhcp_at = dhcp_flags_at(&c, data, ip, &check_at);
 		m = mac_is_multicast(eth->h_dest) ? mcast_member(skb, 0, &ifindex) :
 						    flow_member(skb, &ifindex);
 	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
@@ -266,5 +318,7 @@ int group_egress(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	}
 	count_member(m->slot, skb->len, 0);
+	if (dhcp_at)	/* last: the helper moves the frame, the pointers above are spent */
+		dhcp_broadcast(skb, dhcp_at, check_at);
 	return bpf_redirect(ifindex, 0);
 }

@@ -23,6 +23,7 @@
 /* What the frames reached, by the model's account: every case must come up. */
 enum outcome {
 	EG_MALFORMED, EG_UNSUPPORTED, EG_NO_MEMBER, EG_FLOW, EG_NOMINEE, EG_ARP, EG_ND_OPTION,
+	EG_DHCP,
 	IN_PASS, IN_UNICAST, IN_MULTICAST, IN_LOOPED, IN_NOT_NOMINATED, IN_COPY, IN_PROBE,
 	XDP_PASS_, XDP_ECHO4, XDP_ECHO6, XDP_ARP, XDP_NA, XDP_SPOOFED,
 	OUTCOMES,
@@ -31,6 +32,7 @@ enum outcome {
 static const char *const outcome_names[] = {
 	"egress malformed", "egress unsupported", "egress no member", "egress by flow",
 	"egress by nominee", "egress ARP rewritten", "egress ND option rewritten",
+	"egress DHCP broadcast flag set",
 	"ingress passed", "ingress unicast to the group", "ingress multicast to the group",
 	"ingress looped back", "ingress not nominated", "ingress copy to the group",
 	"ingress probe reply (xdp = off)",
@@ -51,6 +53,10 @@ static void tally(const struct model_cfg *cfg, const uint8_t *f, uint32_t len, u
 		seen[EG_NO_MEMBER]++;
 	else if (v.by_flow)
 		seen[EG_FLOW]++;
+	else if (v.csum_off >= 0 && len >= 14 && f[12] == 0x08 && f[13] == 0x00)
+		seen[EG_DHCP]++;
+	else if (len > 14 && f[12] == 0x08 && f[13] == 0x00 && memcmp(v.out + 14, f + 14, len - 14))
+		seen[EG_DHCP]++;	/* flag set, no checksum to move */
 	else if (v.csum_off >= 0)
 		seen[EG_ND_OPTION]++;
 	else if (len >= 14 && f[12] == 0x08 && f[13] == 0x06)

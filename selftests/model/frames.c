@@ -276,8 +276,8 @@ static void ipv4(struct rng *r, const struct model_cfg *cfg, struct out *o)
 {
 	unsigned opts = chance(r, 20) ? rng_below(r, 11) : 0;
 	uint8_t proto = chance(r, 50) ? 1 : chance(r, 50) ? 17 : 6;
-	bool echo = proto == 1;
-	uint32_t body = echo ? 8 + 24 : 8 + rng_below(r, 32);
+	bool echo = proto == 1, dhcp = proto == 17 && chance(r, 40);
+	uint32_t body = echo ? 8 + 24 : dhcp ? 8 + rng_below(r, 40) : 8 + rng_below(r, 32);
 	const uint8_t *src;
 
 	eth(r, o, pick_mac(r, cfg, 4), 0x0800);
@@ -294,6 +294,15 @@ static void ipv4(struct rng *r, const struct model_cfg *cfg, struct out *o)
 	put(o, chance(r, 40) ? V4[V4_TEST] : pick_v4(r), 4);
 	for (unsigned i = 0; i < opts; i++)
 		put(o, chance(r, 50) ? "\x01\x01\x01\x01" : "\x94\x04\x00\x00", 4);
+	if (dhcp) {
+		/* a DHCP client's message (often cut before its flags): ports, length, checksum (0 now and then), BOOTP */
+		put16(o, 68);
+		put16(o, chance(r, 90) ? 67 : 68);
+		put16(o, (uint16_t)body);
+		put16(o, chance(r, 20) ? 0 : (uint16_t)rng_next(r));
+		put_random(r, o, body - 8);
+		return;
+	}
 	if (!echo) {
 		put_random(r, o, body);
 		return;

@@ -264,6 +264,47 @@ static void egress_nd(const struct model_cfg *cfg, const uint8_t *f, uint32_t le
 	}
 }
 
+/*
+ * A DHCP client's message (a whole IPv4 header, not a fragment, UDP from 68
+ * to 67, BOOTP at least up to its flags): the broadcast flag set, the UDP
+ * checksum moved along (RFC 1624) unless it is 0 (none), a result of 0
+ * written as 0xffff.
+ */
+static void egress_dhcp(const uint8_t *f, uint32_t len, struct model_verdict *v)
+{
+	const uint32_t ip = ETH_HLEN_;
+	uint32_t ihl, udp, flags;
+	uint16_t old, new, check;
+	uint32_t sum;
+
+	if (len < ip + 20 || f[ip] >> 4 != 4)
+		return;
+	ihl = (f[ip] & 0xf) * 4u;
+	udp = ip + ihl;
+	flags = udp + 8 + 10;
+	if (ihl < 20 || f[ip + 9] != 17 || (be16(f + ip + 6) & 0x3fff) || len < flags + 2)
+		return;
+	if (be16(f + udp) != 68 || be16(f + udp + 2) != 67)
+		return;
+	old = be16(f + flags);
+	new = old | 0x8000;
+	if (new == old)
+		return;
+	v->out[flags] = (uint8_t)(new >> 8);
+	check = be16(f + udp + 6);
+	if (!check)
+		return;
+	sum = (uint16_t)~check + (uint16_t)~old + new;
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	check = (uint16_t)~sum;
+	if (!check)
+		check = 0xffff;
+	v->out[udp + 6] = (uint8_t)(check >> 8);
+	v->out[udp + 7] = (uint8_t)check;
+	v->csum_off = (int)(udp + 6);	/* compared by value: 0 and 0xffff are the same number */
+}
+
 void model_group_egress(const struct model_cfg *cfg, const uint8_t *f, uint32_t len,
 			struct model_verdict *v)
 {
@@ -284,6 +325,8 @@ void model_group_egress(const struct model_cfg *cfg, const uint8_t *f, uint32_t 
 			by_nominee(cfg, cfg->bcast_ifindex, v);
 		else
 			by_flow(cfg, v);
+		if (v->ret != MODEL_TC_SHOT || v->by_flow)
+			egress_dhcp(f, len, v);
 		return;
 	case ETHERTYPE_IPV6:
 		if (len < ETH_HLEN_ + IP6_HLEN || f[ETH_HLEN_] >> 4 != 6) {
