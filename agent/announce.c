@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Gratuitous ARP announcements with repeats (agent/announce.h). */
 #include <errno.h>
+#include <linux/if_ether.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@ struct announcement {
 	int ifindex;
 	uint8_t mac[6];
 	struct ip_prefix addr;
+	uint16_t vlan;		/* 802.1Q tag, 0: none */
 	unsigned left;		/* frames still to send */
 };
 
@@ -88,12 +90,17 @@ static void announcement_send(struct announcement *a)
 	char buf[IP_PREFIX_STRLEN];
 	int ret;
 
+	static const uint8_t broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t all_nodes[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+
 	if (a->addr.family == AF_INET6) {
 		ndp_build_unsolicited_na(na, a->mac, a->addr.addr);
-		ret = ndp_send_all_nodes(a->an->fd, a->ifindex, na, sizeof(na));
+		ret = packet_send_vlan(a->an->fd, a->ifindex, a->vlan, ETH_P_IPV6, all_nodes, na,
+				       sizeof(na));
 	} else {
 		arp_build(&arp, ARP_OP_REQUEST, a->mac, a->addr.addr, zero_mac, a->addr.addr);
-		ret = arp_send(a->an->fd, a->ifindex, &arp);
+		ret = packet_send_vlan(a->an->fd, a->ifindex, a->vlan, ETH_P_ARP, broadcast, &arp,
+				       sizeof(arp));
 	}
 	if (ret)
 		pr_warn("%s for %s on ifindex %d: %s",
@@ -114,7 +121,7 @@ static void announcement_timer(evutil_socket_t fd, short what, void *arg)
 		announcement_unlink(a);
 }
 
-int announcer_start(struct announcer *an, int ifindex, const uint8_t mac[6],
+int announcer_start(struct announcer *an, int ifindex, const uint8_t mac[6], uint16_t vlan,
 		    const struct ip_prefix *addr)
 {
 	struct announcement *a;
@@ -138,6 +145,7 @@ int announcer_start(struct announcer *an, int ifindex, const uint8_t mac[6],
 	}
 	evtimer_del(a->timer);
 	a->ifindex = ifindex;
+	a->vlan = vlan;
 	memcpy(a->mac, mac, 6);
 	a->left = an->count;
 	announcement_send(a);

@@ -19,7 +19,8 @@ struct announcer *announcer_new(struct event_base *base, unsigned count, unsigne
 void announcer_free(struct announcer *an);
 /* From the next announcement on (reload). */
 void announcer_configure(struct announcer *an, unsigned count, unsigned interval_ms);
-int announcer_start(struct announcer *an, int ifindex, const uint8_t mac[6],
+/* vlan: the address is on a VLAN of the group interface: the frames carry its tag (0: none). */
+int announcer_start(struct announcer *an, int ifindex, const uint8_t mac[6], uint16_t vlan,
 		    const struct ip_prefix *addr);
 
 #endif

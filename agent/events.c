@@ -33,7 +33,7 @@ static void ops_announce(struct ipmp_group *g, struct ipmp_addr *addr, void *ctx
 		return;
 	pr_info("%s is now bound to %s in group %s",
 		ip_prefix_str(&addr->prefix, false, buf, sizeof(buf)), addr->bound->ifname, g->name);
-	announcer_start(ag->agent->announcer, addr->bound->ifindex, addr->bound->mac,
+	announcer_start(ag->agent->announcer, addr->bound->ifindex, addr->bound->mac, addr->vlan,
 			&addr->prefix);
 }
 

@@ -125,6 +125,7 @@ struct ipmp_addr {
 	 * Followed as it comes and goes; never added or removed by the agent.
 	 */
 	bool foreign;
+	uint16_t vlan;			/* on the group interface's VLAN upper of this id; 0: on it */
 };
 
 enum group_event_kind {

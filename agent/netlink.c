@@ -125,6 +125,16 @@ static int linkinfo_attr_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
+static int vlan_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_type_valid(attr, IFLA_VLAN_MAX) < 0)
+		return MNL_CB_OK;
+	tb[mnl_attr_get_type(attr)] = attr;
+	return MNL_CB_OK;
+}
+
 static int link_parse(const struct nlmsghdr *nlh, struct nl_link *l)
 {
 	const struct nlattr *tb[IFLA_MAX + 1] = {}, *info[IFLA_INFO_MAX + 1] = {};
@@ -159,6 +169,13 @@ static int link_parse(const struct nlmsghdr *nlh, struct nl_link *l)
 		if (info[IFLA_INFO_KIND])
 			snprintf(l->kind, sizeof(l->kind), "%s",
 				 mnl_attr_get_str(info[IFLA_INFO_KIND]));
+		if (!strcmp(l->kind, "vlan") && info[IFLA_INFO_DATA]) {
+			const struct nlattr *vd[IFLA_VLAN_MAX + 1] = {};
+
+			mnl_attr_parse_nested(info[IFLA_INFO_DATA], vlan_attr_cb, vd);
+			if (vd[IFLA_VLAN_ID])
+				l->vlan_id = mnl_attr_get_u16(vd[IFLA_VLAN_ID]);
+		}
 	}
 	return 0;
 }
@@ -206,6 +223,37 @@ int nl_link_get(struct nl *nl, const char *ifname, struct nl_link *out)
 	if (ret == -ENODEV || (!ret && !out->ifindex))
 		return -ENODEV;
 	return ret;
+}
+
+struct vlan_uppers {
+	int lower;
+	struct nl_link *out;
+	unsigned max, n;
+};
+
+static int vlan_uppers_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct vlan_uppers *vu = data;
+	struct nl_link l;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK || vu->n >= vu->max)
+		return MNL_CB_OK;
+	link_parse(nlh, &l);
+	if (l.link_ifindex == vu->lower && !strcmp(l.kind, "vlan"))
+		vu->out[vu->n++] = l;
+	return MNL_CB_OK;
+}
+
+int nl_vlan_uppers(struct nl *nl, int lower, struct nl_link *out, unsigned max)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh = link_msg(buf, RTM_GETLINK, 0, &ifi);
+	struct vlan_uppers vu = { .lower = lower, .out = out, .max = max };
+	int ret;
+
+	ret = nl_dump(nl, nlh, vlan_uppers_cb, &vu);
+	return ret ? ret : (int)vu.n;
 }
 
 int nl_veth_create(struct nl *nl, const char *ifname, const char *peer, const uint8_t *mac)

@@ -28,6 +28,7 @@ struct nl_link {
 	uint64_t tx_packets;	/* IFLA_STATS64, 0 if not given */
 	int link_ifindex;	/* IFLA_LINK: a veth's peer, a macvlan's or VLAN's lower; 0 if none */
 	uint32_t carrier_down_count;	/* IFLA_CARRIER_DOWN_COUNT: carrier losses so far */
+	uint16_t vlan_id;	/* kind "vlan": its id */
 	bool deleted;		/* RTM_DELLINK */
 };
 
@@ -43,6 +44,8 @@ int nl_fd(const struct nl *nl);
 
 /* -ENODEV when there is no such link. */
 int nl_link_get(struct nl *nl, const char *ifname, struct nl_link *out);
+/* The VLAN interfaces on top of lower: how many (at most max), or -errno. */
+int nl_vlan_uppers(struct nl *nl, int lower, struct nl_link *out, unsigned max);
 /* A veth pair; mac (or NULL: the kernel's random one) for ifname. */
 int nl_veth_create(struct nl *nl, const char *ifname, const char *peer, const uint8_t *mac);
 int nl_link_set(struct nl *nl, int ifindex, bool up, unsigned mtu);

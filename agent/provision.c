@@ -223,44 +223,70 @@ int provision_member_take(struct agent *a, struct agent_group *ag, struct ipmp_m
  * false (setup, before the configured addresses are on) only new ones are
  * taken.
  */
+#define VLAN_UPPERS_MAX	64
+
+/* What is on the group interface and its VLAN uppers now. */
+struct addrs_now {
+	struct ip_prefix p[IPMP_MAX_ADDRS];
+	bool usable[IPMP_MAX_ADDRS];
+	uint16_t vlan[IPMP_MAX_ADDRS];
+	unsigned n;
+};
+
+static void addrs_read(struct agent *a, int ifindex, uint16_t vlan, struct addrs_now *now)
+{
+	int got = nl_addr_list(&a->nl, ifindex, now->p + now->n, now->usable + now->n,
+			       IPMP_MAX_ADDRS - now->n);
+
+	for (int k = 0; k < got; k++)
+		now->vlan[now->n + k] = vlan;
+	if (got > 0)
+		now->n += got;
+}
+
 void provision_addresses_follow(struct agent *a, struct agent_group *ag, bool release)
 {
-	static struct ip_prefix now[IPMP_MAX_ADDRS];
-	static bool usable[IPMP_MAX_ADDRS];
+	static struct addrs_now now;
+	static struct nl_link uppers[VLAN_UPPERS_MAX];
 	struct ipmp_group *g = &ag->group;
 	char buf[IP_PREFIX_STRLEN];
-	int n = nl_addr_list(&a->nl, g->ifindex, now, usable, IPMP_MAX_ADDRS);
+	int nup = nl_vlan_uppers(&a->nl, g->ifindex, uppers, VLAN_UPPERS_MAX);
 
-	if (n < 0)
-		return;
+	now.n = 0;
+	addrs_read(a, g->ifindex, 0, &now);
+	for (int u = 0; u < nup; u++)
+		addrs_read(a, uppers[u].ifindex, uppers[u].vlan_id, &now);
 	for (unsigned i = g->naddrs; release && i-- > 0;) {
 		struct ipmp_addr *ad = &g->addrs[i];
 		bool there = false;
 
-		for (int k = 0; k < n && !there; k++)
-			there = ip_prefix_same_addr(&now[k], &ad->prefix);
+		for (unsigned k = 0; k < now.n && !there; k++)
+			there = ip_prefix_same_addr(&now.p[k], &ad->prefix) && now.vlan[k] == ad->vlan;
 		if (there)
 			continue;
 		if (!ip_is_link_local6(&ad->prefix))
-			pr_info("group %s: %s is gone from %s (%s); released", g->name,
+			pr_info("group %s: %s is gone from %s%s (%s); released", g->name,
 				ip_prefix_str(&ad->prefix, true, buf, sizeof(buf)), g->ifname,
+				ad->vlan ? " (a VLAN on it)" : "",
 				ad->foreign ? "not the agent's" : "removed by another tool");
 		group_addr_remove(g, i);
 	}
-	for (int k = 0; k < n; k++) {
+	for (unsigned k = 0; k < now.n; k++) {
 		/* in DAD yet, or put there by the agent (configured, or stale from before a restart) */
-		if (!usable[k] || group_addr_find(g, &now[k]) >= 0 ||
-		    undo_has_addr(&a->undo, g->ifindex, &now[k]))
+		if (!now.usable[k] || group_addr_find(g, &now.p[k]) >= 0 ||
+		    (!now.vlan[k] && undo_has_addr(&a->undo, g->ifindex, &now.p[k])))
 			continue;
-		if (group_addr_add(g, &now[k])) {
+		if (group_addr_add(g, &now.p[k])) {
 			pr_warn("group %s: cannot follow %s on %s", g->name,
-				ip_prefix_str(&now[k], true, buf, sizeof(buf)), g->ifname);
+				ip_prefix_str(&now.p[k], true, buf, sizeof(buf)), g->ifname);
 			continue;
 		}
 		g->addrs[g->naddrs - 1].foreign = true;
-		if (!ip_is_link_local6(&now[k]))
-			pr_info("group %s: %s appeared on %s (not the agent's): a data address now",
-				g->name, ip_prefix_str(&now[k], true, buf, sizeof(buf)), g->ifname);
+		g->addrs[g->naddrs - 1].vlan = now.vlan[k];
+		if (!ip_is_link_local6(&now.p[k]) || now.vlan[k])
+			pr_info("group %s: %s appeared on %s%s (not the agent's): a data address now",
+				g->name, ip_prefix_str(&now.p[k], true, buf, sizeof(buf)), g->ifname,
+				now.vlan[k] ? " (a VLAN on it)" : "");
 	}
 }
 

@@ -47,6 +47,22 @@ int packet_send(int fd, int ifindex, uint16_t ethertype, const uint8_t dst_mac[6
 	return 0;
 }
 
+int packet_send_vlan(int fd, int ifindex, uint16_t vlan, uint16_t ethertype,
+		     const uint8_t dst_mac[6], const void *buf, size_t len)
+{
+	uint8_t tagged[4 + 1500];
+	uint16_t tci = htons(vlan & 0x0fff), inner = htons(ethertype);
+
+	if (!vlan)
+		return packet_send(fd, ifindex, ethertype, dst_mac, buf, len);
+	if (len > sizeof(tagged) - 4)
+		return -EMSGSIZE;
+	memcpy(tagged, &tci, 2);
+	memcpy(tagged + 2, &inner, 2);
+	memcpy(tagged + 4, buf, len);
+	return packet_send(fd, ifindex, ETH_P_8021Q, dst_mac, tagged, len + 4);
+}
+
 int arp_send(int fd, int ifindex, const struct arp_packet *p)
 {
 	static const uint8_t broadcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };

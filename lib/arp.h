@@ -31,6 +31,12 @@ int arp_send(int fd, int ifindex, const struct arp_packet *p);
  * with this EtherType (the kernel adds the Ethernet header with the
  * interface's MAC): 0, -EAGAIN when the queue is full, or -errno.
  */
+/*
+ * The same in an 802.1Q frame with VLAN id vlan (0: untagged, as above):
+ * the tag and the inner EtherType lead the payload of an ETH_P_8021Q frame.
+ */
+int packet_send_vlan(int fd, int ifindex, uint16_t vlan, uint16_t ethertype,
+		     const uint8_t dst_mac[6], const void *buf, size_t len);
 int packet_send(int fd, int ifindex, uint16_t ethertype, const uint8_t dst_mac[6],
 		const void *buf, size_t len);
 
