@@ -32,6 +32,7 @@
 #include "control.h"
 #include "events.h"
 #include "linkwatch.h"
+#include "hooks.h"
 #include "learning.h"
 #include "lock.h"
 #include "log.h"
@@ -388,6 +389,8 @@ static int agent_start_steps(struct agent *a)
 	if (!a->control)
 		return -EIO;
 	ret = learning_start(a);
+	if (!ret)
+		ret = hooks_open(a);
 	if (ret)
 		return ret;
 	ret = metrics_start(a);
@@ -398,6 +401,7 @@ static int agent_start_steps(struct agent *a)
 
 void agent_stop(struct agent *a)
 {
+	hooks_close(a);
 	learning_stop(a);
 	metrics_stop(a);
 	control_close(a->control);

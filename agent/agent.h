@@ -82,6 +82,7 @@ struct agent {
 	bool mcast_live4, mcast_live6;	/* the kernel notifies multicast joins (agent/mcast.h) */
 	struct event *mcast_ev;		/* lists to reconcile, once per loop turn */
 	struct event *learn_ev;		/* learning.c: every learn_interval */
+	struct hooks *hooks;		/* hooks.c: notify programs running and waiting */
 	unsigned bpffs_made;	/* DATAPLANE_BPFFS_*: what preparing the bpffs root did */
 };
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "config_int.h"
@@ -138,6 +139,19 @@ static void admin_group(struct parse_state *st, const char *value)
 	cfg->admin_gid = found->gr_gid;
 }
 
+/* notify =: an absolute path to an executable file (who may write it is checked when it runs). */
+static void parse_notify(struct parse_state *st, const char *value, char *out, size_t len)
+{
+	if (value[0] != '/')
+		config_error(st, st->line, "notify '%s' is not an absolute path", value);
+	else if (strlen(value) >= len)
+		config_error(st, st->line, "notify '%.40s...' is too long", value);
+	else if (access(value, X_OK))
+		config_error(st, st->line, "notify %s: %s", value, strerror(errno));
+	else
+		snprintf(out, len, "%s", value);
+}
+
 const char *const config_xdp_mode_names[] = {
 	[XDP_MODE_DEFAULT] = "default", [XDP_MODE_AUTO] = "auto", [XDP_MODE_NATIVE] = "native",
 	[XDP_MODE_GENERIC] = "generic", [XDP_MODE_OFF] = "off",
@@ -200,6 +214,10 @@ void config_global_key(struct parse_state *st, const char *key, const char *valu
 			cfg->datapath_direct = !strcmp(value, "direct");
 		else
 			config_error(st, st->line, "datapath must be veth or direct, not '%s'", value);
+	} else if (!strcmp(key, "notify")) {
+		parse_notify(st, value, cfg->notify, sizeof(cfg->notify));
+	} else if (!strcmp(key, "notify_timeout")) {
+		parse_uint(st, key, value, 1, 3600, &cfg->notify_timeout_s);
 	} else if (!strcmp(key, "learn_interval")) {
 		parse_uint(st, key, value, 0, 3600000, &cfg->learn_interval_ms);
 	} else {
@@ -381,6 +399,8 @@ void config_group_key(struct parse_state *st, struct config_group *g, const char
 		for_each_word(value, add_target, st, g);
 	} else if (!strcmp(key, "probe")) {
 		parse_probe_method(st, value, &g->probe);
+	} else if (!strcmp(key, "notify")) {
+		parse_notify(st, value, g->notify, sizeof(g->notify));
 	} else {
 		config_error(st, st->line, "unknown key '%s' in [group %s]", key, g->ifname);
 	}
@@ -481,6 +501,7 @@ void config_defaults(struct ipmp_config *cfg, const char *name)
 	cfg->metrics_interval_s = IPMP_METRICS_INTERVAL_DEFAULT_S;
 	cfg->xdp = XDP_MODE_AUTO;
 	cfg->learn_interval_ms = IPMP_LEARN_INTERVAL_DEFAULT_MS;
+	cfg->notify_timeout_s = IPMP_NOTIFY_TIMEOUT_DEFAULT_S;
 }
 
 static void config_check_interfaces(struct parse_state *st, struct handler_ctx *hc)

@@ -31,6 +31,7 @@
 #define IPMP_GARP_INTERVAL_DEFAULT_MS 100
 #define IPMP_METRICS_INTERVAL_DEFAULT_S 15
 #define IPMP_LEARN_INTERVAL_DEFAULT_MS 1000	/* bonding's lp_interval */
+#define IPMP_NOTIFY_TIMEOUT_DEFAULT_S 10
 #define IPMP_CONFIG_TARGETS_MAX	16
 
 enum probe_method {
@@ -60,6 +61,7 @@ struct config_member {
 
 struct config_group {
 	char ifname[IFNAMSIZ];		/* the group interface */
+	char notify[PATH_MAX];		/* its notify program ("": the global one) */
 	char peer_ifname[IFNAMSIZ];	/* far end of its veth pair */
 	char name[IPMP_GROUP_NAME_MAX];
 	struct config_member members[IPMP_MAX_MEMBERS];
@@ -86,6 +88,8 @@ struct ipmp_config {
 	enum xdp_mode xdp;		/* members' default (auto) */
 	unsigned learn_interval_ms;	/* a member silent this long sends a learning frame; 0: never */
 	bool datapath_direct;		/* datapath = direct: around the group's veth, not through it */
+	char notify[PATH_MAX];		/* run on state changes and failovers ("": none) */
+	unsigned notify_timeout_s;	/* then it is killed */
 	gid_t admin_gid;
 	struct config_group *groups;
 	unsigned ngroups;

@@ -10,6 +10,7 @@
 #include "agent.h"
 #include "control.h"
 #include "events.h"
+#include "hooks.h"
 #include "linkwatch.h"
 #include "log.h"
 #include "metrics.h"
@@ -65,6 +66,7 @@ static void ops_event(struct ipmp_group *g, const struct group_event *ev, void *
 	json_t *obj = NULL;
 
 	metrics_changed(a);
+	hooks_event(a, ag, ev);
 	/* a failover: an address left a member that stopped carrying data (not a failback) */
 	if (ev->kind == GROUP_EVENT_FAILOVER && ev->addr->bound && ev->left_failed)
 		metrics_failover(a, ag);
