@@ -27,6 +27,7 @@
 #include "metrics.h"
 #include "probe_io.h"
 #include "learning.h"
+#include "managers.h"
 #include "provision.h"
 
 void admin_result_init(struct admin_result *r)
@@ -458,6 +459,7 @@ static void reload_globals(struct agent *a, const struct ipmp_config *old,
 					 ag->group.name);
 		}
 	}
+	managers_write(a);	/* the interfaces may have changed; rewritten only if so */
 	if (old->learn_interval_ms != next->learn_interval_ms) {
 		list_add(&r->changes, LOG_INFO, "learn_interval: %u ms", next->learn_interval_ms);
 		if (learning_start(a))

@@ -34,6 +34,7 @@
 #include "linkwatch.h"
 #include "hooks.h"
 #include "learning.h"
+#include "managers.h"
 #include "lock.h"
 #include "log.h"
 #include "metrics.h"
@@ -388,6 +389,7 @@ static int agent_start_steps(struct agent *a)
 	a->control = control_open(a, a->socket_path);
 	if (!a->control)
 		return -EIO;
+	managers_write(a);
 	ret = learning_start(a);
 	if (!ret)
 		ret = hooks_open(a);
@@ -483,7 +485,7 @@ static void cleanup_pins(const char *root)
 	closedir(d);
 }
 
-int agent_cleanup(const struct ipmp_config *cfg, const char *bpffs)
+int agent_cleanup(const struct ipmp_config *cfg, const char *bpffs, const char *run_dir)
 {
 	struct undo u;
 	struct nl nl;
@@ -509,6 +511,7 @@ int agent_cleanup(const struct ipmp_config *cfg, const char *bpffs)
 	}
 	/* unpinned, the XDP links detach and the programs and maps go */
 	cleanup_pins(bpffs);
+	managers_remove(run_dir);
 	nl_close(&nl);
 	lock_drop(lock);
 	return ret;

@@ -34,6 +34,14 @@
 
 struct agent;
 
+/* What another tool put on a member (an address, a route), said once each. */
+#define MEMBER_FOREIGN_MAX	8
+struct member_foreign {
+	struct ip_prefix seen[MEMBER_FOREIGN_MAX];
+	bool route[MEMBER_FOREIGN_MAX];
+	unsigned n;
+};
+
 /*
  * One group as the agent runs it: the model, its data plane, and the
  * state of each module that serves it, each in its own struct.
@@ -49,6 +57,7 @@ struct agent_group {
 	uint64_t xdp_attached_ms[IPMP_MAX_MEMBERS];
 	struct event *xdp_hold[IPMP_MAX_MEMBERS];
 	uint64_t learn_tx[IPMP_MAX_MEMBERS];	/* learning.c: tx_packets at the last look */
+	struct member_foreign foreign[IPMP_MAX_MEMBERS];	/* managers.c: said already */
 	struct probe_io probing;		/* probe_io.c */
 	struct mcast_state mcast;		/* mcast.c */
 	struct group_metrics metrics;		/* metrics.c */
@@ -83,6 +92,7 @@ struct agent {
 	struct event *mcast_ev;		/* lists to reconcile, once per loop turn */
 	struct event *learn_ev;		/* learning.c: every learn_interval */
 	struct hooks *hooks;		/* hooks.c: notify programs running and waiting */
+	const char *run_dir;		/* --run-dir: where managers' files go (default /run) */
 	unsigned bpffs_made;	/* DATAPLANE_BPFFS_*: what preparing the bpffs root did */
 };
 
@@ -121,6 +131,6 @@ void agent_stop(struct agent *a);
  * hooks) and remove every group's pins; the config is read only for pins
  * an older agent left without a record.
  */
-int agent_cleanup(const struct ipmp_config *cfg, const char *bpffs);
+int agent_cleanup(const struct ipmp_config *cfg, const char *bpffs, const char *run_dir);
 
 #endif

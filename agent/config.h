@@ -90,6 +90,7 @@ struct ipmp_config {
 	bool datapath_direct;		/* datapath = direct: around the group's veth, not through it */
 	char notify[PATH_MAX];		/* run on state changes and failovers ("": none) */
 	unsigned notify_timeout_s;	/* then it is killed */
+	bool managers;			/* tell NetworkManager and networkd to leave our interfaces */
 	gid_t admin_gid;
 	struct config_group *groups;
 	unsigned ngroups;

@@ -14,6 +14,7 @@
 
 #include "agent.h"
 #include "linkwatch.h"
+#include "managers.h"
 #include "log.h"
 #include "probe_io.h"
 #include "provision.h"
@@ -193,6 +194,8 @@ static void events_cb(evutil_socket_t fd, short what, void *arg)
 		routes_rescan_soon(a);
 	if (changed & NL_CHANGED_MULTICAST)
 		mcast_changed(a);
+	if (changed & (NL_CHANGED_ADDRS | NL_CHANGED_OTHER_ROUTES))
+		managers_watch_members(a);
 }
 
 static void discard_event(const struct nl_link *l, void *ctx)

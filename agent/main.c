@@ -35,13 +35,15 @@ static void usage(FILE *f)
 		"\n"
 		"  -c, --config FILE   configuration file (default " DEFAULT_CONFIG ")\n"
 		"      --check         validate the configuration and exit (0 valid, 1 not)\n"
-		"      --cleanup       remove the group interfaces, filters and pins the\n"
-		"                      configuration names, and exit\n"
+		"      --cleanup       undo what the agents recorded they changed, remove the\n"
+		"                      pins, and exit\n"
 		"      --bpffs DIR     where maps and programs are pinned (default " DEFAULT_BPFFS ");\n"
 		"                      a bpffs is mounted there if none is\n"
 		"      --socket PATH   control socket (default " IPMP_SOCKET_DEFAULT ")\n"
 		"      --metrics-dir DIR  write Prometheus metrics to DIR/ipmp.prom (node_exporter's\n"
 		"                      textfile collector); overrides metrics_dir in the config\n"
+		"      --run-dir DIR   where the network managers' files go (default /run, or\n"
+		"                      $IPMP_RUN_DIR)\n"
 		"      --syslog        log to syslog (ident ipmp-agent, facility daemon)\n"
 		"      --log-time      prefix log lines on stderr with the time (s.us since 1970)\n"
 		"  -d, --debug         log debug messages too\n"
@@ -57,6 +59,7 @@ struct options {
 	const char *bpffs;
 	const char *socket;
 	const char *metrics_dir;
+	const char *run_dir;
 	bool check;
 	bool cleanup;
 	bool syslog;
@@ -67,7 +70,7 @@ struct options {
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_CHECK = 256, OPT_CLEANUP, OPT_BPFFS, OPT_SYSLOG, OPT_LOG_TIME, OPT_SOCKET,
-	       OPT_METRICS_DIR };
+	       OPT_METRICS_DIR, OPT_RUN_DIR };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, OPT_CHECK },
@@ -75,6 +78,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "bpffs", required_argument, NULL, OPT_BPFFS },
 		{ "socket", required_argument, NULL, OPT_SOCKET },
 		{ "metrics-dir", required_argument, NULL, OPT_METRICS_DIR },
+		{ "run-dir", required_argument, NULL, OPT_RUN_DIR },
 		{ "syslog", no_argument, NULL, OPT_SYSLOG },
 		{ "log-time", no_argument, NULL, OPT_LOG_TIME },
 		{ "debug", no_argument, NULL, 'd' },
@@ -85,7 +89,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	*o = (struct options){ .config = DEFAULT_CONFIG, .bpffs = DEFAULT_BPFFS,
-			       .socket = IPMP_SOCKET_DEFAULT };
+			       .socket = IPMP_SOCKET_DEFAULT, .run_dir = getenv("IPMP_RUN_DIR") };
 	while ((c = getopt_long(argc, argv, "c:dVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->config = optarg; break;
@@ -94,6 +98,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_BPFFS: o->bpffs = optarg; break;
 		case OPT_SOCKET: o->socket = optarg; break;
 		case OPT_METRICS_DIR: o->metrics_dir = optarg; break;
+		case OPT_RUN_DIR: o->run_dir = optarg; break;
 		case OPT_SYSLOG: o->syslog = true; break;
 		case OPT_LOG_TIME: o->log_time = true; break;
 		case 'd': o->debug = true; break;
@@ -222,7 +227,7 @@ int main(int argc, char **argv)
 	if (ret)
 		return 1;
 	if (o.cleanup) {
-		ret = agent_cleanup(&a.cfg, o.bpffs);
+		ret = agent_cleanup(&a.cfg, o.bpffs, o.run_dir);
 		config_free(&a.cfg);
 		return ret ? 1 : 0;
 	}
@@ -231,6 +236,7 @@ int main(int argc, char **argv)
 	a.bpffs = o.bpffs;
 	a.socket_path = o.socket;
 	a.metrics_dir = o.metrics_dir;
+	a.run_dir = o.run_dir;
 	a.base = event_base_new();
 	if (!a.base || event_base_priority_init(a.base, AGENT_PRIORITIES)) {
 		pr_err("cannot create the event loop");

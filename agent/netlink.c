@@ -552,6 +552,49 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+struct routes_on {
+	int ifindex;
+	struct ip_prefix *out;
+	unsigned max, n;
+};
+
+static int routes_on_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[RTA_MAX + 1] = {};
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct routes_on *ro = data;
+	struct ip_prefix p = { .family = rtm->rtm_family, .plen = rtm->rtm_dst_len };
+
+	/* the kernel's own (prefix routes, link-local, multicast) and other tables are not the point */
+	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_type != RTN_UNICAST ||
+	    rtm->rtm_protocol == RTPROT_KERNEL || rtm->rtm_table != RT_TABLE_MAIN ||
+	    (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6) || ro->n >= ro->max)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*rtm), route_attr_cb, tb);
+	if (!tb[RTA_OIF] || (int)mnl_attr_get_u32(tb[RTA_OIF]) != ro->ifindex)
+		return MNL_CB_OK;
+	if (tb[RTA_DST] && mnl_attr_get_payload_len(tb[RTA_DST]) == ip_addr_len(p.family))
+		memcpy(p.addr, mnl_attr_get_payload(tb[RTA_DST]), ip_addr_len(p.family));
+	ro->out[ro->n++] = p;
+	return MNL_CB_OK;
+}
+
+int nl_routes_on(struct nl *nl, int ifindex, struct ip_prefix *out, unsigned max)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg_new(buf);
+	struct routes_on ro = { .ifindex = ifindex, .out = out, .max = max };
+	struct rtmsg *rtm;
+	int ret;
+
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_UNSPEC;
+	ret = nl_dump(nl, nlh, routes_on_cb, &ro);
+	return ret ? ret : (int)ro.n;
+}
+
 int nl_route_gateways(struct nl *nl, int family, struct ip_prefix *out, unsigned max)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -610,6 +653,8 @@ static int events_cb(const struct nlmsghdr *nlh, void *data)
 		mnl_attr_parse(nlh, sizeof(struct rtmsg), route_attr_cb, tb);
 		if (tb[RTA_GATEWAY] || tb[RTA_MULTIPATH])
 			ec->changed |= NL_CHANGED_ROUTES;
+		if (((const struct rtmsg *)mnl_nlmsg_get_payload(nlh))->rtm_protocol != RTPROT_KERNEL)
+			ec->changed |= NL_CHANGED_OTHER_ROUTES;
 		return MNL_CB_OK;
 	}
 	if (nlh->nlmsg_type == RTM_NEWADDR || nlh->nlmsg_type == RTM_DELADDR) {

@@ -72,6 +72,9 @@ int nl_addr_find(struct nl *nl, int ifindex, const struct ip_prefix *addr, struc
 /* Filters on ifindex's clsact ingress (or egress) hook: how many, or -errno. */
 int nl_tc_filter_count(struct nl *nl, int ifindex, bool egress);
 
+/* Routes through ifindex (main table, not the kernel's own): their destinations; how many, or -errno. */
+int nl_routes_on(struct nl *nl, int ifindex, struct ip_prefix *out, unsigned max);
+
 /*
  * Next hops (gateways) of every route of family, including multipath
  * ones: up to max into out; returns how many, or -errno.
@@ -94,6 +97,7 @@ static inline bool nl_link_is_up(const struct nl_link *l)
 /* 0x2 was link-local addresses only */
 #define NL_CHANGED_MULTICAST	0x4	/* an interface joined or left an IP multicast group */
 #define NL_CHANGED_ADDRS	0x8	/* an address came, changed or went (any interface) */
+#define NL_CHANGED_OTHER_ROUTES	0x10	/* a route not the kernel's own came or went */
 
 /* Multicast membership notifications: newer than Debian 12 (6.1 has neither; 6.18 has both). */
 #ifndef RTNLGRP_IPV4_MCADDR

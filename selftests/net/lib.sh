@@ -45,6 +45,8 @@ TMP=$(mktemp -d /tmp/ipmp-test.XXXXXX)
 BPFFS=$TMP/bpffs
 # the agent's control socket, and where the tools look for it
 export IPMP_SOCKET=$TMP/ipmp.sock
+# the network managers' runtime files the agent writes: never the machine's /run
+export IPMP_RUN_DIR=$TMP/run
 IPMPSTAT=${IPMPSTAT:-$BUILD_DIR/ipmpstat}
 AGENT_PID=
 NMEMBERS=0
