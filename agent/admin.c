@@ -451,10 +451,7 @@ static void reload_globals(struct agent *a, const struct ipmp_config *old,
 		for (unsigned i = 0; i < a->ngroups; i++) {
 			struct agent_group *ag = a->groups[i];
 
-			/* the hook moves first, then member_ingress is told where to deliver */
-			if (dataplane_attach_group(&ag->dp, ag->group.ifindex, ag->peer_ifindex,
-						   next->datapath_direct) ||
-			    dataplane_push(&ag->dp, &ag->group))
+			if (agent_group_datapath(a, ag, next->datapath_direct))
 				list_add(&r->errors, LOG_ERR, "group %s: cannot change its datapath",
 					 ag->group.name);
 		}

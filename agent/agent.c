@@ -100,6 +100,27 @@ static void group_rollback(struct agent *a, struct agent_group *ag)
 	dataplane_unpin(a->bpffs, ag->group.name);
 }
 
+/* The other way, left from before a change of datapath: gone if it is ours. */
+static void datapath_release_other(struct agent *a, struct agent_group *ag, bool direct)
+{
+	if (direct && ag->peer_ifindex)
+		undo_tc_release(&a->undo, &a->nl, ag->peer_ifindex, false);
+	else if (!direct)
+		undo_tc_release(&a->undo, &a->nl, ag->group.ifindex, true);
+}
+
+int agent_group_datapath(struct agent *a, struct agent_group *ag, bool direct)
+{
+	/* the hook moves first, then member_ingress is told where to deliver */
+	int ret = dataplane_attach_group(&ag->dp, ag->group.ifindex, ag->peer_ifindex, direct);
+
+	if (!ret)
+		ret = dataplane_push(&ag->dp, &ag->group);
+	if (!ret)
+		datapath_release_other(a, ag, direct);
+	return ret;
+}
+
 /* Each step's failure is logged where it happens; the caller undoes the group. */
 static int group_setup(struct agent *a, struct agent_group *ag)
 {
@@ -126,6 +147,7 @@ static int group_setup(struct agent *a, struct agent_group *ag)
 	group_start(g);
 	adopt_finish(a, ag, &prior);
 	dataplane_prior_free(&prior);
+	datapath_release_other(a, ag, a->cfg.datapath_direct);	/* pushed: the new way works */
 	group_for_each_member(g, m)
 		if (m->ifindex && m->state != MEMBER_OFFLINE)
 			probe_io_member_start(a, ag, m);

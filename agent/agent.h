@@ -114,6 +114,11 @@ int agent_start(struct agent *a);
  * groups). A group or member that cannot be set up is undone and the
  * error returned; removal takes it off the system as --cleanup would.
  */
+/*
+ * Put group_egress where datapath says (the veth peer's ingress, or ipmp0's
+ * egress when direct), tell member_ingress, and take ours off the other hook.
+ */
+int agent_group_datapath(struct agent *a, struct agent_group *ag, bool direct);
 int agent_group_add(struct agent *a, const struct config_group *cg);
 void agent_group_remove(struct agent *a, struct agent_group *ag);
 int agent_member_add(struct agent *a, struct agent_group *ag, const struct config_member *cm);

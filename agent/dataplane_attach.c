@@ -70,11 +70,6 @@ int dataplane_attach_group(struct dataplane *dp, int ifindex, int peer_ifindex, 
 		       direct ? "egress" : "ingress of the veth peer", strerror(-ret));
 		return ret;
 	}
-	/* the other way, left from before a change of datapath */
-	if (direct && peer_ifindex)
-		dataplane_detach_ifindex(peer_ifindex, false);
-	else if (!direct)
-		dataplane_detach_ifindex(ifindex, true);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "netlink.h"
+#include "netlink_int.h"
 
 int nl_open(struct nl *nl, unsigned groups)
 {
@@ -93,12 +94,12 @@ static int nl_exchange(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *d
 	return ret;
 }
 
-static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	return nl_exchange(nl, nlh, cb, data, false);
 }
 
-static int nl_dump(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+int nl_dump(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	nlh->nlmsg_flags |= NLM_F_DUMP;
 	return nl_exchange(nl, nlh, cb, data, true);
@@ -187,17 +188,17 @@ static int link_get_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* A link request for one ifindex, ready for attributes. */
 /*
  * A request in a zeroed buffer: libmnl pads attributes to 4 bytes without
  * clearing the padding, and no byte of ours goes to the kernel unset.
  */
-static struct nlmsghdr *nl_msg_new(char *buf)
+struct nlmsghdr *nl_msg_new(char *buf)
 {
 	memset(buf, 0, MNL_SOCKET_BUFFER_SIZE);
 	return mnl_nlmsg_put_header(buf);
 }
 
+/* A link request for one ifindex, ready for attributes. */
 static struct nlmsghdr *link_msg(char *buf, int type, int ifindex, struct ifinfomsg **ifi)
 {
 	struct nlmsghdr *nlh = nl_msg_new(buf);
@@ -488,129 +489,6 @@ int nl_addr_find(struct nl *nl, int ifindex, const struct ip_prefix *addr, struc
 	return addr_find(nl, &af);
 }
 
-struct gateways {
-	struct ip_prefix *out;
-	unsigned max, n;
-	int family;
-};
-
-static int route_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-
-	if (mnl_attr_type_valid(attr, RTA_MAX) < 0)
-		return MNL_CB_OK;
-	tb[mnl_attr_get_type(attr)] = attr;
-	return MNL_CB_OK;
-}
-
-static void gateway_add(struct gateways *gw, const void *addr)
-{
-	struct ip_prefix p = { .family = gw->family, .plen = gw->family == AF_INET ? 32 : 128 };
-
-	memcpy(p.addr, addr, ip_addr_len(gw->family));
-	for (unsigned i = 0; i < gw->n; i++)
-		if (ip_prefix_same_addr(&gw->out[i], &p))
-			return;
-	if (gw->n < gw->max)
-		gw->out[gw->n++] = p;
-}
-
-static int route_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[RTA_MAX + 1] = {};
-	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-	struct gateways *gw = data;
-
-	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_family != gw->family ||
-	    rtm->rtm_type != RTN_UNICAST)
-		return MNL_CB_OK;
-	mnl_attr_parse(nlh, sizeof(*rtm), route_attr_cb, tb);
-	if (tb[RTA_GATEWAY] && mnl_attr_get_payload_len(tb[RTA_GATEWAY]) == ip_addr_len(gw->family))
-		gateway_add(gw, mnl_attr_get_payload(tb[RTA_GATEWAY]));
-	if (tb[RTA_MULTIPATH]) {
-		const struct rtnexthop *nh = mnl_attr_get_payload(tb[RTA_MULTIPATH]);
-		int left = mnl_attr_get_payload_len(tb[RTA_MULTIPATH]);
-
-		while (left >= (int)sizeof(*nh) && nh->rtnh_len >= sizeof(*nh) &&
-		       nh->rtnh_len <= left) {
-			const struct nlattr *a = (const void *)((const char *)nh + RTNH_ALIGN(sizeof(*nh)));
-			int alen = nh->rtnh_len - RTNH_ALIGN(sizeof(*nh));
-
-			while (alen >= (int)sizeof(*a) && a->nla_len >= sizeof(*a) &&
-			       a->nla_len <= alen) {
-				if ((a->nla_type & NLA_TYPE_MASK) == RTA_GATEWAY &&
-				    a->nla_len == NLA_HDRLEN + ip_addr_len(gw->family))
-					gateway_add(gw, (const char *)a + NLA_HDRLEN);
-				alen -= NLA_ALIGN(a->nla_len);
-				a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len));
-			}
-			left -= RTNH_ALIGN(nh->rtnh_len);
-			nh = RTNH_NEXT(nh);
-		}
-	}
-	return MNL_CB_OK;
-}
-
-struct routes_on {
-	int ifindex;
-	struct ip_prefix *out;
-	unsigned max, n;
-};
-
-static int routes_on_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[RTA_MAX + 1] = {};
-	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-	struct routes_on *ro = data;
-	struct ip_prefix p = { .family = rtm->rtm_family, .plen = rtm->rtm_dst_len };
-
-	/* the kernel's own (prefix routes, link-local, multicast) and other tables are not the point */
-	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_type != RTN_UNICAST ||
-	    rtm->rtm_protocol == RTPROT_KERNEL || rtm->rtm_table != RT_TABLE_MAIN ||
-	    (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6) || ro->n >= ro->max)
-		return MNL_CB_OK;
-	mnl_attr_parse(nlh, sizeof(*rtm), route_attr_cb, tb);
-	if (!tb[RTA_OIF] || (int)mnl_attr_get_u32(tb[RTA_OIF]) != ro->ifindex)
-		return MNL_CB_OK;
-	if (tb[RTA_DST] && mnl_attr_get_payload_len(tb[RTA_DST]) == ip_addr_len(p.family))
-		memcpy(p.addr, mnl_attr_get_payload(tb[RTA_DST]), ip_addr_len(p.family));
-	ro->out[ro->n++] = p;
-	return MNL_CB_OK;
-}
-
-int nl_routes_on(struct nl *nl, int ifindex, struct ip_prefix *out, unsigned max)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = nl_msg_new(buf);
-	struct routes_on ro = { .ifindex = ifindex, .out = out, .max = max };
-	struct rtmsg *rtm;
-	int ret;
-
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_UNSPEC;
-	ret = nl_dump(nl, nlh, routes_on_cb, &ro);
-	return ret ? ret : (int)ro.n;
-}
-
-int nl_route_gateways(struct nl *nl, int family, struct ip_prefix *out, unsigned max)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = nl_msg_new(buf);
-	struct gateways gw = { .out = out, .max = max, .family = family };
-	struct rtmsg *rtm;
-	int ret;
-
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = family;
-	ret = nl_dump(nl, nlh, route_cb, &gw);
-	return ret ? ret : (int)gw.n;
-}
-
 struct events_ctx {
 	void (*fn)(const struct nl_link *l, void *ctx);
 	void *ctx;
@@ -650,7 +528,7 @@ static int events_cb(const struct nlmsghdr *nlh, void *data)
 		const struct nlattr *tb[RTA_MAX + 1] = {};
 
 		/* only routes through a router name targets; address routes come by the thousand */
-		mnl_attr_parse(nlh, sizeof(struct rtmsg), route_attr_cb, tb);
+		mnl_attr_parse(nlh, sizeof(struct rtmsg), nl_route_attr_cb, tb);
 		if (tb[RTA_GATEWAY] || tb[RTA_MULTIPATH])
 			ec->changed |= NL_CHANGED_ROUTES;
 		if (((const struct rtmsg *)mnl_nlmsg_get_payload(nlh))->rtm_protocol != RTPROT_KERNEL)

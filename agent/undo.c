@@ -403,6 +403,18 @@ bool undo_has_addr(const struct undo *u, int ifindex, const struct ip_prefix *p)
 	return false;
 }
 
+bool undo_tc_release(struct undo *u, struct nl *nl, int ifindex, bool egress)
+{
+	for (__u32 i = 1; u->e && i < UNDO_ENTRIES; i++) {
+		if (u->e[i].kind == UNDO_TC && u->e[i].ifindex == (__u32)ifindex &&
+		    u->e[i].u.tc.egress == egress) {
+			undo_one(u, nl, i);
+			return true;
+		}
+	}
+	return false;
+}
+
 bool undo_addr_release(struct undo *u, struct nl *nl, int ifindex, const struct ip_prefix *p)
 {
 	for (__u32 i = 1; u->e && i < UNDO_ENTRIES; i++) {

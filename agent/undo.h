@@ -103,6 +103,8 @@ bool undo_has_addr(const struct undo *u, int ifindex, const struct ip_prefix *p)
 /* Remove the address if the agent added it (and forget it); true if it did. */
 bool undo_addr_release(struct undo *u, struct nl *nl, int ifindex, const struct ip_prefix *p);
 void undo_note_tc(struct undo *u, const char *group, int ifindex, bool egress, bool made_hook);
+/* Undo our filter on that hook (and the hook, if ours and empty) if the record has it. */
+bool undo_tc_release(struct undo *u, struct nl *nl, int ifindex, bool egress);
 /* A multicast address (mac) put on a member's list, or (mac NULL) allmulti set on it. */
 void undo_note_mcast(struct undo *u, const char *group, const char *ifname, int ifindex,
 		     const __u8 *mac);

@@ -8,7 +8,7 @@
 # the way out: its tx counter stays still and tcpdump sees only inbound.
 . "$(dirname "$0")/lib.sh"
 require_root
-tap_plan 10
+tap_plan 15
 
 topo_create 2
 write_config "$TMP/ipmp.conf"
@@ -56,3 +56,19 @@ nsx "$NS_P" ping -c 20 -i 0.05 -q "$DATA1" >/dev/null
 echo "# datapath = direct: ipmp0 sent +$(($(stat_of tx packets) - tx2)) packets for 20 replies"
 ASSERT "with datapath = direct ipmp0's tx counter misses the group's outbound" \
 	test $(($(stat_of tx packets) - tx2)) -lt 20
+ASSERT_EQ "and nothing of ours is left at the veth peer's ingress" "" \
+	"$(nsx "$NS_H" tc filter show dev ipmp0-p ingress)"
+ASSERT "group_egress is on ipmp0's egress instead" \
+	sh -c "ip netns exec $NS_H tc filter show dev ipmp0 egress | grep -q group_egress"
+
+# --- back to veth across a restart (the data plane stays, adopted) ---------------------------------
+agent_stop
+sed -i "/^datapath = direct/d" "$TMP/ipmp.conf"
+: >"$TMP/agent.log"
+agent_start "$TMP/ipmp.conf"
+wait_until 5000 agent_log_has "ipmp-agent 0.1 running"
+ASSERT "after a restart with datapath = veth, the peer reaches $DATA1" \
+	wait_until 2000 peer_ping "$DATA1"
+ASSERT "group_egress is back at the veth peer's ingress" \
+	sh -c "ip netns exec $NS_H tc filter show dev ipmp0-p ingress | grep -q group_egress"
+ASSERT_EQ "and off ipmp0's egress" "" "$(nsx "$NS_H" tc filter show dev ipmp0 egress)"

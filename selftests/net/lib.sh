@@ -379,7 +379,19 @@ udp_stream_wait() {
 	kill "$ECHO_PID" 2>/dev/null
 	wait "$ECHO_PID" 2>/dev/null
 }
-udp_stream_lost() { grep -o 'lost=[0-9]*' "$TMP/stream.out"; }
+# On a loss the whole line and both ends' UDP buffer errors go to the log, to
+# tell the data path's loss from a test process starved of CPU.
+udp_stream_lost() {
+	local lost
+	lost=$(grep -o 'lost=[0-9]*' "$TMP/stream.out")
+	if [ "$lost" != "lost=0" ]; then
+		echo "# stream: $(cat "$TMP/stream.out")" >&2
+		for ns in "$NS_H" "$NS_P"; do
+			echo "# $ns: $(ip netns exec "$ns" nstat -asz Udp6RcvbufErrors UdpRcvbufErrors UdpSndbufErrors Udp6SndbufErrors 2>/dev/null | awk 'NR>1 && $2 != 0 {printf "%s=%s ", $1, $2}')" >&2
+		done
+	fi
+	echo "$lost"
+}
 
 # Milliseconds since the epoch, for diagnostics (never asserted as an upper bound).
 now_ms() { date +%s%3N; }

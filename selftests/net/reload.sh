@@ -8,7 +8,7 @@
 # the errors reach the caller with file and line.
 . "$(dirname "$0")/lib.sh"
 require_root
-tap_plan 17
+tap_plan 18
 
 DATA4=192.0.2.13
 OTHER=203.0.113.10
@@ -68,7 +68,8 @@ ASSERT "g1's address is on ipmp1 and its maps are pinned" sh -c \
 	"ip -n $NS_H addr show dev ipmp1 | grep -q '$OTHER/24' && [ -e $BPFFS/g1/members ]"
 
 # --- errors change nothing ---------------------------------------------------------------------------
-snap=$("$IPMPSTAT" -anP -o all; "$IPMPSTAT" -iP -o all)
+snap=$("$IPMPSTAT" -anP -o address,state,group,inbound,outbound; "$IPMPSTAT" -iP -o interface,active,group,flags,link,probe,state)
+ASSERT "ipmpstat reads both groups before the bad files" test "$(echo "$snap" | grep -c ":ipmp[01]:")" -ge 4
 cp "$conf" "$TMP/good.conf"
 printf '[group ipmp2]\nname = g2\ninterfaces = m0\nbogus = 1\n' >>"$conf"
 adm reload >"$TMP/reload.out"
@@ -82,7 +83,7 @@ sed -i 's/^name = g1$/name = renamed/' "$conf"
 ASSERT_EQ "renaming a group needs a restart" \
 	"$conf:8: group ipmp1: the name changes from g1 to renamed; that needs a restart
 ipmpadm: cannot reload: $conf cannot be applied; nothing changed" "$(adm reload)"
-ASSERT_EQ "nothing changed" "$snap" "$("$IPMPSTAT" -anP -o all; "$IPMPSTAT" -iP -o all)"
+ASSERT_EQ "nothing changed" "$snap" "$("$IPMPSTAT" -anP -o address,state,group,inbound,outbound; "$IPMPSTAT" -iP -o interface,active,group,flags,link,probe,state)"
 
 # --- SIGHUP, and a group removed ----------------------------------------------------------------------
 cp "$TMP/good.conf" "$conf"
