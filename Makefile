@@ -80,7 +80,7 @@ AGENT_CORE := agent/config.c agent/config_file.c agent/log.c agent/clock.c agent
 	agent/snapshot.c \
 	agent/addrmap.c \
 	agent/link.c agent/prom.c agent/request.c
-AGENT_SYS  := agent/netlink.c agent/netlink_route.c agent/dataplane.c agent/dataplane_attach.c agent/dataplane_state.c agent/announce.c \
+AGENT_SYS  := agent/kernel.c agent/netlink.c agent/netlink_route.c agent/dataplane.c agent/dataplane_attach.c agent/dataplane_state.c agent/announce.c \
 	agent/sysctl.c agent/probe_io.c agent/probe_wire.c agent/undo.c agent/mcast.c agent/learning.c agent/hooks.c agent/managers.c agent/routes.c agent/provision.c agent/adopt.c \
 	agent/linkwatch.c agent/events.c agent/control.c agent/admin.c agent/notify.c \
 	agent/metrics.c agent/lock.c agent/agent.c agent/main.c
@@ -188,7 +188,7 @@ TOOLS       := $(BUILD)/tools/ipmp-traffic
 BENCH_TOOLS := $(BUILD)/bench/prog_ns $(BUILD)/bench/lossy
 
 # --- top-level targets --------------------------------------------------------
-.PHONY: all deps check check-unit demo bench install clean fuzz fuzzers
+.PHONY: all deps check check-unit check-vm demo bench bench-peers install clean fuzz fuzzers
 
 all: $(BINS) $(UNIT_TESTS) $(BPF_TESTS) $(TOOLS) $(BENCH_TOOLS)
 
@@ -208,6 +208,11 @@ ifeq ($(SANITIZE),)
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
 endif
 
+# Tests in a VM on Debian 12's own kernel under QEMU (vm/run.sh):
+#   make check-vm VM_TESTS="selftests/net/link_failover.sh selftests/vm/service.sh"
+check-vm: deps
+	$(Q)IPMP_BUILD=$(BUILD) vm/run.sh
+
 check-unit: $(UNIT_TESTS)
 	$(Q)IPMP_BUILD=$(BUILD) IPMP_SANITIZE=$(SANITIZE) scripts/run-tests.sh unit
 
@@ -225,6 +230,10 @@ demo: deps
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)bench/run.sh
+
+# Linux bonding (and teamd) beside our group, in the VM: one table of ratios.
+bench-peers: deps
+	$(Q)IPMP_BUILD=$(BUILD) VM_MODE=bench VM_TESTS=bench/peers.sh vm/run.sh
 
 SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man

@@ -37,6 +37,8 @@ static int tc_attach(struct dataplane *dp, int ifindex, enum bpf_tc_attach_point
 	int made, ret;
 
 	made = bpf_tc_hook_create(&hook);
+	if (made == -EOPNOTSUPP || made == -ENOENT)
+		pr_err("this kernel has no clsact qdisc (CONFIG_NET_SCH_INGRESS)");
 	if (made && made != -EEXIST)
 		return made;
 	ret = bpf_tc_attach(&hook, &opts);

@@ -17,6 +17,7 @@
 #include "admin.h"
 #include "agent.h"
 #include "control.h"
+#include "kernel.h"
 #include "log.h"
 #include "notify.h"
 
@@ -230,6 +231,10 @@ int main(int argc, char **argv)
 		ret = agent_cleanup(&a.cfg, o.bpffs, o.run_dir);
 		config_free(&a.cfg);
 		return ret ? 1 : 0;
+	}
+	if (kernel_check()) {
+		config_free(&a.cfg);
+		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	raise_fd_limit();

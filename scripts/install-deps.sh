@@ -8,7 +8,7 @@ PACKAGES="make gcc libc6-dev pkg-config clang llvm libbpf-dev bpftool libelf-dev
 	linux-libc-dev libevent-dev libmnl-dev libinih-dev libcmocka-dev libjansson-dev
 	iproute2 iputils-ping tcpdump jq perl procps util-linux groff-base
 	libclang-rt-14-dev valgrind ethtool curl prometheus-node-exporter keepalived
-	dnsmasq-base isc-dhcp-client"
+	dnsmasq-base isc-dhcp-client qemu-system-x86 busybox-static kmod"
 # Packages that bring a service: the tests run the program in their own
 # namespaces; the service itself must never start on this machine (it
 # would listen on its interfaces), so it is masked before it is installed.

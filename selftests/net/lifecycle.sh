@@ -7,10 +7,17 @@
 # offlined with flag h (spec 3.16) and onlined when its MAC is unique.
 . "$(dirname "$0")/lib.sh"
 require_root
-tap_plan 21
+tap_plan 24
 
 topo_create 2
 write_config "$TMP/ipmp.conf"
+
+# --- a sandbox without bpf(): said in one line, nothing made -------------------------
+out=$(ip netns exec "$NS_H" setpriv --bounding-set=-all,+net_admin,+net_raw "$AGENT" -c "$TMP/ipmp.conf" \
+	--bpffs "$BPFFS" --socket "$IPMP_SOCKET" 2>&1)
+ASSERT_EQ "without CAP_BPF/CAP_SYS_ADMIN the agent exits 1" 1 "$?"
+ASSERT "naming what is missing" grep -q "cannot use bpf(): Operation not permitted (the agent needs CAP_BPF" <<<"$out"
+ASSERT "before it changes anything (no ipmp0)" sh -c "! ip -n $NS_H link show ipmp0"
 
 # --- boot with every member missing ----------------------------------------------
 member_delete 0
