@@ -75,11 +75,18 @@ int nl_tc_filter_count(struct nl *nl, int ifindex, bool egress);
 /* Routes through ifindex (main table, not the kernel's own): their destinations; how many, or -errno. */
 int nl_routes_on(struct nl *nl, int ifindex, struct ip_prefix *out, unsigned max);
 
+/* A route's next hop and the interface it is reached through. */
+struct nl_gateway {
+	struct ip_prefix addr;
+	int ifindex;
+};
+
 /*
- * Next hops (gateways) of every route of family, including multipath
- * ones: up to max into out; returns how many, or -errno.
+ * Next hops (gateways) of every route of family, including each hop of a
+ * multipath one, each with its interface (once per pair): up to max into
+ * out; returns how many, or -errno.
  */
-int nl_route_gateways(struct nl *nl, int family, struct ip_prefix *out, unsigned max);
+int nl_route_gateways(struct nl *nl, int family, struct nl_gateway *out, unsigned max);
 
 /*
  * Link state as the agent sees it: administratively up with carrier

@@ -8,7 +8,7 @@
 #include "netlink_int.h"
 
 struct gateways {
-	struct ip_prefix *out;
+	struct nl_gateway *out;
 	unsigned max, n;
 	int family;
 };
@@ -23,16 +23,19 @@ int nl_route_attr_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-static void gateway_add(struct gateways *gw, const void *addr)
+static void gateway_add(struct gateways *gw, const void *addr, int ifindex)
 {
-	struct ip_prefix p = { .family = gw->family, .plen = gw->family == AF_INET ? 32 : 128 };
+	struct nl_gateway g = {
+		.addr = { .family = gw->family, .plen = gw->family == AF_INET ? 32 : 128 },
+		.ifindex = ifindex,
+	};
 
-	memcpy(p.addr, addr, ip_addr_len(gw->family));
+	memcpy(g.addr.addr, addr, ip_addr_len(gw->family));
 	for (unsigned i = 0; i < gw->n; i++)
-		if (ip_prefix_same_addr(&gw->out[i], &p))
+		if (gw->out[i].ifindex == ifindex && ip_prefix_same_addr(&gw->out[i].addr, &g.addr))
 			return;
 	if (gw->n < gw->max)
-		gw->out[gw->n++] = p;
+		gw->out[gw->n++] = g;
 }
 
 static int route_cb(const struct nlmsghdr *nlh, void *data)
@@ -46,7 +49,8 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	mnl_attr_parse(nlh, sizeof(*rtm), nl_route_attr_cb, tb);
 	if (tb[RTA_GATEWAY] && mnl_attr_get_payload_len(tb[RTA_GATEWAY]) == ip_addr_len(gw->family))
-		gateway_add(gw, mnl_attr_get_payload(tb[RTA_GATEWAY]));
+		gateway_add(gw, mnl_attr_get_payload(tb[RTA_GATEWAY]),
+			    tb[RTA_OIF] ? (int)mnl_attr_get_u32(tb[RTA_OIF]) : 0);
 	if (tb[RTA_MULTIPATH]) {
 		const struct rtnexthop *nh = mnl_attr_get_payload(tb[RTA_MULTIPATH]);
 		int left = mnl_attr_get_payload_len(tb[RTA_MULTIPATH]);
@@ -60,7 +64,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 			       a->nla_len <= alen) {
 				if ((a->nla_type & NLA_TYPE_MASK) == RTA_GATEWAY &&
 				    a->nla_len == NLA_HDRLEN + ip_addr_len(gw->family))
-					gateway_add(gw, (const char *)a + NLA_HDRLEN);
+					gateway_add(gw, (const char *)a + NLA_HDRLEN, nh->rtnh_ifindex);
 				alen -= NLA_ALIGN(a->nla_len);
 				a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len));
 			}
@@ -114,7 +118,7 @@ int nl_routes_on(struct nl *nl, int ifindex, struct ip_prefix *out, unsigned max
 	return ret ? ret : (int)ro.n;
 }
 
-int nl_route_gateways(struct nl *nl, int family, struct ip_prefix *out, unsigned max)
+int nl_route_gateways(struct nl *nl, int family, struct nl_gateway *out, unsigned max)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nl_msg_new(buf);

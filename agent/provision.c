@@ -98,14 +98,14 @@ int provision_group_iface(struct agent *a, struct agent_group *ag)
 		return -ENODEV;
 	}
 	/*
-	 * IPv6 on the group: its addresses come from the config (no SLAAC from
-	 * router advertisements) plus its link-local, which group_egress
-	 * announces with a member's MAC like any data address. The far end
-	 * carries nothing.
+	 * IPv6 on the group: the host's IP interface on the link, so it takes
+	 * router advertisements as the host's sysctls say (accept_ra, autoconf:
+	 * not ours to set), through the nominated member: a default route
+	 * learned there names router targets, a SLAAC address is a data address
+	 * like any other. Its link-local is announced by group_egress with a
+	 * member's MAC. The far end carries nothing.
 	 */
 	sysctl_or_warn(a, ag, "ipv6", g->ifname, "disable_ipv6", "0");
-	sysctl_or_warn(a, ag, "ipv6", g->ifname, "accept_ra", "0");
-	sysctl_or_warn(a, ag, "ipv6", g->ifname, "autoconf", "0");
 	sysctl_or_warn(a, ag, "ipv6", ag->cfg->peer_ifname, "disable_ipv6", "1");
 	sysctl_or_warn(a, ag, "ipv4", g->ifname, "rp_filter", "2");
 	/*

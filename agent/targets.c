@@ -111,16 +111,20 @@ int targets_add(struct probe_instance *pi, const struct ip_prefix *addr, enum ta
 
 	if (!on_subnet(&pi->test_addr, addr) || ip_prefix_same_addr(&pi->test_addr, addr))
 		return -EINVAL;
-	if (targets_find(pi, addr))
-		return 0;
 	if (pi->mode == TARGETS_CONFIGURED && mode != TARGETS_CONFIGURED)
 		return -EEXIST;
 	if (pi->mode == TARGETS_ROUTES && mode == TARGETS_MULTICAST)
-		return -EEXIST;
+		return targets_find(pi, addr) ? 0 : -EEXIST;
+	/*
+	 * Routers win, whenever they come: every host goes, the router too
+	 * if it was found as a host (it comes back as a router, below).
+	 */
 	if (pi->mode == TARGETS_MULTICAST && mode != TARGETS_MULTICAST) {
-		targets_flush_hosts(pi);	/* routers win */
+		targets_flush_hosts(pi);
 		active = 0;
 	}
+	if (targets_find(pi, addr))
+		return 0;
 	if (mode == TARGETS_MULTICAST && active >= MAX_PROBE_TARGETS)
 		return -ENOSPC;
 	if (pi->ntargets == PROBE_TARGETS_KEPT)

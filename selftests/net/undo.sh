@@ -98,6 +98,8 @@ nsx "$NS_H" ip link del ipmp1
 write_two_groups "$TMP/ipmp.conf" "m0 m1" "m2"
 agent_start "$TMP/ipmp.conf"
 ASSERT "both groups up" wait_until 3000 sh -c "ip -n $NS_H addr show dev ipmp1 | grep -q $DATA_G1/"
+# g1's own route: its members' router targets come from routes through ipmp1 (or them)
+nsx "$NS_H" ip route add 203.0.113.0/24 via "$ROUTER" dev ipmp1
 write_two_groups "$TMP/ipmp.conf" "m0 m1" "m2" 192.0.2.31/24
 agent_restart "$TMP/ipmp.conf"
 m0_addrs=$(ip -n "$NS_H" -br addr show dev m0 | awk '{$1=$2=""; print}' | tr ' ' '\n' | grep -v '^fe80\|^$' | sort | tr '\n' ' ')

@@ -36,6 +36,10 @@
  *                                         sequence numbers around it, with that
  *                                         probe's payload (its tag) marked unicast;
  *                                         prints seen= and forged=
+ *   send-ra IFNAME LIFETIME               one router advertisement out of IFNAME to
+ *                                         ff02::1 from its link-local address, router
+ *                                         lifetime LIFETIME s (0: "not a router now"),
+ *                                         no prefix: a default route, no address
  *   arp-flood IFNAME MAC SENDER PPS SECONDS
  *                                         ARP replies out of IFNAME to MAC, target IP
  *                                         0.0.0.0 (the answer to an RFC 5227 probe),
@@ -781,6 +785,31 @@ static int echo_sniff_forge(const char *ifname, const char *victim, const char *
  * tell these from real answers, so only its budget stands between the
  * flood and the agent.
  */
+/* RFC 4861 4.2, sent as a router does: hop limit 255, the kernel fills the checksum. */
+static int send_ra(const char *ifname, unsigned lifetime)
+{
+	unsigned ifindex = if_nametoindex(ifname);
+	struct sockaddr_in6 dst = { .sin6_family = AF_INET6 };
+	uint8_t ra[16] = { 134, 0, 0, 0, 64, 0, 0, 0 };
+	int fd, hops = 255;
+
+	if (!ifindex)
+		return die(ifname);
+	ra[6] = lifetime >> 8;
+	ra[7] = lifetime & 0xff;
+	inet_pton(AF_INET6, "ff02::1", &dst.sin6_addr);
+	dst.sin6_scope_id = ifindex;
+	fd = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+	if (fd < 0 || setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex, sizeof(ifindex)))
+		return die("socket");
+	if (sendto(fd, ra, sizeof(ra), 0, (struct sockaddr *)&dst, sizeof(dst)) != sizeof(ra))
+		return die("sendto");
+	close(fd);
+	printf("sent=1\n");
+	return 0;
+}
+
 static int arp_flood(const char *ifname, const char *mac, const char *sender, unsigned pps,
 		     double seconds)
 {
@@ -967,7 +996,7 @@ static int usage(void)
 			"       ipmp-traffic ctl-flood SOCKET N SECONDS busy|garbage|slow\n"
 			"       ipmp-traffic ctl-hog SOCKET N SECONDS | ctl-inherit SOCKET PROGRAM REQUEST\n"
 			"       ipmp-traffic echo-sniff-forge IFNAME VICTIM TARGET SECONDS\n"
-			"       ipmp-traffic arp-flood IFNAME MAC SENDER PPS SECONDS\n"
+			"       ipmp-traffic arp-flood IFNAME MAC SENDER PPS SECONDS | send-ra IFNAME LIFETIME\n"
 			"       ipmp-traffic mcast-send GROUP PORT IFNAME PPS SECONDS\n"
 			"       ipmp-traffic mcast-recv GROUP PORT IFNAME SECONDS\n"
 			"       ipmp-traffic notify-listen PATH SECONDS\n");
@@ -990,6 +1019,8 @@ int main(int argc, char **argv)
 		return mcast_send(argv[2], argv[3], argv[4], strtoul(argv[5], NULL, 0), atof(argv[6]));
 	if (argc == 6 && !strcmp(argv[1], "mcast-recv"))
 		return mcast_recv(argv[2], argv[3], argv[4], atof(argv[5]));
+	if (argc == 4 && !strcmp(argv[1], "send-ra"))
+		return send_ra(argv[2], atoi(argv[3]));
 	if (argc == 7 && !strcmp(argv[1], "arp-flood"))
 		return arp_flood(argv[2], argv[3], argv[4], strtoul(argv[5], NULL, 0), atof(argv[6]));
 	if (argc == 5 && !strcmp(argv[1], "ctl-hog"))

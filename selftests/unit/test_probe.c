@@ -506,6 +506,17 @@ static void test_target_rules(void **state)
 	assert_int_equal(targets_add(pi, &r1, TARGETS_ROUTES), 0);
 	assert_int_equal(pi->ntargets, 1);
 	assert_int_equal(targets_add(pi, &h1, TARGETS_MULTICAST), -EEXIST);
+	assert_int_equal(targets_add(pi, &r1, TARGETS_MULTICAST), 0);	/* already there, as a router */
+	assert_int_equal(pi->mode, TARGETS_ROUTES);
+	/* a router first found as a host (it answers the all-hosts echo): the mode changes all the same */
+	targets_remove(pi, &r1);
+	assert_int_equal(pi->mode, TARGETS_NONE);
+	assert_int_equal(targets_add(pi, &h1, TARGETS_MULTICAST), 0);
+	assert_int_equal(targets_add(pi, &r1, TARGETS_MULTICAST), 0);
+	assert_int_equal(targets_add(pi, &r1, TARGETS_ROUTES), 0);
+	assert_int_equal(pi->mode, TARGETS_ROUTES);
+	assert_int_equal(pi->ntargets, 1);
+	assert_true(ip_prefix_same_addr(&pi->targets[0].addr, &r1));
 	/* at most five active; the rest wait as unused */
 	for (int i = 2; i <= 7; i++) {
 		snprintf(a, sizeof(a), "192.0.2.%d", i);
