@@ -98,6 +98,7 @@ struct ipmp_member {
 	uint8_t mac[IPMP_ETH_ALEN];
 	unsigned mtu;
 	bool link_up;
+	bool link_held;			/* carrier lost to our own XDP attach: no probing until it is back */
 	enum member_state state;
 	unsigned flags;			/* MEMBER_F_* */
 	unsigned nbound;		/* data addresses bound to it */

@@ -43,6 +43,7 @@ static void xdp_hold_end(evutil_socket_t fd, short what, void *arg)
 	agent_mark(ag->agent);
 	event_free(ag->xdp_hold[m->slot]);
 	ag->xdp_hold[m->slot] = NULL;
+	m->link_held = false;
 	if (up)
 		return;
 	pr_info("%s: the carrier did not come back after attaching XDP: a failure", m->ifname);
@@ -63,6 +64,7 @@ static bool xdp_reset_held(struct agent *a, struct agent_group *ag, struct ipmp_
 	if (*hold && up) {
 		event_free(*hold);
 		*hold = NULL;
+		m->link_held = false;
 		pr_info("%s: the carrier came back after attaching XDP (the driver's reset, not a "
 			"failure)", m->ifname);
 		return true;
@@ -73,6 +75,7 @@ static bool xdp_reset_held(struct agent *a, struct agent_group *ag, struct ipmp_
 	    clock_now_ms(a->clock) - attached > LINKWATCH_XDP_GRACE_MS)
 		return false;
 	agent_timer_arm(a, hold, xdp_hold_end, m, clock_now_ms(a->clock) + LINKWATCH_XDP_HOLD_MS);
+	m->link_held = *hold != NULL;
 	pr_info("%s: carrier lost %llu ms after attaching XDP; waiting up to %u ms for the driver",
 		m->ifname, (unsigned long long)(clock_now_ms(a->clock) - attached),
 		LINKWATCH_XDP_HOLD_MS);
@@ -266,6 +269,7 @@ void linkwatch_timer_free(struct agent_group *ag, struct ipmp_member *m)
 		event_free(ag->xdp_hold[m->slot]);
 		ag->xdp_hold[m->slot] = NULL;
 	}
+	m->link_held = false;
 	ag->xdp_attached_ms[m->slot] = 0;
 	if (!ag->link_timers[m->slot])
 		return;

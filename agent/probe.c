@@ -506,7 +506,8 @@ void probe_timer(struct probe_instance *pi)
 		ops_of(pi)->timer_arm(pi, pi->deadline_ms, ctx_of(pi));
 		return;
 	}
-	if (pi->member->link_up)	/* no probes while the link is down (spec 3.5) */
+	/* no probes while the link is down (spec 3.5), nor while a driver resets for our XDP */
+	if (pi->member->link_up && !pi->member->link_held)
 		probe_tick(pi, now_ns);
 	probe_schedule(pi, now_ms);
 }

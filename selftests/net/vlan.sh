@@ -54,7 +54,7 @@ nsx "$NS_H" ip link add link ipmp0 name ipmp0.100 type vlan id 100
 nsx "$NS_H" ip addr add "$V100/24" dev ipmp0.100
 nsx "$NS_H" ip -6 addr add "$V100_6/64" dev ipmp0.100 nodad
 nsx "$NS_H" ip link set ipmp0.100 up
-listed() { "$IPMPSTAT" -anP -o address,state | grep -qx "$1:up"; }
+listed() { "$IPMPSTAT" -an -j | jq -e --arg a "$1" '.[] | select(.address == $a and .state == "up")' >/dev/null; }
 ASSERT "ipmp0.100's address is a data address of g0" wait_until 3000 listed "$V100"
 ASSERT "so is its IPv6 one" wait_until 3000 listed "$V100_6"
 vping() { nsx "$NS_P" ping -c1 -W1 -q "$@" >/dev/null 2>&1; }
@@ -82,7 +82,8 @@ member_link "${m#m}" up
 # --- a group of VLAN interfaces ---------------------------------------------------------------
 ASSERT "g1 (members m0.200 and m1.200) is reached over VLAN 200" wait_until 3000 vping "$V200"
 m=$("$IPMPSTAT" -anP -o address,inbound | sed -n "s/^$V200://p")
-member_link "${m%.200}" down 2>/dev/null || member_link "${m#m}" down
+idx=${m#m}
+member_link "${idx%.200}" down	# the NIC under the VLAN interface
 ASSERT "its member's NIC fails: g1 fails over and still answers" wait_until 3000 sh -c \
 	"[ \"\$('$IPMPSTAT' -anP -o address,inbound | sed -n 's/^$V200://p')\" != $m ] && ip netns exec $NS_P ping -c1 -W1 -q $V200 >/dev/null"
 ASSERT "TCP over VLAN 200" tcp_over "$V200"

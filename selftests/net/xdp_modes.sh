@@ -66,7 +66,7 @@ printf 'xdp = native\n' >>"$TMP/ipmp.conf"
 mark=$(wc -l <"$TMP/agent.log")
 "$IPMPADM" reload >/dev/null 2>&1
 member_link 1 down
-sleep 0.3
+sleep 1.2	# longer than five probe intervals: no probing while held, so no probe failure either
 member_link 1 up
 ASSERT "the carrier loss right after the attach is held" wait_until 2000 sh -c \
 	"tail -n +$((mark + 1)) $TMP/agent.log | grep -q 'm1: the carrier came back after attaching XDP'"
