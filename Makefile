@@ -78,7 +78,7 @@ LIB_SRCS   := $(wildcard lib/*.c)
 AGENT_CORE := agent/config.c agent/config_file.c agent/log.c agent/clock.c agent/group.c agent/binding.c \
 	agent/offline.c agent/membership.c agent/probe.c agent/probe_reply.c agent/targets.c \
 	agent/snapshot.c \
-	agent/addrmap.c \
+	agent/addrmap.c agent/announce_queue.c \
 	agent/link.c agent/prom.c agent/request.c
 AGENT_SYS  := agent/kernel.c agent/netlink.c agent/netlink_route.c agent/dataplane.c agent/dataplane_attach.c agent/dataplane_state.c agent/announce.c \
 	agent/sysctl.c agent/probe_io.c agent/probe_wire.c agent/undo.c agent/mcast.c agent/learning.c agent/hooks.c agent/managers.c agent/routes.c agent/provision.c agent/adopt.c \

@@ -4,38 +4,36 @@
 #include <linux/if_ether.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "announce.h"
+#include "announce_queue.h"
 #include "arp.h"
 #include "ndp.h"
 #include "log.h"
 
-struct announcement {
-	struct announcement *next;
-	struct announcer *an;
-	struct event *timer;
-	int ifindex;
-	uint8_t mac[6];
-	struct ip_prefix addr;
-	uint16_t vlan;		/* 802.1Q tag, 0: none */
-	unsigned left;		/* frames still to send */
-};
-
 struct announcer {
 	struct event_base *base;
 	int fd;
-	unsigned count;
-	struct timeval interval;
-	struct announcement *pending;
+	struct event *timer;
+	struct announce_queue q;
 };
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 void announcer_configure(struct announcer *an, unsigned count, unsigned interval_ms)
 {
-	an->count = count;
-	an->interval.tv_sec = interval_ms / 1000;
-	an->interval.tv_usec = (interval_ms % 1000) * 1000;
+	announce_queue_configure(&an->q, count, interval_ms);
 }
+
+static void pump_cb(evutil_socket_t fd, short what, void *arg);
 
 struct announcer *announcer_new(struct event_base *base, unsigned count, unsigned interval_ms)
 {
@@ -50,29 +48,24 @@ struct announcer *announcer_new(struct event_base *base, unsigned count, unsigne
 		free(an);
 		return NULL;
 	}
+	an->timer = evtimer_new(base, pump_cb, an);
+	if (!an->timer) {
+		close(an->fd);
+		free(an);
+		errno = ENOMEM;
+		return NULL;
+	}
 	an->base = base;
-	announcer_configure(an, count, interval_ms);
+	announce_queue_init(&an->q, count, interval_ms, mono_us());
 	return an;
-}
-
-static void announcement_unlink(struct announcement *a)
-{
-	struct announcement **pp = &a->an->pending;
-
-	while (*pp && *pp != a)
-		pp = &(*pp)->next;
-	if (*pp)
-		*pp = a->next;
-	event_free(a->timer);
-	free(a);
 }
 
 void announcer_free(struct announcer *an)
 {
 	if (!an)
 		return;
-	while (an->pending)
-		announcement_unlink(an->pending);
+	announce_queue_free(&an->q);
+	event_free(an->timer);
 	close(an->fd);
 	free(an);
 }
@@ -82,7 +75,7 @@ void announcer_free(struct announcer *an)
  * 5227 announcement). IPv6: unsolicited neighbour advertisement to all
  * nodes with the override flag (RFC 4861 7.2.6).
  */
-static void announcement_send(struct announcement *a)
+static void announcement_send(struct announcer *an, const struct announcement *a)
 {
 	static const uint8_t zero_mac[6];
 	uint8_t na[NDP_NA_LEN];
@@ -95,11 +88,11 @@ static void announcement_send(struct announcement *a)
 
 	if (a->addr.family == AF_INET6) {
 		ndp_build_unsolicited_na(na, a->mac, a->addr.addr);
-		ret = packet_send_vlan(a->an->fd, a->ifindex, a->vlan, ETH_P_IPV6, all_nodes, na,
+		ret = packet_send_vlan(an->fd, a->ifindex, a->vlan, ETH_P_IPV6, all_nodes, na,
 				       sizeof(na));
 	} else {
 		arp_build(&arp, ARP_OP_REQUEST, a->mac, a->addr.addr, zero_mac, a->addr.addr);
-		ret = packet_send_vlan(a->an->fd, a->ifindex, a->vlan, ETH_P_ARP, broadcast, &arp,
+		ret = packet_send_vlan(an->fd, a->ifindex, a->vlan, ETH_P_ARP, broadcast, &arp,
 				       sizeof(arp));
 	}
 	if (ret)
@@ -107,51 +100,38 @@ static void announcement_send(struct announcement *a)
 			a->addr.family == AF_INET6 ? "neighbour advertisement" : "gratuitous ARP",
 			ip_prefix_str(&a->addr, false, buf, sizeof(buf)), a->ifindex,
 			strerror(-ret));
-	a->left--;
 }
 
-static void announcement_timer(evutil_socket_t fd, short what, void *arg)
+/* Send what is due and the bucket allows; the timer for the rest. */
+static void pump(struct announcer *an)
 {
-	struct announcement *a = arg;
+	uint64_t now = mono_us(), wake;
+	struct announcement *a;
 
-	announcement_send(a);
-	if (a->left)
-		evtimer_add(a->timer, &a->an->interval);
-	else
-		announcement_unlink(a);
+	while ((a = announce_queue_next(&an->q, now, &wake))) {
+		announcement_send(an, a);
+		announce_queue_sent(&an->q, a, now);
+	}
+	evtimer_del(an->timer);
+	if (wake) {
+		uint64_t us = wake > now ? wake - now : 0;
+		struct timeval tv = { .tv_sec = us / 1000000, .tv_usec = us % 1000000 };
+
+		evtimer_add(an->timer, &tv);
+	}
+}
+
+static void pump_cb(evutil_socket_t fd, short what, void *arg)
+{
+	pump(arg);
 }
 
 int announcer_start(struct announcer *an, int ifindex, const uint8_t mac[6], uint16_t vlan,
 		    const struct ip_prefix *addr)
 {
-	struct announcement *a;
+	int ret = announce_queue_add(&an->q, ifindex, mac, vlan, addr, mono_us());
 
-	for (a = an->pending; a; a = a->next)
-		if (ip_prefix_same_addr(&a->addr, addr))
-			break;
-	if (!a) {
-		a = calloc(1, sizeof(*a));
-		if (!a)
-			return -ENOMEM;
-		a->timer = evtimer_new(an->base, announcement_timer, a);
-		if (!a->timer) {
-			free(a);
-			return -ENOMEM;
-		}
-		a->an = an;
-		a->addr = *addr;
-		a->next = an->pending;
-		an->pending = a;
-	}
-	evtimer_del(a->timer);
-	a->ifindex = ifindex;
-	a->vlan = vlan;
-	memcpy(a->mac, mac, 6);
-	a->left = an->count;
-	announcement_send(a);
-	if (a->left)
-		evtimer_add(a->timer, &an->interval);
-	else
-		announcement_unlink(a);
-	return 0;
+	if (!ret)
+		pump(an);
+	return ret;
 }

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Announcing where a data address now lives: gratuitous ARP (request form,
- * sender = target = the address) from its bound member's MAC, the first at
- * once and the rest every interval, so peers and switches move at once.
- * A new announcement of the same address replaces a pending one.
+ * sender = target = the address) or an unsolicited NA from its bound
+ * member's MAC, the first at once and the rest every interval, so peers
+ * and switches move at once. Paced (agent/announce_queue.h): a failover of
+ * thousands of addresses sends ANNOUNCE_BURST frames at once, then
+ * ANNOUNCE_RATE a millisecond. A new announcement of the same address
+ * replaces a pending one.
  */
 #ifndef IPMP_ANNOUNCE_H
 #define IPMP_ANNOUNCE_H
