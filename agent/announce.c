@@ -49,6 +49,11 @@ struct announcer *announcer_new(struct event_base *base, unsigned count, unsigne
 		return NULL;
 	}
 	an->timer = evtimer_new(base, pump_cb, an);
+	/* announcing is part of the failover: before metrics, clients, housekeeping */
+	if (an->timer && event_priority_set(an->timer, 0)) {
+		event_free(an->timer);
+		an->timer = NULL;
+	}
 	if (!an->timer) {
 		close(an->fd);
 		free(an);
@@ -126,12 +131,21 @@ static void pump_cb(evutil_socket_t fd, short what, void *arg)
 	pump(arg);
 }
 
+/*
+ * Queued, and sent once the decision that moved the address has finished
+ * (the maps pushed, every address rebound): the turn of the event loop
+ * right after, at the first priority, so a failover of thousands of
+ * addresses moves the traffic first and announces it next.
+ */
 int announcer_start(struct announcer *an, int ifindex, const uint8_t mac[6], uint16_t vlan,
 		    const struct ip_prefix *addr)
 {
+	static const struct timeval now;
 	int ret = announce_queue_add(&an->q, ifindex, mac, vlan, addr, mono_us());
 
-	if (!ret)
-		pump(an);
+	if (!ret) {		/* the next turn, whatever the timer waited for */
+		evtimer_del(an->timer);
+		evtimer_add(an->timer, &now);
+	}
 	return ret;
 }

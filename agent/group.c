@@ -218,7 +218,20 @@ static void group_refresh_state(struct ipmp_group *g)
  */
 static void group_commit_once(struct ipmp_group *g)
 {
-	unsigned moved = binding_rebalance(g);
+	unsigned moved;
+	bool departing = false;
+
+	/*
+	 * Most decisions change nothing (a probe answered, a timer): every
+	 * change bumps the generation, so an unchanged one with nothing
+	 * queued has nothing to rebalance, push or announce. This keeps a
+	 * probe's cost apart from the number of addresses.
+	 */
+	for (unsigned i = 0; i < IPMP_MAX_MEMBERS && !departing; i++)
+		departing = g->members[i].departing;
+	if (g->generation == g->pushed_generation && !g->npending && !departing)
+		return;
+	moved = binding_rebalance(g);
 
 	binding_nominate(g);
 	for (unsigned i = 0; i < g->naddrs && !moved; i++)

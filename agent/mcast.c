@@ -352,14 +352,13 @@ static unsigned report6(const struct ipmp_group *g, const struct ipmp_member *m)
 
 /* --- following the group ------------------------------------------------------------- */
 
-void mcast_sync(struct agent *a, struct agent_group *ag)
+static void reports_send(struct agent_group *ag)
 {
 	const struct ipmp_member *n4 = nominee(&ag->group, false), *n6 = nominee(&ag->group, true);
 	struct mcast_state *ms = &ag->mcast;
 
 	if (!ag->group.ifindex)
 		return;
-	lists_sync(a, ag);
 	if (n4 && n4->ifindex != ms->nominee4 && group_has_family(&ag->group, AF_INET))
 		pr_debug("group %s: %u IGMP report(s) through %s, the new IPv4 nominee",
 			 ag->group.name, report4(&ag->group, n4), n4->ifname);
@@ -374,8 +373,23 @@ static void changed_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct agent *a = arg;
 
-	for (unsigned i = 0; i < a->ngroups; i++)
-		lists_sync(a, a->groups[i]);
+	for (unsigned i = 0; i < a->ngroups; i++) {
+		struct agent_group *ag = a->groups[i];
+
+		lists_sync(a, ag);
+		if (ag->mcast.sync_due) {
+			ag->mcast.sync_due = false;
+			reports_send(ag);
+		}
+	}
+}
+
+void mcast_sync_soon(struct agent *a, struct agent_group *ag)
+{
+	if (ag->group.ifindex)
+		lists_sync(a, ag);	/* the new nominee takes the groups with the data plane */
+	ag->mcast.sync_due = true;
+	mcast_changed(a);
 }
 
 void mcast_changed(struct agent *a)
@@ -394,6 +408,8 @@ void mcast_open(struct agent *a)
 			!a->mcast_live4 && !a->mcast_live6 ? "IPv4 or IPv6" :
 			!a->mcast_live4 ? "IPv4" : "IPv6");
 	a->mcast_ev = evtimer_new(a->base, changed_cb, a);
+	if (a->mcast_ev)	/* new nominees' reports are part of a failover */
+		event_priority_set(a->mcast_ev, AGENT_PRIO_DETECT);
 }
 
 void mcast_close(struct agent *a)

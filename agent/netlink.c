@@ -5,6 +5,7 @@
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/pkt_sched.h>
+#include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <stdlib.h>
@@ -27,6 +28,14 @@ int nl_open(struct nl *nl, unsigned groups)
 		nl->sock = NULL;
 		return err;
 	}
+	/*
+	 * A request socket asks the kernel to filter dumps (Linux 4.20): the
+	 * addresses of one interface, the routes of one table and interface,
+	 * not the thousands of a big group read and dropped here.
+	 */
+	if (!groups)
+		setsockopt(mnl_socket_get_fd(nl->sock), SOL_NETLINK, NETLINK_GET_STRICT_CHK,
+			   &(int){ 1 }, sizeof(int));
 	nl->portid = mnl_socket_get_portid(nl->sock);
 	nl->seq = time(NULL);
 	return 0;

@@ -114,6 +114,8 @@ int nl_routes_on(struct nl *nl, int ifindex, struct ip_prefix *out, unsigned max
 	nlh->nlmsg_flags = NLM_F_REQUEST;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = AF_UNSPEC;
+	rtm->rtm_table = RT_TABLE_MAIN;		/* filtered by the kernel (strict dumps) */
+	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
 	ret = nl_dump(nl, nlh, routes_on_cb, &ro);
 	return ret ? ret : (int)ro.n;
 }

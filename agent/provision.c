@@ -9,6 +9,7 @@
 
 #include <linux/rtnetlink.h>
 
+#include "addrmap.h"
 #include "agent.h"
 #include "log.h"
 #include "probe_io.h"
@@ -252,18 +253,36 @@ void provision_addresses_follow(struct agent *a, struct agent_group *ag, bool re
 	char buf[IP_PREFIX_STRLEN];
 	int nup = nl_vlan_uppers(&a->nl, g->ifindex, uppers, VLAN_UPPERS_MAX);
 
+	struct addrmap seen = { 0 }, have = { 0 };	/* lookups, not n x n walks: 4,096 addresses */
+	struct addrmap_entry *e;
+
 	now.n = 0;
 	addrs_read(a, g->ifindex, 0, &now);
 	for (int u = 0; u < nup; u++)
 		addrs_read(a, uppers[u].ifindex, uppers[u].vlan_id, &now);
+	for (unsigned k = 0; k < now.n; k++) {
+		e = addrmap_lookup(&seen, &now.p[k]);
+		if (!e && (e = addrmap_insert(&seen, &now.p[k])))
+			e->value = now.vlan[k];
+		else if (e && e->value != now.vlan[k])
+			e->mark = 1;	/* on two VLANs: the walk below decides */
+	}
+	for (unsigned i = 0; i < g->naddrs; i++)
+		addrmap_insert(&have, &g->addrs[i].prefix);
 	for (unsigned i = g->naddrs; release && i-- > 0;) {
 		struct ipmp_addr *ad = &g->addrs[i];
 		bool there = false;
 
-		for (unsigned k = 0; k < now.n && !there; k++)
+		e = addrmap_lookup(&seen, &ad->prefix);
+		if (e && !e->mark)
+			there = e->value == ad->vlan;
+		for (unsigned k = 0; e && e->mark && k < now.n && !there; k++)
 			there = ip_prefix_same_addr(&now.p[k], &ad->prefix) && now.vlan[k] == ad->vlan;
 		if (there)
 			continue;
+		e = addrmap_lookup(&have, &ad->prefix);
+		if (e)
+			addrmap_remove(&have, e);
 		if (!ip_is_link_local6(&ad->prefix))
 			pr_info("group %s: %s is gone from %s%s (%s); released", g->name,
 				ip_prefix_str(&ad->prefix, true, buf, sizeof(buf)), g->ifname,
@@ -273,7 +292,7 @@ void provision_addresses_follow(struct agent *a, struct agent_group *ag, bool re
 	}
 	for (unsigned k = 0; k < now.n; k++) {
 		/* in DAD yet, or put there by the agent (configured, or stale from before a restart) */
-		if (!now.usable[k] || group_addr_find(g, &now.p[k]) >= 0 ||
+		if (!now.usable[k] || addrmap_lookup(&have, &now.p[k]) ||
 		    (!now.vlan[k] && undo_has_addr(&a->undo, g->ifindex, &now.p[k])))
 			continue;
 		if (group_addr_add(g, &now.p[k])) {
@@ -283,11 +302,14 @@ void provision_addresses_follow(struct agent *a, struct agent_group *ag, bool re
 		}
 		g->addrs[g->naddrs - 1].foreign = true;
 		g->addrs[g->naddrs - 1].vlan = now.vlan[k];
+		addrmap_insert(&have, &now.p[k]);
 		if (!ip_is_link_local6(&now.p[k]) || now.vlan[k])
 			pr_info("group %s: %s appeared on %s%s (not the agent's): a data address now",
 				g->name, ip_prefix_str(&now.p[k], true, buf, sizeof(buf)), g->ifname,
 				now.vlan[k] ? " (a VLAN on it)" : "");
 	}
+	addrmap_free(&seen);
+	addrmap_free(&have);
 }
 
 /* Adopt a member's netdev if it exists and read its link state; missing is no error. */

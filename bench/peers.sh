@@ -6,9 +6,9 @@
 # a router) with the same sequenced UDP stream, one after the other in one
 # run. Not a test: nothing passes or fails.
 #
-#   carrier     m0's cable is pulled while the stream runs: the longest gap
-#               between echoes, and the datagrams lost
-#   path        m0's switch port leaves the switch (carrier stays up): how
+#   carrier     the cable of the member carrying the stream is pulled while
+#               it runs: the longest gap between echoes, the datagrams lost
+#   path        that member's switch port leaves the switch (carrier up): how
 #               long until traffic flows again, or "never" when the mechanism
 #               cannot see it
 #   TCP         throughput through the aggregate, 3 s
@@ -58,33 +58,49 @@ ours_down() {
 	nsx "$NS_H" "$AGENT" -c "$TMP/ipmp.conf" --bpffs "$BPFFS" --cleanup >/dev/null 2>&1
 }
 
-MECHS=(ours ab_mii ab_arp alb)
+bare_up() { nsx "$NS_H" ip addr add "$DATA1/24" dev m0; wait_until 5000 peer_ping "$DATA1"; }
+bare_down() { nsx "$NS_H" ip addr flush dev m0 scope global; }
+
+MECHS=(ours ab_mii ab_arp alb bare)
 declare -A NAME UP
 NAME[ours]="ipmp (probes, FDT $FDT ms)";             UP[ours]=ours_up
 NAME[ab_mii]="bonding active-backup, miimon $MII_MS";  UP[ab_mii]="bond_up active-backup miimon $MII_MS"
 NAME[ab_arp]="bonding active-backup, ARP $ARP_MS ms";  UP[ab_arp]="bond_up active-backup arp_interval $ARP_MS arp_ip_target $ROUTER arp_validate all"
 NAME[alb]="bonding balance-alb, miimon $MII_MS";       UP[alb]="bond_up balance-alb miimon $MII_MS"
-down_of() { [ "$1" = ours ] && echo ours_down || echo bond_down; }
+NAME[bare]="no aggregation (the address on m0)";       UP[bare]=bare_up
+down_of() { case $1 in ours) echo ours_down ;; bare) echo bare_down ;; *) echo bond_down ;; esac; }
+# the member that carries the stream to DATA1: the bond's active slave, else
+# the one whose MAC the peer has for DATA1
+carrying() {
+	local active
+	active=$(nsx "$NS_H" cat /sys/class/net/bond0/bonding/active_slave 2>/dev/null)
+	if [ -n "$active" ]; then echo "${active#m}"; return; fi
+	peer_ping "$DATA1"
+	active=$(peer_sees "$DATA1")
+	echo "${active#m}"
+}
 if command -v teamd >/dev/null; then
 	echo "bench-peers: teamd is installed but not measured yet" >&2
 else
 	echo "bench-peers: teamd is not installed (libteam-utils): not measured" >&2
 fi
 
-# stream SECONDS CUT_AT_MS WHAT: the stream, with m0 cut (carrier or path) at CUT_AT_MS
+# stream SECONDS CUT_AT_MS WHAT: the stream, with the member carrying it cut
+# (carrier or path) at CUT_AT_MS
 stream() {
-	local secs=$1 at=$2 what=$3
+	local secs=$1 at=$2 what=$3 i
+	i=$(carrying)
 	nsx "$NS_H" "$TRAFFIC" udp-echo "$DATA1" 6000 $((secs + 3)) >/dev/null &
 	local echo_pid=$!
 	wait_until 2000 sh -c "ip netns exec $NS_H ss -lun | grep -q '$DATA1:6000'"
 	nsx "$NS_P" "$TRAFFIC" udp-stream "$DATA1" 6000 "$PPS" "$secs" >"$TMP/stream.out" &
 	local stream_pid=$!
 	sleep "$(awk -v m="$at" 'BEGIN {print m / 1000}')"
-	if [ "$what" = carrier ]; then member_link 0 down; else member_path 0 down; fi
+	if [ "$what" = carrier ]; then member_link "$i" down; else member_path "$i" down; fi
 	wait "$stream_pid"
 	kill "$echo_pid" 2>/dev/null
 	wait "$echo_pid" 2>/dev/null
-	if [ "$what" = carrier ]; then member_link 0 up; else member_path 0 up; fi
+	if [ "$what" = carrier ]; then member_link "$i" up; else member_path "$i" up; fi
 }
 
 declare -A GAP LOST OUTAGE TPUT

@@ -149,6 +149,7 @@ cleanup_topology_for_next() { agent_stop; for ns in "$NS_H" "$NS_SW" "$NS_P" "$N
 cleanup_topology_for_next
 ROWS=$ROWS TRIALS=$TRIALS bash "$ROOT/bench/probe.sh"
 ROWS=$ROWS bash "$ROOT/bench/control.sh"
+ROWS=$ROWS bash "$ROOT/bench/scale.sh"
 
 cat "$ROWS"
 # the same rows as JSON: figure, ours, baseline, ratio, goal
