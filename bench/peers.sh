@@ -45,7 +45,8 @@ bond_up() {	# bond_up MODE OPTIONS...
 	wait_until 5000 peer_ping "$DATA1"
 }
 bond_down() { ip -n "$NS_H" link del bond0; for i in 0 1; do ip -n "$NS_H" link set "m$i" up; done; }
-ours_up() {
+ours_up() {	# ours_up [global lines...]
+	GROUP_EXTRA=("$@")
 	GROUP_ADDRS="$DATA1/24" write_probe_config "$TMP/ipmp.conf" "$FDT"
 	agent_start "$TMP/ipmp.conf" >/dev/null
 	wait_until 5000 active_is "m0 m1"
@@ -61,14 +62,15 @@ ours_down() {
 bare_up() { nsx "$NS_H" ip addr add "$DATA1/24" dev m0; wait_until 5000 peer_ping "$DATA1"; }
 bare_down() { nsx "$NS_H" ip addr flush dev m0 scope global; }
 
-MECHS=(ours ab_mii ab_arp alb bare)
+MECHS=(ours ours_tc ab_mii ab_arp alb bare)
 declare -A NAME UP
 NAME[ours]="ipmp (probes, FDT $FDT ms)";             UP[ours]=ours_up
+NAME[ours_tc]="ipmp, xdp = off (replies seen in tc)";  UP[ours_tc]="ours_up xdp=off"
 NAME[ab_mii]="bonding active-backup, miimon $MII_MS";  UP[ab_mii]="bond_up active-backup miimon $MII_MS"
 NAME[ab_arp]="bonding active-backup, ARP $ARP_MS ms";  UP[ab_arp]="bond_up active-backup arp_interval $ARP_MS arp_ip_target $ROUTER arp_validate all"
 NAME[alb]="bonding balance-alb, miimon $MII_MS";       UP[alb]="bond_up balance-alb miimon $MII_MS"
 NAME[bare]="no aggregation (the address on m0)";       UP[bare]=bare_up
-down_of() { case $1 in ours) echo ours_down ;; bare) echo bare_down ;; *) echo bond_down ;; esac; }
+down_of() { case $1 in ours*) echo ours_down ;; bare) echo bare_down ;; *) echo bond_down ;; esac; }
 # the member that carries the stream to DATA1: the bond's active slave, else
 # the one whose MAC the peer has for DATA1
 carrying() {
@@ -90,6 +92,7 @@ fi
 stream() {
 	local secs=$1 at=$2 what=$3 i
 	i=$(carrying)
+	wait_until 5000 sh -c "! ip netns exec $NS_H ss -lun | grep -q ':6000 '"	# the last echo is gone
 	nsx "$NS_H" "$TRAFFIC" udp-echo "$DATA1" 6000 $((secs + 3)) >/dev/null &
 	local echo_pid=$!
 	wait_until 2000 sh -c "ip netns exec $NS_H ss -lun | grep -q '$DATA1:6000'"
