@@ -62,7 +62,7 @@ static void ops_event(struct ipmp_group *g, const struct group_event *ev, void *
 {
 	struct agent_group *ag = ctx;
 	struct agent *a = ag->agent;
-	char buf[IP_PREFIX_STRLEN], mac[18], flags[8];
+	char buf[IP_PREFIX_STRLEN], mac[MAC_STRLEN], flags[8];
 	json_t *obj = NULL;
 
 	metrics_changed(a);
@@ -93,9 +93,7 @@ static void ops_event(struct ipmp_group *g, const struct group_event *ev, void *
 	case GROUP_EVENT_FAILOVER:
 		if (!ev->addr->bound)
 			return;
-		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", ev->addr->bound->mac[0],
-			 ev->addr->bound->mac[1], ev->addr->bound->mac[2], ev->addr->bound->mac[3],
-			 ev->addr->bound->mac[4], ev->addr->bound->mac[5]);
+		mac_str(ev->addr->bound->mac, mac);
 		obj = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:I}", "event", "failover", "group",
 				g->ifname, "address",
 				ip_prefix_str(&ev->addr->prefix, false, buf, sizeof(buf)), "from",

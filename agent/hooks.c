@@ -256,7 +256,7 @@ void hooks_event(struct agent *a, struct agent_group *ag, const struct group_eve
 {
 	const char *program = ag->cfg->notify[0] ? ag->cfg->notify : a->cfg.notify;
 	struct ipmp_group *g = &ag->group;
-	char buf[IP_PREFIX_STRLEN], mac[18], flags[8], now[32];
+	char buf[IP_PREFIX_STRLEN], mac[MAC_STRLEN], flags[8], now[32];
 	struct hook_job j = { .nenv = 0 };
 	struct timespec wall;
 
@@ -297,9 +297,7 @@ void hooks_event(struct agent *a, struct agent_group *ag, const struct group_eve
 	case GROUP_EVENT_FAILOVER:
 		if (!ev->addr->bound)
 			return;
-		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", ev->addr->bound->mac[0],
-			 ev->addr->bound->mac[1], ev->addr->bound->mac[2], ev->addr->bound->mac[3],
-			 ev->addr->bound->mac[4], ev->addr->bound->mac[5]);
+		mac_str(ev->addr->bound->mac, mac);
 		job_env(&j, "IPMP_EVENT", "failover");
 		job_env(&j, "IPMP_ADDRESS", ip_prefix_str(&ev->addr->prefix, false, buf, sizeof(buf)));
 		job_env(&j, "IPMP_FROM", ev->left);

@@ -115,6 +115,7 @@ static int maddr_ioctl(const char *ifname, const uint8_t *mac, unsigned long req
 static void list_add(struct agent *a, struct agent_group *ag, const struct ipmp_member *m,
 		     const uint8_t *mac, const struct maddr *member_list, unsigned nmember)
 {
+	char macbuf[MAC_STRLEN];
 	int ret;
 
 	if (undo_has_mcast(&a->undo, m->ifindex, mac))
@@ -124,8 +125,8 @@ static void list_add(struct agent *a, struct agent_group *ag, const struct ipmp_
 			return;	/* someone else's (ip maddr add): leave it to them */
 	ret = maddr_ioctl(m->ifname, mac, SIOCADDMULTI);
 	if (ret)
-		pr_warn("%s: cannot add multicast address %02x:%02x:%02x:%02x:%02x:%02x: %s", m->ifname,
-			mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], strerror(-ret));
+		pr_warn("%s: cannot add multicast address %s: %s", m->ifname, mac_str(mac, macbuf),
+			strerror(-ret));
 	else
 		undo_note_mcast(&a->undo, ag->group.name, m->ifname, m->ifindex, mac);
 }

@@ -207,6 +207,14 @@ struct nlmsghdr *nl_msg_new(char *buf)
 	return mnl_nlmsg_put_header(buf);
 }
 
+void *nl_request(char *buf, int type, size_t hdrlen, struct nlmsghdr **nlh)
+{
+	*nlh = nl_msg_new(buf);
+	(*nlh)->nlmsg_type = type;
+	(*nlh)->nlmsg_flags = NLM_F_REQUEST;
+	return mnl_nlmsg_put_extra_header(*nlh, hdrlen);
+}
+
 /* A link request for one ifindex, ready for attributes. */
 static struct nlmsghdr *link_msg(char *buf, int type, int ifindex, struct ifinfomsg **ifi)
 {
@@ -415,13 +423,10 @@ static int addr_find_cb(const struct nlmsghdr *nlh, void *data)
 static int addr_find(struct nl *nl, struct addr_find *af)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = nl_msg_new(buf);
-	struct ifaddrmsg *ifa;
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifa = nl_request(buf, RTM_GETADDR, sizeof(*ifa), &nlh);
 	int ret;
 
-	nlh->nlmsg_type = RTM_GETADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = af->family;
 	ifa->ifa_index = af->ifindex;
 	ret = nl_dump(nl, nlh, addr_find_cb, af);
@@ -469,14 +474,11 @@ static int addr_list_cb(const struct nlmsghdr *nlh, void *data)
 int nl_addr_list(struct nl *nl, int ifindex, struct ip_prefix *out, bool *usable, unsigned max)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = nl_msg_new(buf);
+	struct nlmsghdr *nlh;
 	struct addr_list al = { .ifindex = ifindex, .out = out, .usable = usable, .max = max };
-	struct ifaddrmsg *ifa;
+	struct ifaddrmsg *ifa = nl_request(buf, RTM_GETADDR, sizeof(*ifa), &nlh);
 	int ret;
 
-	nlh->nlmsg_type = RTM_GETADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = AF_UNSPEC;
 	ifa->ifa_index = ifindex;
 	ret = nl_dump(nl, nlh, addr_list_cb, &al);

@@ -7,6 +7,8 @@
 
 /* A request in a zeroed buffer of MNL_SOCKET_BUFFER_SIZE bytes. */
 struct nlmsghdr *nl_msg_new(char *buf);
+/* A request of type with its family header (hdrlen bytes, returned zeroed) in buf. */
+void *nl_request(char *buf, int type, size_t hdrlen, struct nlmsghdr **nlh);
 /* Send a request and read until its ACK: 0 or -errno. */
 int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 /* Send a dump request and run cb on every message until NLMSG_DONE: 0 or -errno. */

@@ -105,14 +105,11 @@ static int routes_on_cb(const struct nlmsghdr *nlh, void *data)
 int nl_routes_on(struct nl *nl, int ifindex, struct ip_prefix *out, unsigned max)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = nl_msg_new(buf);
+	struct nlmsghdr *nlh;
 	struct routes_on ro = { .ifindex = ifindex, .out = out, .max = max };
-	struct rtmsg *rtm;
+	struct rtmsg *rtm = nl_request(buf, RTM_GETROUTE, sizeof(*rtm), &nlh);
 	int ret;
 
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = AF_UNSPEC;
 	rtm->rtm_table = RT_TABLE_MAIN;		/* filtered by the kernel (strict dumps) */
 	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
@@ -123,14 +120,11 @@ int nl_routes_on(struct nl *nl, int ifindex, struct ip_prefix *out, unsigned max
 int nl_route_gateways(struct nl *nl, int family, struct nl_gateway *out, unsigned max)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = nl_msg_new(buf);
+	struct nlmsghdr *nlh;
 	struct gateways gw = { .out = out, .max = max, .family = family };
-	struct rtmsg *rtm;
+	struct rtmsg *rtm = nl_request(buf, RTM_GETROUTE, sizeof(*rtm), &nlh);
 	int ret;
 
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = family;
 	ret = nl_dump(nl, nlh, route_cb, &gw);
 	return ret ? ret : (int)gw.n;

@@ -92,3 +92,10 @@ const char *ip_data_address_unfit(const struct ip_prefix *p)
 		return "link-local (the group interface has its own, from the kernel)";
 	return NULL;
 }
+
+const char *mac_str(const uint8_t *mac, char buf[MAC_STRLEN])
+{
+	snprintf(buf, MAC_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
+		 mac[4], mac[5]);
+	return buf;
+}

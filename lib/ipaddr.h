@@ -21,6 +21,9 @@ int ip_prefix_parse(const char *s, bool plen_required, struct ip_prefix *out, co
 bool ip_prefix_same_addr(const struct ip_prefix *a, const struct ip_prefix *b);
 /* "192.0.2.10/24", or the address alone when with_plen is false. */
 const char *ip_prefix_str(const struct ip_prefix *p, bool with_plen, char *buf, size_t len);
+/* An Ethernet address as 02:00:5e:10:00:01 (MAC_STRLEN bytes with the NUL). */
+#define MAC_STRLEN	18
+const char *mac_str(const uint8_t *mac, char buf[MAC_STRLEN]);
 unsigned ip_addr_len(int family);
 /* An IPv6 link-local address (fe80::/10)? */
 bool ip_is_link_local6(const struct ip_prefix *p);

@@ -428,6 +428,19 @@ static int mcast_recv(const char *group, const char *port, const char *ifname, d
  * probe_cfg map holds its 16 bytes): the right key makes valid tags for
  * any sequence and send time, a wrong one makes forgeries.
  */
+/* A zeroed IPv4 packet of len bytes with its header for ICMP from src to dst (TTL 64). */
+static void icmp4_header(uint8_t *pkt, size_t len, const void *src, const void *dst)
+{
+	memset(pkt, 0, len);
+	pkt[0] = 0x45;
+	pkt[2] = len >> 8;
+	pkt[3] = len & 0xff;
+	pkt[8] = 64;
+	pkt[9] = IPPROTO_ICMP;
+	memcpy(pkt + 12, src, 4);
+	memcpy(pkt + 16, dst, 4);
+}
+
 static int echo_forge(const char *dst, const char *src, unsigned id, const char *key_hex,
 		      unsigned seq_from, unsigned seq_to, unsigned rounds)
 {
@@ -458,14 +471,10 @@ static int echo_forge(const char *dst, const char *src, unsigned id, const char 
 			uint64_t now = now_us() * 1000, be_now = htobe64(now);
 			uint32_t kind = htonl(0x1234);
 
-			memset(pkt, 0, sizeof(pkt));
-			pkt[0] = 0x45;
-			pkt[2] = sizeof(pkt) >> 8;
-			pkt[3] = sizeof(pkt) & 0xff;
-			pkt[8] = 64;
-			pkt[9] = IPPROTO_ICMP;
-			inet_pton(AF_INET, src, pkt + 12);
-			memcpy(pkt + 16, &to.sin_addr, 4);
+			uint8_t from[4];
+
+			inet_pton(AF_INET, src, from);
+			icmp4_header(pkt, sizeof(pkt), from, &to.sin_addr);
 			pkt[20] = 0;			/* echo reply */
 			pkt[24] = id >> 8;		/* id as it is on the wire */
 			pkt[25] = id & 0xff;
@@ -754,14 +763,7 @@ static int echo_sniff_forge(const char *ifname, const char *victim, const char *
 			uint16_t s = (uint16_t)(seq + d), c;
 			uint32_t uni = htonl(0x1234);
 
-			memset(pkt, 0, sizeof(pkt));
-			pkt[0] = 0x45;
-			pkt[2] = sizeof(pkt) >> 8;
-			pkt[3] = sizeof(pkt) & 0xff;
-			pkt[8] = 64;
-			pkt[9] = IPPROTO_ICMP;
-			memcpy(pkt + 12, tgt, 4);
-			memcpy(pkt + 16, vict, 4);
+			icmp4_header(pkt, sizeof(pkt), tgt, vict);
 			memcpy(pkt + 24, in + ihl + 4, 2);	/* the victim's identifier */
 			pkt[26] = s >> 8;
 			pkt[27] = s & 0xff;
