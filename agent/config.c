@@ -356,6 +356,8 @@ bool config_probe_method(const char *value, enum probe_method *out)
 		*out = PROBE_METHOD_ICMP;
 	else if (!strcmp(value, "arp"))
 		*out = PROBE_METHOD_ARP;
+	else if (!strcmp(value, "off"))
+		*out = PROBE_METHOD_OFF;
 	else
 		return false;
 	return true;
@@ -364,7 +366,7 @@ bool config_probe_method(const char *value, enum probe_method *out)
 static bool parse_probe_method(struct parse_state *st, const char *value, enum probe_method *out)
 {
 	if (!config_probe_method(value, out)) {
-		config_error(st, st->line, "probe must be icmp or arp, not '%s'", value);
+		config_error(st, st->line, "probe must be icmp, arp or off, not '%s'", value);
 		return false;
 	}
 	return true;

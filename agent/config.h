@@ -38,6 +38,7 @@ enum probe_method {
 	PROBE_METHOD_DEFAULT = 0,	/* [interface]: as the group says */
 	PROBE_METHOD_ICMP,		/* echo from the test address (in.mpathd) */
 	PROBE_METHOD_ARP,		/* RFC 5227 ARP probes, no test address needed */
+	PROBE_METHOD_OFF,		/* none: link-based detection only */
 };
 
 /* How member_xdp is attached (xdp =): see ipmp.conf(5) for what each costs. */
@@ -70,7 +71,7 @@ struct config_group {
 	unsigned naddrs;
 	struct ip_prefix targets[IPMP_CONFIG_TARGETS_MAX];	/* probe targets, /32 */
 	unsigned ntargets;
-	enum probe_method probe;	/* ICMP unless probe = arp */
+	enum probe_method probe;	/* ICMP unless probe = arp or off */
 	int line;
 	int standby_line;
 };

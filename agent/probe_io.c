@@ -418,6 +418,11 @@ static bool probe_start4(struct agent *a, struct agent_group *ag, struct ipmp_me
 
 	if (ag->probing.fds[m->slot][0] >= 0)
 		return false;
+	if (member_probe_method(ag, m) == PROBE_METHOD_OFF) {
+		pr_info("probe = off for interface %s; probe-based failure detection is disabled "
+			"on it", m->ifname);
+		return false;
+	}
 	fd = arp ? arp_socket_for(ag, m, &test) : icmp_socket_for(a, ag, m, &test);
 	if (fd < 0)
 		return false;
@@ -459,7 +464,8 @@ static bool probe_start6(struct agent *a, struct agent_group *ag, struct ipmp_me
 	struct ip_prefix test;
 	int fd;
 
-	if (ag->probing.fds[m->slot][1] >= 0 || !group_probes_ipv6(&ag->group) ||
+	if (ag->probing.fds[m->slot][1] >= 0 || member_probe_method(ag, m) == PROBE_METHOD_OFF ||
+	    !group_probes_ipv6(&ag->group) ||
 	    nl_addr_first(&a->nl, m->ifindex, AF_INET6, RT_SCOPE_LINK, &test))
 		return false;
 	fd = probe_wire_open(m->ifname, m->ifindex, &test, nd);
@@ -477,6 +483,8 @@ bool probe_io_member_will_probe(struct agent *a, struct agent_group *ag, struct 
 {
 	struct ip_prefix test;
 
+	if (member_probe_method(ag, m) == PROBE_METHOD_OFF)
+		return false;
 	return member_probe_method(ag, m) == PROBE_METHOD_ARP || group_probes_ipv6(&ag->group) ||
 	       (m->ifindex && member_test_address(a, ag, m, &test));
 }

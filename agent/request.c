@@ -89,7 +89,7 @@ static void decode_interface(const json_t *obj, struct request *req, bool add)
 		cm->has_test_address = true;
 	}
 	if (probe && !config_probe_method(probe, &cm->probe))
-		fail_text(req, "bad probe method '%.32s' (icmp or arp)", probe);
+		fail_text(req, "bad probe method '%.32s' (icmp, arp or off)", probe);
 }
 
 static void decode_args(const json_t *obj, struct request *req)

@@ -64,7 +64,7 @@ row "ipmpstat -an, 4,096 addresses (saved)" "$ours ms" "-" "-" "< 50 ms"
 
 # agent CPU: clock ticks used over SECONDS, without and with a -p follower
 # the agent's CPU time in ns (schedstat: not the 10 ms ticks of stat), every thread
-cpu_ticks() { cat /proc/"$AGENT_PID"/task/*/schedstat | awk '{t += $1} END {printf "%d\n", t}'; }
+cpu_ticks() { cat /proc/"$AGENT_PID"/task/*/schedstat | awk '{t += $1} END {printf "%.0f\n", t}'; }
 SECONDS_CPU=${SECONDS_CPU:-5}
 a=$(cpu_ticks); sleep "$SECONDS_CPU"; idle=$(($(cpu_ticks) - a))
 "$IPMPSTAT" -pn >/dev/null 2>&1 &

@@ -26,7 +26,7 @@
 static const char usage_text[] =
 	"usage: %1$s standby INTERFACE on|off\n"
 	"       %1$s add-interface GROUP INTERFACE [standby] [test-address ADDRESS/PREFIXLEN]\n"
-	"                                          [probe icmp|arp]\n"
+	"                                          [probe icmp|arp|off]\n"
 	"       %1$s remove-interface INTERFACE\n"
 	"       %1$s add-address GROUP ADDRESS/PREFIXLEN\n"
 	"       %1$s remove-address ADDRESS\n"
@@ -82,7 +82,7 @@ static int cmd_standby(const char *ifname, const char *onoff)
 			      what);
 }
 
-/* add-interface GROUP IF, then keywords: standby, test-address A/P, probe icmp|arp. */
+/* add-interface GROUP IF, then keywords: standby, test-address A/P, probe icmp|arp|off. */
 static int cmd_add_interface(int argc, char **argv)
 {
 	json_t *args = json_pack("{s:s, s:s}", "group", argv[0], "interface", argv[1]);
@@ -94,7 +94,8 @@ static int cmd_add_interface(int argc, char **argv)
 		} else if (!strcmp(argv[i], "test-address") && i + 1 < argc) {
 			json_object_set_new(args, "test_address", json_string(argv[++i]));
 		} else if (!strcmp(argv[i], "probe") && i + 1 < argc &&
-			   (!strcmp(argv[i + 1], "icmp") || !strcmp(argv[i + 1], "arp"))) {
+			   (!strcmp(argv[i + 1], "icmp") || !strcmp(argv[i + 1], "arp") ||
+			    !strcmp(argv[i + 1], "off"))) {
 			json_object_set_new(args, "probe", json_string(argv[++i]));
 		} else {
 			fprintf(stderr, "%s: add-interface: unexpected '%s'\n", cli_progname(), argv[i]);

@@ -93,7 +93,7 @@ row "target not a host address" 3 "target 192.0.2.0/24: must be an IPv4 host add
 interfaces = m0 m1
 targets = 192.0.2.0/24
 CONF
-row "unknown probe method" 3 "probe must be icmp or arp, not 'ping'" <<CONF
+row "unknown probe method" 3 "probe must be icmp, arp or off, not 'ping'" <<CONF
 [group ipmp0]
 interfaces = m0 m1
 probe = ping

@@ -5,10 +5,11 @@
 # Both families probe on their own: a member whose IPv4 path dies while
 # IPv6 still answers is not failed; when IPv6 dies too it is, within the
 # FDT; either family's answers repair it. A v6-only group detects a cut
-# path by ICMPv6 alone.
+# path by ICMPv6 alone; with probe = off it probes in neither family and
+# detects by link state alone.
 . "$(dirname "$0")/lib.sh"
 require_root
-tap_plan 13
+tap_plan 18
 
 DATA6_1=2001:db8::10
 FDT=1000
@@ -65,3 +66,29 @@ ASSERT "v6-only: both members probe over ICMPv6" wait_until 5000 sh -c \
 	"[ \$(grep -c 'probing from fe80::' $TMP/agent.log) -eq 2 ]"
 wait_probe_replies 40 8000
 ASSERT_PATH_CUT_DETECTED 0 "$FDT" "by ICMPv6 alone"
+
+# --- probe = off: no probing in either family, link state alone -----------------------------------------
+agent_restart_clean
+GROUP_ADDRS="$DATA1/24 $DATA6_1/64"
+write_probe_config "$TMP/ipmp.conf" "$FDT" "probe = off"
+agent_start "$TMP/ipmp.conf"
+ASSERT "probe = off: said for each member" wait_until 3000 sh -c \
+	"[ \$(grep -c 'probe = off for interface m[01]; probe-based failure detection is disabled' $TMP/agent.log) -eq 2 ]"
+replies=$(probe_replies)
+sleep $((2 * FDT / 1000))
+ASSERT_EQ "no probe in either family (no reply in $((2 * FDT)) ms, no probing line)" "$replies 0" \
+	"$(probe_replies) $(grep -c 'probing from' "$TMP/agent.log")"
+member_path 0 down
+sleep $((3 * FDT / 1000))
+ASSERT_EQ "a cut path behind the switch is not seen (as bonding's miimon)" "m0:ok" \
+	"$("$IPMPSTAT" -iP -o interface,state | grep '^m0:')"
+member_path 0 up
+member_link 0 down
+ASSERT "a carrier loss is" wait_until 1000 agent_log_has "IP interface failure detected on m0 of group g0"
+member_link 0 up
+member_create 2
+NMEMBERS=3
+"$IPMPADM" add-interface g0 m2 probe off >"$TMP/add.out" 2>&1 || cat "$TMP/add.out" >&2
+sleep 3	# past its link-local's DAD, when it would start probing over ICMPv6
+ASSERT "ipmpadm add-interface ... probe off: a member that does not probe" sh -c \
+	"'$IPMPSTAT' -iP -o interface | grep -qx m2 && ! grep -q 'probing from' $TMP/agent.log"

@@ -176,7 +176,7 @@ static const struct bad_case bad_cases[] = {
 	  "bad.conf:3: group name g is used twice (also line 1)" },
 	{ "[group g]\ninterfaces = e0\n[interface e0]\ntest_address = nope\n",
 	  "bad.conf:4: test_address 'nope': not an IP address" },
-	{ "[group g]\ninterfaces = e0\nprobe = udp\n", "bad.conf:3: probe must be icmp or arp, not 'udp'" },
+	{ "[group g]\ninterfaces = e0\nprobe = udp\n", "bad.conf:3: probe must be icmp, arp or off, not 'udp'" },
 	{ "[group g]\ninterfaces = e0\ntargets = 192.0.2.1/24\n",
 	  "bad.conf:3: target 192.0.2.1/24: must be an IPv4 host address" },
 	{ "[group g]\ninterfaces = e0\ntargets = 192.0.2.1 192.0.2.1\n",
