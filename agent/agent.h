@@ -90,6 +90,7 @@ struct agent {
 	struct undo undo;	/* what the agent changed on the system (agent/undo.h) */
 	bool mcast_live4, mcast_live6;	/* the kernel notifies multicast joins (agent/mcast.h) */
 	struct event *mcast_ev;		/* lists to reconcile, once per loop turn */
+	int mcast_fd;			/* packet socket for reports: one, closing one waits for RCU */
 	struct event *learn_ev;		/* learning.c: every learn_interval */
 	struct hooks *hooks;		/* hooks.c: notify programs running and waiting */
 	const char *run_dir;		/* --run-dir: where managers' files go (default /run) */

@@ -141,8 +141,12 @@ struct announcement *announce_queue_next(struct announce_queue *q, uint64_t now_
 	}
 	refill(q, now_us);
 	if (q->tokens_milli < 1000) {
-		/* the token that is missing, at ANNOUNCE_RATE a millisecond */
-		*wake_us = now_us + (1000 - q->tokens_milli + ANNOUNCE_RATE - 1) / ANNOUNCE_RATE;
+		/*
+		 * A millisecond on, when ANNOUNCE_RATE tokens are back: an event
+		 * loop's timers are milliseconds (epoll), so one wake a token
+		 * would send one frame a millisecond.
+		 */
+		*wake_us = now_us + 1000;
 		return NULL;
 	}
 	q->tokens_milli -= 1000;

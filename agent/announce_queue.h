@@ -59,7 +59,8 @@ int announce_queue_add(struct announce_queue *q, int ifindex, const uint8_t mac[
 /*
  * The next frame to send now, or NULL: nothing due, or no token (then
  * *wake_us says when to ask again; 0: nothing pending). The caller sends
- * it and calls announce_queue_sent().
+ * it and calls announce_queue_sent(). With no token, the wake is a
+ * millisecond on, when ANNOUNCE_RATE are back.
  */
 struct announcement *announce_queue_next(struct announce_queue *q, uint64_t now_us,
 					 uint64_t *wake_us);

@@ -208,7 +208,7 @@ static void raise_fd_limit(void)
 
 int main(int argc, char **argv)
 {
-	struct agent a = { .clock = &clock_monotonic, .lock_fd = -1, .undo = { .fd = -1 } };
+	struct agent a = { .clock = &clock_monotonic, .lock_fd = -1, .mcast_fd = -1, .undo = { .fd = -1 } };
 	struct event *sigterm = NULL, *sigint = NULL, *sighup = NULL, *watchdog = NULL;
 	struct options o;
 	int ret;

@@ -235,18 +235,19 @@ static unsigned mld_groups(int ifindex, uint8_t (*out)[16], unsigned max)
 	return n;
 }
 
-static int packet_send(const struct ipmp_member *m, const uint8_t *frame, size_t len)
+/*
+ * Through the agent's one packet socket: closing a packet socket waits for
+ * an RCU grace period (packet_release), ~10 ms, so one socket a report
+ * made a failover with a thousand groups spend 180 ms here.
+ */
+static int packet_send(int fd, const struct ipmp_member *m, const uint8_t *frame, size_t len)
 {
 	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_ifindex = m->ifindex, .sll_halen = 6 };
-	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0), ret = 0;
 
 	if (fd < 0)
-		return -errno;
+		return -EBADF;
 	memcpy(ll.sll_addr, frame, 6);
-	if (sendto(fd, frame, len, 0, (struct sockaddr *)&ll, sizeof(ll)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
+	return sendto(fd, frame, len, 0, (struct sockaddr *)&ll, sizeof(ll)) < 0 ? -errno : 0;
 }
 
 /*
@@ -254,7 +255,7 @@ static int packet_send(const struct ipmp_member *m, const uint8_t *frame, size_t
  * with no source, as to a general query) to 224.0.0.22, TTL 1, with the
  * Router Alert option, from the group's first IPv4 data address.
  */
-static unsigned report4(const struct ipmp_group *g, const struct ipmp_member *m)
+static unsigned report4(int fd, const struct ipmp_group *g, const struct ipmp_member *m)
 {
 	static uint32_t groups[MCAST_MAX];
 	unsigned n = igmp_groups(g->ifindex, groups, MCAST_MAX), sent = 0;
@@ -291,7 +292,7 @@ static unsigned report4(const struct ipmp_group *g, const struct ipmp_member *m)
 		}
 		c = inet_csum(igmp, igmp_len);
 		memcpy(igmp + 2, &c, 2);
-		sent += !packet_send(m, f, 14 + 24 + igmp_len);
+		sent += !packet_send(fd, m, f, 14 + 24 + igmp_len);
 	}
 	return sent;
 }
@@ -301,7 +302,7 @@ static unsigned report4(const struct ipmp_group *g, const struct ipmp_member *m)
  * behind a hop-by-hop Router Alert, from the group's link-local address
  * (or :: while it has none, RFC 3590).
  */
-static unsigned report6(const struct ipmp_group *g, const struct ipmp_member *m)
+static unsigned report6(int fd, const struct ipmp_group *g, const struct ipmp_member *m)
 {
 	static uint8_t groups[MCAST_MAX][16];
 	static const uint8_t all_mldv2[16] = { 0xff, 0x02, [15] = 0x16 };
@@ -346,14 +347,14 @@ static unsigned report6(const struct ipmp_group *g, const struct ipmp_member *m)
 		memcpy(pseudo + 40, icmp, icmp_len);
 		c = inet_csum(pseudo, 40 + icmp_len);
 		memcpy(icmp + 2, &c, 2);
-		sent += !packet_send(m, f, 14 + 40 + 8 + icmp_len);
+		sent += !packet_send(fd, m, f, 14 + 40 + 8 + icmp_len);
 	}
 	return sent;
 }
 
 /* --- following the group ------------------------------------------------------------- */
 
-static void reports_send(struct agent_group *ag)
+static void reports_send(struct agent *a, struct agent_group *ag)
 {
 	const struct ipmp_member *n4 = nominee(&ag->group, false), *n6 = nominee(&ag->group, true);
 	struct mcast_state *ms = &ag->mcast;
@@ -362,10 +363,10 @@ static void reports_send(struct agent_group *ag)
 		return;
 	if (n4 && n4->ifindex != ms->nominee4 && group_has_family(&ag->group, AF_INET))
 		pr_debug("group %s: %u IGMP report(s) through %s, the new IPv4 nominee",
-			 ag->group.name, report4(&ag->group, n4), n4->ifname);
+			 ag->group.name, report4(a->mcast_fd, &ag->group, n4), n4->ifname);
 	if (n6 && n6->ifindex != ms->nominee6 && group_has_family(&ag->group, AF_INET6))
 		pr_debug("group %s: %u MLD report(s) through %s, the new IPv6 nominee",
-			 ag->group.name, report6(&ag->group, n6), n6->ifname);
+			 ag->group.name, report6(a->mcast_fd, &ag->group, n6), n6->ifname);
 	ms->nominee4 = n4 ? n4->ifindex : 0;
 	ms->nominee6 = n6 ? n6->ifindex : 0;
 }
@@ -378,19 +379,15 @@ static void changed_cb(evutil_socket_t fd, short what, void *arg)
 		struct agent_group *ag = a->groups[i];
 
 		lists_sync(a, ag);
-		if (ag->mcast.sync_due) {
-			ag->mcast.sync_due = false;
-			reports_send(ag);
-		}
 	}
 }
 
-void mcast_sync_soon(struct agent *a, struct agent_group *ag)
+void mcast_sync(struct agent *a, struct agent_group *ag)
 {
-	if (ag->group.ifindex)
-		lists_sync(a, ag);	/* the new nominee takes the groups with the data plane */
-	ag->mcast.sync_due = true;
-	mcast_changed(a);
+	if (!ag->group.ifindex)
+		return;
+	lists_sync(a, ag);	/* the new nominee takes the groups with the data plane */
+	reports_send(a, ag);
 }
 
 void mcast_changed(struct agent *a)
@@ -409,8 +406,9 @@ void mcast_open(struct agent *a)
 			!a->mcast_live4 && !a->mcast_live6 ? "IPv4 or IPv6" :
 			!a->mcast_live4 ? "IPv4" : "IPv6");
 	a->mcast_ev = evtimer_new(a->base, changed_cb, a);
-	if (a->mcast_ev)	/* new nominees' reports are part of a failover */
-		event_priority_set(a->mcast_ev, AGENT_PRIO_DETECT);
+	a->mcast_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (a->mcast_fd < 0)
+		pr_warn("cannot open a packet socket for IGMP/MLD reports: %s", strerror(errno));
 }
 
 void mcast_close(struct agent *a)
@@ -418,4 +416,7 @@ void mcast_close(struct agent *a)
 	if (a->mcast_ev)
 		event_free(a->mcast_ev);
 	a->mcast_ev = NULL;
+	if (a->mcast_fd >= 0)
+		close(a->mcast_fd);
+	a->mcast_fd = -1;
 }

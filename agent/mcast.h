@@ -39,7 +39,6 @@ struct event;
 /* A group's multicast state: the nominees the lists were last put on. */
 struct mcast_state {
 	int nominee4, nominee6;		/* ifindex; 0: none */
-	bool sync_due;			/* a push happened: reports on the next turn */
 };
 
 /* Subscribe to membership notifications (on the link event socket) and say which are missing. */
@@ -48,12 +47,10 @@ void mcast_close(struct agent *a);
 /* Something joined or left a group somewhere: every group's lists are reconciled soon. */
 void mcast_changed(struct agent *a);
 /*
- * After a push: the lists follow the nominees at once; a family whose
- * nominee changed reports the group's memberships through the new one on
- * the next turn of the event loop, first among what waits (reading the
- * kernel's membership tables takes milliseconds with thousands of
- * addresses): the decision that moved the traffic is not held up by it.
+ * After a push: the lists follow the nominees; a family whose nominee
+ * changed reports the group's memberships through the new one, at once
+ * (a snooping switch forwards nothing to the new nominee's port before).
  */
-void mcast_sync_soon(struct agent *a, struct agent_group *ag);
+void mcast_sync(struct agent *a, struct agent_group *ag);
 
 #endif

@@ -49,9 +49,10 @@ for n in 256 1024 4096; do
 		tail -n +$((mark + 1)) "$TMP/agent.log" | sed -n 's/.*group g0: link events handled in \([0-9]*\) us.*/\1/p' |
 			head -1 >>"$TMP/decide"
 		# the first announcement of each moved address: the moved-th distinct address announced
+		# (other frames pass that port too: count until as many addresses as moved)
 		tcpdump -tt -n -r "$TMP/ann.pcap" 2>/dev/null |
-			awk '/ARP, Request who-has/ {a=$5} /neighbor advertisement/ {a=$NF; for (i=1;i<=NF;i++) if ($i=="tgt") a=$(i+2)}
-			     a != "" && !(a in seen) {seen[a]=1; n++; t=$1} END {print n, t}' >"$TMP/last"
+			awk -v want="$moved" '/ARP, Request who-has/ {a=$5} /neighbor advertisement/ {a=$NF; for (i=1;i<=NF;i++) if ($i=="tgt") a=$(i+2)}
+			     n < want && a != "" && !(a in seen) {seen[a]=1; n++; t=$1} END {printf "%d %.6f\n", n, t}' >"$TMP/last"
 		read -r got last <"$TMP/last"
 		awk -v t="$last" -v t0="$t0" 'BEGIN {printf "%.1f\n", (t * 1e9 - t0) / 1e6}' >>"$TMP/announced"
 		echo "# scale: $n addresses, $moved moved, $got announced in the capture" >>"$ROWS"
