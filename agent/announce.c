@@ -141,7 +141,7 @@ int announcer_start(struct announcer *an, int ifindex, const uint8_t mac[6], uin
 		    const struct ip_prefix *addr)
 {
 	static const struct timeval now;
-	int ret = announce_queue_add(&an->q, ifindex, mac, vlan, addr, mono_us());
+	int ret = announce_queue_add(&an->q, ifindex, mac, vlan, addr);
 
 	if (!ret) {		/* the next turn, whatever the timer waited for */
 		evtimer_del(an->timer);

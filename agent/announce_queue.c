@@ -31,19 +31,24 @@ static void unlink_queue(struct announce_queue *q, struct announcement *a)
 	a->prev = a->next = NULL;
 }
 
-static void append(struct announce_queue *q, struct announcement *a, bool repeat)
+/* Into the first or the repeat queue, after `after` (NULL: at its head). */
+static void insert_after(struct announce_queue *q, struct announcement *a, bool repeat,
+			 struct announcement *after)
 {
 	struct announcement **head = repeat ? &q->rep_head : &q->first_head;
 	struct announcement **tail = repeat ? &q->rep_tail : &q->first_tail;
 
 	a->repeat = repeat;
-	a->next = NULL;
-	a->prev = *tail;
-	if (*tail)
-		(*tail)->next = a;
+	a->prev = after;
+	a->next = after ? after->next : *head;
+	if (a->next)
+		a->next->prev = a;
+	else
+		*tail = a;
+	if (after)
+		after->next = a;
 	else
 		*head = a;
-	*tail = a;
 }
 
 static void forget(struct announce_queue *q, struct announcement *a)
@@ -83,12 +88,11 @@ void announce_queue_free(struct announce_queue *q)
 }
 
 int announce_queue_add(struct announce_queue *q, int ifindex, const uint8_t mac[6], uint16_t vlan,
-		       const struct ip_prefix *addr, uint64_t now_us)
+		       const struct ip_prefix *addr)
 {
 	unsigned b = addr_bucket(addr);
 	struct announcement *a;
 
-	(void)now_us;
 	if (!q->count)
 		return 0;
 	for (a = q->index[b]; a; a = a->hnext)
@@ -109,7 +113,7 @@ int announce_queue_add(struct announce_queue *q, int ifindex, const uint8_t mac[
 	a->vlan = vlan;
 	memcpy(a->mac, mac, 6);
 	a->left = q->count;
-	append(q, a, false);
+	insert_after(q, a, false, q->first_tail);
 	return 0;
 }
 
@@ -155,6 +159,8 @@ struct announcement *announce_queue_next(struct announce_queue *q, uint64_t now_
 
 void announce_queue_sent(struct announce_queue *q, struct announcement *a, uint64_t now_us)
 {
+	struct announcement *after;
+
 	if (a->left)
 		a->left--;
 	if (!a->left) {
@@ -162,20 +168,10 @@ void announce_queue_sent(struct announce_queue *q, struct announcement *a, uint6
 		return;
 	}
 	unlink_queue(q, a);
+	after = q->rep_tail;
 	a->due_us = now_us + q->interval_us;
-	append(q, a, true);
-	/* in due order: at the tail but after a reload shortened the interval */
-	while (a->prev && a->prev->due_us > a->due_us) {
-		struct announcement *p = a->prev;
-
-		unlink_queue(q, a);
-		a->repeat = true;
-		a->next = p;
-		a->prev = p->prev;
-		if (p->prev)
-			p->prev->next = a;
-		else
-			q->rep_head = a;
-		p->prev = a;
-	}
+	/* in due order: at the tail, but a reload may have shortened the interval */
+	while (after && after->due_us > a->due_us)
+		after = after->prev;
+	insert_after(q, a, true, after);
 }

@@ -55,7 +55,7 @@ void announce_queue_configure(struct announce_queue *q, unsigned count, unsigned
  * (a newer binding wins) and starts over. 0, or -ENOMEM.
  */
 int announce_queue_add(struct announce_queue *q, int ifindex, const uint8_t mac[6], uint16_t vlan,
-		       const struct ip_prefix *addr, uint64_t now_us);
+		       const struct ip_prefix *addr);
 /*
  * The next frame to send now, or NULL: nothing due, or no token (then
  * *wake_us says when to ask again; 0: nothing pending). The caller sends

@@ -27,30 +27,13 @@
 #include "dataplane_int.h"
 #include "group.h"
 #include "log.h"
+#include "mkdir_p.h"
 #include "undo.h"
 #include "group_egress.skel.h"
 #include "member_ingress.skel.h"
 #include "member_xdp.skel.h"
 #include <dirent.h>
 #include <ipmp/probe.h>
-
-static int mkdir_p(const char *path)
-{
-	char buf[PATH_MAX];
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0700) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0700) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
 
 static bool is_bpffs(const char *path)
 {
@@ -72,7 +55,7 @@ int dataplane_bpffs_prepare(const char *root, unsigned *made)
 	int ret;
 
 	*made = stat(root, &st) ? DATAPLANE_BPFFS_CREATED : 0;
-	ret = mkdir_p(root);
+	ret = mkdir_p(root, 0700);
 	if (ret) {
 		pr_err("cannot create %s: %s", root, strerror(-ret));
 		return ret;
@@ -91,7 +74,7 @@ int dataplane_bpffs_prepare(const char *root, unsigned *made)
 	*made |= DATAPLANE_BPFFS_MOUNTED;
 	if (mnt != root && stat(root, &st))
 		*made |= DATAPLANE_BPFFS_CREATED;	/* made again, on the new mount */
-	return mkdir_p(root);
+	return mkdir_p(root, 0700);
 }
 
 void dataplane_bpffs_unprepare(const char *root, unsigned made)
@@ -137,7 +120,7 @@ int dataplane_open(struct dataplane *dp, const char *root, const char *group_nam
 	dp->undo = undo;
 	snprintf(dp->group, sizeof(dp->group), "%s", group_name);
 	snprintf(dp->pin_dir, sizeof(dp->pin_dir), "%s/%s", root, group_name);
-	ret = mkdir_p(dp->pin_dir);
+	ret = mkdir_p(dp->pin_dir, 0700);
 	if (ret) {
 		pr_err("cannot create %s: %s", dp->pin_dir, strerror(-ret));
 		return ret;

@@ -7,12 +7,6 @@
 #ifndef IPMP_KERNEL_H
 #define IPMP_KERNEL_H
 
-#include <stdbool.h>
-
-/* The oldest kernel the project states: make check-vm runs the suite on it (Debian 12). */
-#define KERNEL_MIN_MAJOR	6
-#define KERNEL_MIN_MINOR	1
-
 /*
  * bpf() usable here, the program and map types the data plane loads (tc,
  * XDP, ring buffer): 0, or -errno after logging what is missing. An
@@ -20,8 +14,5 @@
  * what the probes find.
  */
 int kernel_check(void);
-
-/* "6.1.0-57-amd64" -> 6, 1; false if it does not start with two numbers. */
-bool kernel_release_parse(const char *release, unsigned *major, unsigned *minor);
 
 #endif

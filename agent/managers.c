@@ -13,6 +13,7 @@
 #include "agent.h"
 #include "log.h"
 #include "managers.h"
+#include "mkdir_p.h"
 
 #define MARK	"# written by ipmp-agent: the interfaces of its groups are its own"
 
@@ -24,21 +25,6 @@ static const char *run_dir(const struct agent *a)
 static bool exists(const char *path)
 {
 	return !access(path, F_OK);
-}
-
-static void mkdirs(const char *path)
-{
-	char buf[PATH_MAX];
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		mkdir(buf, 0755);
-		*p = '/';
-	}
-	mkdir(buf, 0755);
 }
 
 /* Every interface the config names: group interfaces, their peers, members; sep between. */
@@ -108,9 +94,29 @@ static void reload(const char *program, char *const argv[])
 	posix_spawn_file_actions_destroy(&fa);
 }
 
+/*
+ * One manager's file: dir and file under the runtime directory; told to read
+ * it again (program with argv) when it runs (running exists) and this is
+ * the machine's /run, not a test's.
+ */
+static void write_for(struct agent *a, const char *who, const char *dir, const char *file,
+		      const char *text, const char *running, const char *program, char *const argv[])
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", run_dir(a), dir);
+	mkdir_p(path, 0755);
+	snprintf(path, sizeof(path), "%s/%s/%s", run_dir(a), dir, file);
+	if (!file_put(path, text))
+		return;
+	pr_info("told %s to leave the groups' interfaces alone (%s)", who, path);
+	if (!a->run_dir && exists(running))
+		reload(program, argv);
+}
+
 void managers_write(struct agent *a)
 {
-	char path[PATH_MAX], list[4096], text[8192];
+	char list[4096], text[8192];
 	/* with --run-dir (tests) both are written; else only where the manager is installed */
 	bool nm = a->run_dir || exists("/etc/NetworkManager");
 	bool networkd = a->run_dir || exists("/lib/systemd/systemd-networkd") ||
@@ -121,29 +127,17 @@ void managers_write(struct agent *a)
 	if (nm) {
 		names(&a->cfg, list, sizeof(list), "interface-name:", ";");
 		snprintf(text, sizeof(text), "%s\n[keyfile]\nunmanaged-devices=%s\n", MARK, list);
-		snprintf(path, sizeof(path), "%s/NetworkManager/conf.d", run_dir(a));
-		mkdirs(path);
-		snprintf(path, sizeof(path), "%s/NetworkManager/conf.d/90-ipmp.conf", run_dir(a));
-		if (file_put(path, text)) {
-			pr_info("told NetworkManager to leave the groups' interfaces alone (%s)", path);
-			if (!a->run_dir && exists("/run/NetworkManager"))
-				reload("/usr/bin/nmcli",
-				       (char *const[]){ "nmcli", "general", "reload", "conf", NULL });
-		}
+		write_for(a, "NetworkManager", "NetworkManager/conf.d", "90-ipmp.conf", text,
+			  "/run/NetworkManager", "/usr/bin/nmcli",
+			  (char *const[]){ "nmcli", "general", "reload", "conf", NULL });
 	}
 	if (networkd) {
 		names(&a->cfg, list, sizeof(list), "", " ");
 		snprintf(text, sizeof(text), "%s\n[Match]\nName=%s\n\n[Link]\nUnmanaged=yes\n", MARK,
 			 list);
-		snprintf(path, sizeof(path), "%s/systemd/network", run_dir(a));
-		mkdirs(path);
-		snprintf(path, sizeof(path), "%s/systemd/network/10-ipmp.network", run_dir(a));
-		if (file_put(path, text)) {
-			pr_info("told systemd-networkd to leave the groups' interfaces alone (%s)", path);
-			if (!a->run_dir && exists("/run/systemd/netif"))
-				reload("/usr/bin/networkctl",
-				       (char *const[]){ "networkctl", "reload", NULL });
-		}
+		write_for(a, "systemd-networkd", "systemd/network", "10-ipmp.network", text,
+			  "/run/systemd/netif", "/usr/bin/networkctl",
+			  (char *const[]){ "networkctl", "reload", NULL });
 	}
 }
 

@@ -96,21 +96,6 @@ static bool keep_wanted(int ifindex, const uint8_t *mac, void *ctx)
 	return false;
 }
 
-static int maddr_ioctl(const char *ifname, const uint8_t *mac, unsigned long req)
-{
-	struct ifreq ifr = { .ifr_hwaddr.sa_family = AF_UNSPEC };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);
-	if (ioctl(fd, req, &ifr))
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 /* Put an address of the group's list on the member, unless it is already there as someone's. */
 static void list_add(struct agent *a, struct agent_group *ag, const struct ipmp_member *m,
 		     const uint8_t *mac, const struct maddr *member_list, unsigned nmember)
@@ -121,9 +106,10 @@ static void list_add(struct agent *a, struct agent_group *ag, const struct ipmp_
 	if (undo_has_mcast(&a->undo, m->ifindex, mac))
 		return;		/* ours already */
 	for (unsigned i = 0; i < nmember; i++)
-		if (member_list[i].global && !memcmp(member_list[i].mac, mac, 6))
+		if (member_list[i].ifindex == m->ifindex && member_list[i].global &&
+		    !memcmp(member_list[i].mac, mac, 6))
 			return;	/* someone else's (ip maddr add): leave it to them */
-	ret = maddr_ioctl(m->ifname, mac, SIOCADDMULTI);
+	ret = nl_link_maddr(m->ifname, mac, true);
 	if (ret)
 		pr_warn("%s: cannot add multicast address %s: %s", m->ifname, mac_str(mac, macbuf),
 			strerror(-ret));

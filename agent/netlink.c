@@ -8,7 +8,10 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
 
@@ -331,6 +334,21 @@ int nl_join_group(struct nl *nl, unsigned group)
 		       sizeof(group)))
 		return -errno;
 	return 0;
+}
+
+int nl_link_maddr(const char *ifname, const uint8_t mac[6], bool add)
+{
+	struct ifreq ifr = { .ifr_hwaddr.sa_family = AF_UNSPEC };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);
+	if (ioctl(fd, add ? SIOCADDMULTI : SIOCDELMULTI, &ifr))
+		ret = -errno;
+	close(fd);
+	return ret;
 }
 
 int nl_link_del(struct nl *nl, int ifindex)

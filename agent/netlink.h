@@ -52,6 +52,12 @@ int nl_link_set(struct nl *nl, int ifindex, bool up, unsigned mtu);
 /* Set (or clear) the IFF_* flags in change to their values in flags. */
 int nl_link_flags(struct nl *nl, int ifindex, unsigned flags, unsigned change);
 int nl_link_del(struct nl *nl, int ifindex);
+/*
+ * Add (or drop our reference to) a link-layer multicast address on ifname's
+ * list: 0 or -errno. SIOCADDMULTI/SIOCDELMULTI, as `ip maddr`: rtnetlink
+ * has no request for it.
+ */
+int nl_link_maddr(const char *ifname, const uint8_t mac[6], bool add);
 /* Listen to one more rtnetlink group (RTNLGRP_*): 0, or -EINVAL where the kernel has no such group. */
 int nl_join_group(struct nl *nl, unsigned group);
 int nl_addr_add(struct nl *nl, int ifindex, const struct ip_prefix *p, bool noprefixroute);

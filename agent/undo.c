@@ -295,16 +295,10 @@ static bool netdev_same(const struct undo_entry *e)
 /* SIOCDELMULTI: our reference to the address goes; the member's own (its IPv6, say) stay. */
 static void undo_maddr(const struct undo_entry *e)
 {
-	struct ifreq ifr = { .ifr_hwaddr.sa_family = AF_UNSPEC };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int ret = nl_link_maddr(e->ifname, e->u.mac, false);
 
-	if (fd < 0)
-		return;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", e->ifname);
-	memcpy(ifr.ifr_hwaddr.sa_data, e->u.mac, sizeof(e->u.mac));
-	if (ioctl(fd, SIOCDELMULTI, &ifr) && errno != ENOENT)
-		pr_warn("cannot remove a multicast address from %s: %s", e->ifname, strerror(errno));
-	close(fd);
+	if (ret && ret != -ENOENT)
+		pr_warn("cannot remove a multicast address from %s: %s", e->ifname, strerror(-ret));
 }
 
 static void undo_tc(struct nl *nl, const struct undo_entry *e)

@@ -50,7 +50,7 @@ static void test_burst_then_rate(void **state)
 	for (unsigned i = 0; i < 2048; i++) {
 		struct ip_prefix p = addr_n(i);
 
-		assert_int_equal(announce_queue_add(&q, 7, mac1, 0, &p, now), 0);
+		assert_int_equal(announce_queue_add(&q, 7, mac1, 0, &p), 0);
 	}
 	assert_int_equal(q.pending, 2048);
 	sent = drain(&q, now, &wake, NULL);
@@ -81,7 +81,7 @@ static void test_first_frames_before_repeats(void **state)
 	for (unsigned i = 0; i < ANNOUNCE_BURST + 100; i++) {
 		struct ip_prefix p = addr_n(i);
 
-		announce_queue_add(&q, 7, mac1, 0, &p, now);
+		announce_queue_add(&q, 7, mac1, 0, &p);
 	}
 	drain(&q, now, &wake, NULL);
 	/* 2 ms on: repeats of the first burst are due, but the 100 first frames go first */
@@ -107,7 +107,7 @@ static void test_count_and_interval(void **state)
 	unsigned frames = 0;
 
 	announce_queue_init(&q, 3, 100, now);
-	announce_queue_add(&q, 7, mac1, 0, &p, now);
+	announce_queue_add(&q, 7, mac1, 0, &p);
 	frames += drain(&q, now, &wake, NULL);
 	assert_int_equal(frames, 1);
 	assert_int_equal(wake, now + 100000);		/* the next repeat */
@@ -128,9 +128,9 @@ static void test_newer_binding_replaces(void **state)
 	struct announcement *a;
 
 	announce_queue_init(&q, 3, 100, now);
-	announce_queue_add(&q, 7, mac1, 0, &p, now);
+	announce_queue_add(&q, 7, mac1, 0, &p);
 	drain(&q, now, &wake, NULL);			/* one sent, two to go */
-	announce_queue_add(&q, 8, mac2, 0, &p, now + 10);	/* moved again */
+	announce_queue_add(&q, 8, mac2, 0, &p);	/* moved again */
 	assert_int_equal(q.pending, 1);
 	a = announce_queue_next(&q, now + 10, &wake);
 	assert_non_null(a);
@@ -142,6 +142,26 @@ static void test_newer_binding_replaces(void **state)
 	announce_queue_free(&q);
 }
 
+static void test_shorter_interval_keeps_due_order(void **state)
+{
+	struct announce_queue q;
+	struct ip_prefix pa = addr_n(1), pb = addr_n(2);
+	uint64_t wake;
+	struct announcement *a;
+
+	announce_queue_init(&q, 3, 100, 0);
+	announce_queue_add(&q, 7, mac1, 0, &pa);
+	drain(&q, 0, &wake, NULL);			/* A's repeat due at 100 ms */
+	announce_queue_configure(&q, 3, 10);		/* a reload */
+	announce_queue_add(&q, 7, mac1, 0, &pb);
+	drain(&q, 1000, &wake, NULL);			/* B's repeat due at 11 ms */
+	assert_int_equal(wake, 11000);			/* B's, not A's: B is first in line */
+	a = announce_queue_next(&q, 11000, &wake);
+	assert_non_null(a);
+	assert_true(ip_prefix_same_addr(&a->addr, &pb));
+	announce_queue_free(&q);
+}
+
 static void test_count_zero_sends_nothing(void **state)
 {
 	struct announce_queue q;
@@ -149,7 +169,7 @@ static void test_count_zero_sends_nothing(void **state)
 	uint64_t wake;
 
 	announce_queue_init(&q, 0, 100, 0);
-	assert_int_equal(announce_queue_add(&q, 7, mac1, 0, &p, 0), 0);
+	assert_int_equal(announce_queue_add(&q, 7, mac1, 0, &p), 0);
 	assert_null(announce_queue_next(&q, 0, &wake));
 	assert_int_equal(wake, 0);
 	announce_queue_free(&q);
@@ -162,6 +182,7 @@ int main(void)
 		cmocka_unit_test(test_first_frames_before_repeats),
 		cmocka_unit_test(test_count_and_interval),
 		cmocka_unit_test(test_newer_binding_replaces),
+		cmocka_unit_test(test_shorter_interval_keeps_due_order),
 		cmocka_unit_test(test_count_zero_sends_nothing),
 	};
 
