@@ -126,13 +126,16 @@ $(BUILD)/selftests/test_%: selftests/unit/test_%.c $(call objs,$(AGENT_CORE) $(L
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(call objs,$(AGENT_CORE) $(LIB_SRCS)) $(TEST_LIBS) -o $@
 
-$(BUILD)/selftests/test_bpf_%: selftests/bpf/test_bpf_%.c $(BPF_SKELS) $(MAKEFILE_DEPS)
+# the maps are filled as the agent fills them: its pure helpers come along
+DP_HELPERS := lib/buckets.c lib/addr_index.c
+
+$(BUILD)/selftests/test_bpf_%: selftests/bpf/test_bpf_%.c $(DP_HELPERS) $(BPF_SKELS) $(MAKEFILE_DEPS)
 	$(call msg,TEST,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(TEST_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(DP_HELPERS) $(TEST_LIBS) -o $@
 
 # The reference model of the programs, its generator and harness (selftests/model/).
-MODEL_SRCS := selftests/model/model.c selftests/model/frames.c selftests/model/harness.c
+MODEL_SRCS := selftests/model/model.c selftests/model/frames.c selftests/model/harness.c $(DP_HELPERS)
 MODEL_HDRS := $(wildcard selftests/model/*.h)
 
 $(BUILD)/selftests/test_bpf_malformed: selftests/bpf/test_bpf_malformed.c $(MODEL_SRCS) $(MODEL_HDRS) \
@@ -146,10 +149,11 @@ $(BUILD)/tools/ipmp-traffic: selftests/tools/ipmp-traffic.c $(MAKEFILE_DEPS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
-$(BUILD)/bench/prog_ns: bench/prog_ns.c $(BPF_SKELS) $(BUILD)/bench/baseline.skel.h $(MAKEFILE_DEPS)
+$(BUILD)/bench/prog_ns: bench/prog_ns.c $(DP_HELPERS) $(BPF_SKELS) $(BUILD)/bench/baseline.skel.h \
+		$(MAKEFILE_DEPS)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -I$(BUILD)/bench $(LDFLAGS) $< $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -I$(BUILD)/bench $(LDFLAGS) $< $(DP_HELPERS) $(LDLIBS) -o $@
 
 $(BUILD)/bench/lossy: bench/lossy.c $(BUILD)/bench/lossy.skel.h $(MAKEFILE_DEPS)
 	$(call msg,CC,$@)

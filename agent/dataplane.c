@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 #include <errno.h>
+#include <stddef.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,8 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "addr_index.h"
+#include "buckets.h"
 #include "dataplane.h"
 #include "dataplane_int.h"
 #include "group.h"
@@ -109,6 +112,31 @@ static int pin_program(struct bpf_program *prog, const char *dir)
 	return ret;
 }
 
+/* n entries of an array map, of size bytes each. */
+static int array_read(const struct dataplane *dp, const char *map, void *out, unsigned n, size_t size)
+{
+	int fd = dataplane_map_fd(dp, map);
+
+	for (__u32 k = 0; k < n; k++)
+		if (bpf_map_lookup_elem(fd, &k, (char *)out + k * size))
+			return -errno;
+	return 0;
+}
+
+/* What the pinned array maps hold, for a restart that adopts them (flows stay put). */
+static int images_read(struct dataplane *dp)
+{
+	int ret = array_read(dp, "members", dp->members_img, IPMP_MAX_MEMBERS,
+			     sizeof(dp->members_img[0]));
+
+	ret = ret ?: array_read(dp, "member_index", dp->index_img, IPMP_MEMBER_INDEX,
+				sizeof(dp->index_img[0]));
+	ret = ret ?: array_read(dp, "buckets", dp->buckets_img, IPMP_BUCKETS,
+				sizeof(dp->buckets_img[0]));
+	return ret ?: array_read(dp, "addr_index", dp->addr_img, IPMP_ADDR_INDEX,
+				 sizeof(dp->addr_img[0]));
+}
+
 int dataplane_open(struct dataplane *dp, const char *root, const char *group_name,
 		   struct undo *undo)
 {
@@ -143,6 +171,16 @@ int dataplane_open(struct dataplane *dp, const char *root, const char *group_nam
 		ret = member_xdp__load(dp->xdp);
 	if (ret) {
 		pr_err("cannot load the eBPF programs of group %s: %s", group_name, strerror(-ret));
+		goto err;
+	}
+	/* fresh maps are all zero, as the images are; adopted ones are read */
+	dp->addr_img = calloc(IPMP_ADDR_INDEX, sizeof(*dp->addr_img));
+	if (!dp->addr_img) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	if (dp->adopting && (ret = images_read(dp))) {
+		pr_err("cannot read the pinned maps of group %s: %s", group_name, strerror(-ret));
 		goto err;
 	}
 	if (bpf_map__update_elem(dp->egress->maps.abi, &zero, sizeof(zero), &dataplane_our_abi,
@@ -181,6 +219,8 @@ void dataplane_close(struct dataplane *dp)
 	member_xdp__destroy(dp->xdp);
 	dp->xdp = NULL;
 	addrmap_free(&dp->bindings);
+	free(dp->addr_img);
+	dp->addr_img = NULL;
 	free(dp->carried);
 	dp->carried = NULL;
 	dp->egress = NULL;
@@ -210,20 +250,43 @@ int dataplane_unpin(const char *root, const char *group_name)
 	return 0;
 }
 
+/*
+ * probe_tc: how many members take their probe replies at tc. Counted from
+ * probe_cfg itself (at most IPMP_MAX_MEMBERS entries, changed only when a
+ * member's probing starts, stops or changes), so it is right after a
+ * restart too.
+ */
+int dataplane_probe_tc_sync(struct dataplane *dp)
+{
+	int fd = dataplane_probe_cfg_fd(dp);
+	__u32 key, next, *cursor = NULL, n = 0, zero = 0;
+	struct ipmp_probe_cfg cfg;
+
+	while (!bpf_map_get_next_key(fd, cursor, &next)) {
+		key = next;
+		cursor = &key;
+		if (!bpf_map_lookup_elem(fd, &key, &cfg) && cfg.in_tc)
+			n++;
+	}
+	return bpf_map_update_elem(bpf_map__fd(dp->ingress->maps.probe_tc), &zero, &n, BPF_ANY) ?
+		       -errno : 0;
+}
+
 int dataplane_probe_cfg_set(struct dataplane *dp, int ifindex, const struct ipmp_probe_cfg *cfg)
 {
 	__u32 key = ifindex;
 
 	if (bpf_map_update_elem(dataplane_probe_cfg_fd(dp), &key, cfg, BPF_ANY))
 		return -errno;
-	return 0;
+	return dataplane_probe_tc_sync(dp);
 }
 
 void dataplane_probe_cfg_del(struct dataplane *dp, int ifindex)
 {
 	__u32 key = ifindex;
 
-	bpf_map_delete_elem(dataplane_probe_cfg_fd(dp), &key);
+	if (!bpf_map_delete_elem(dataplane_probe_cfg_fd(dp), &key))
+		dataplane_probe_tc_sync(dp);
 }
 
 int dataplane_probe_events_fd(const struct dataplane *dp)
@@ -312,42 +375,101 @@ void dataplane_addr_key(const struct ip_prefix *p, struct ipmp_addr_key *key)
 	memcpy(key->addr, p->addr, ip_addr_len(p->family));
 }
 
+/*
+ * The entries of an array map that differ between was and now (n values
+ * of size bytes), written in one batch; was becomes now.
+ */
+static int write_changed(int fd, void *was, const void *now, unsigned n, size_t size)
+{
+	__u32 *keys = malloc(n * sizeof(*keys));
+	char *vals = malloc(n * size);
+	__u32 count = 0;
+	int ret = 0;
+
+	if (!keys || !vals) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (!memcmp((char *)was + i * size, (const char *)now + i * size, size))
+			continue;
+		keys[count] = i;
+		memcpy(vals + count * size, (const char *)now + i * size, size);
+		count++;
+	}
+	if (count && bpf_map_update_batch(fd, keys, vals, &count, NULL)) {
+		/* a kernel without batch updates for arrays: one at a time */
+		for (__u32 i = 0; i < count && !ret; i++)
+			if (bpf_map_update_elem(fd, &keys[i], vals + i * size, BPF_ANY))
+				ret = -errno;
+	}
+	if (!ret)
+		memcpy(was, now, n * size);
+out:
+	free(keys);
+	free(vals);
+	return ret;
+}
+
+/* members by slot (a free slot all zero), then the index by ifindex. */
 static int push_members(struct dataplane *dp, const struct ipmp_group *g)
 {
-	int fd = dataplane_map_fd(dp, "members");
+	struct ipmp_member_info now[IPMP_MAX_MEMBERS] = {};
+	__u32 index[IPMP_MEMBER_INDEX] = { 0 };
+	int ret;
 
-	/* every slot: a member that left (or lost its netdev) is deleted */
 	for (unsigned i = 0; i < IPMP_MAX_MEMBERS; i++) {
 		const struct ipmp_member *m = &g->members[i];
-		struct ipmp_member_info info = { .slot = m->slot };
-		__u32 key;
+		struct ipmp_member_info *info = &now[i];
 
-		if (dp->pushed[i] && (!m->used || dp->pushed[i] != m->ifindex)) {
-			key = dp->pushed[i];
-			bpf_map_delete_elem(fd, &key);
-			dp->pushed[i] = 0;
-		}
 		if (!m->used || !m->ifindex)
 			continue;
-		key = m->ifindex;
-		info.flags = member_active(m) ? IPMP_MEMBER_ACTIVE : 0;
-		memcpy(info.mac, m->mac, sizeof(info.mac));
-		if (bpf_map_update_elem(fd, &key, &info, BPF_ANY))
-			return -errno;
-		dp->pushed[i] = m->ifindex;
+		info->slot = i;
+		info->ifindex = m->ifindex;
+		info->flags = member_active(m) ? IPMP_MEMBER_ACTIVE : 0;
+		memcpy(info->mac, m->mac, sizeof(info->mac));
+		/* direct-mapped: the lower slot keeps a shared entry, the other is looked for */
+		if (!index[m->ifindex & (IPMP_MEMBER_INDEX - 1)])
+			index[m->ifindex & (IPMP_MEMBER_INDEX - 1)] = i + 1;
 	}
-	return 0;
+	ret = write_changed(dataplane_map_fd(dp, "members"), dp->members_img, now, IPMP_MAX_MEMBERS,
+			    sizeof(now[0]));
+	return ret ?: write_changed(dataplane_map_fd(dp, "member_index"), dp->index_img, index,
+				    IPMP_MEMBER_INDEX, sizeof(index[0]));
+}
+
+static uint32_t active_slots(const struct ipmp_group *g)
+{
+	uint32_t mask = 0;
+
+	group_for_each_member(g, m)
+		if (member_active(m) && m->ifindex)
+			mask |= 1u << m->slot;
+	return mask;
 }
 
 static int push_tx_set(struct dataplane *dp, const struct ipmp_group *g)
 {
+	uint32_t mask = active_slots(g);
 	struct ipmp_tx_set tx = {};
 	__u32 zero = 0;
 
-	group_for_each_member(g, m)
-		if (member_active(m) && m->ifindex)
-			tx.ifindex[tx.count++] = m->ifindex;
+	for (unsigned s = 0; s < IPMP_MAX_MEMBERS; s++)
+		if (mask & (1u << s))
+			tx.slot[tx.count++] = s;
 	return bpf_map_update_elem(dataplane_map_fd(dp, "tx_set"), &zero, &tx, BPF_ANY) ? -errno : 0;
+}
+
+/* Even shares of the flow buckets, moving as few as may be (lib/buckets.c). */
+static int push_buckets(struct dataplane *dp, const struct ipmp_group *g)
+{
+	__u32 now[IPMP_BUCKETS];
+
+	memcpy(now, dp->buckets_img, sizeof(now));
+	if (!buckets_assign(now, active_slots(g)))
+		return 0;
+	return write_changed(dataplane_map_fd(dp, "buckets"), dp->buckets_img, now, IPMP_BUCKETS,
+			     sizeof(now[0]));
 }
 
 static int push_group_cfg(struct dataplane *dp, const struct ipmp_group *g)
@@ -372,11 +494,36 @@ static int push_group_cfg(struct dataplane *dp, const struct ipmp_group *g)
  * per moved address); the cache, keyed by address, also finds the
  * addresses the group no longer has, whose entries are deleted.
  */
+/* addr_index from the bindings just written, its changed entries in one batch. */
+static int push_addr_index(struct dataplane *dp)
+{
+	struct ipmp_addr_entry *now = calloc(IPMP_ADDR_INDEX, sizeof(*now));
+	struct ipmp_addr_key key;
+	int ret;
+
+	if (!now)
+		return -ENOMEM;
+	addrmap_for_each(&dp->bindings, e) {
+		struct ip_prefix p;
+
+		if (!e->value)
+			continue;	/* not bound: not in addr_binding either */
+		addrmap_key(e, &p);
+		dataplane_addr_key(&p, &key);
+		addr_index_put(now, &key, e->value);
+	}
+	ret = write_changed(dataplane_map_fd(dp, "addr_index"), dp->addr_img, now, IPMP_ADDR_INDEX,
+			    sizeof(*now));
+	free(now);
+	return ret;
+}
+
 static int push_bindings(struct dataplane *dp, const struct ipmp_group *g)
 {
 	int fd = dataplane_map_fd(dp, "addr_binding");
 	uint64_t mark = ++dp->npushes;
 	struct ipmp_addr_key key;
+	bool changed = false;
 
 	for (unsigned i = 0; i < g->naddrs; i++) {
 		const struct ipmp_addr *a = &g->addrs[i];
@@ -396,6 +543,7 @@ static int push_bindings(struct dataplane *dp, const struct ipmp_group *g)
 			return -errno;
 		}
 		e->value = b.ifindex;
+		changed = true;
 	}
 	addrmap_for_each(&dp->bindings, e) {
 		struct ip_prefix p;
@@ -407,8 +555,9 @@ static int push_bindings(struct dataplane *dp, const struct ipmp_group *g)
 		if (bpf_map_delete_elem(fd, &key) && errno != ENOENT)
 			return -errno;
 		addrmap_remove(&dp->bindings, e);
+		changed = true;
 	}
-	return 0;
+	return changed ? push_addr_index(dp) : 0;
 }
 
 /*
@@ -440,8 +589,9 @@ static int reattach(struct dataplane *dp)
 
 /*
  * Write the group's state into the maps in the order include/ipmp/maps.h
- * gives: members, tx_set, group_cfg, addr_binding. Unchanged bindings are
- * not rewritten, so a failover costs one update per moved address.
+ * gives: members, tx_set, buckets, group_cfg, addr_binding. Unchanged
+ * entries are not rewritten, so a failover costs one update per moved
+ * address and one batch for the moved buckets.
  */
 int dataplane_push(struct dataplane *dp, const struct ipmp_group *g)
 {
@@ -450,6 +600,8 @@ int dataplane_push(struct dataplane *dp, const struct ipmp_group *g)
 	ret = push_members(dp, g);
 	if (!ret)
 		ret = push_tx_set(dp, g);
+	if (!ret)
+		ret = push_buckets(dp, g);
 	if (!ret)
 		ret = push_group_cfg(dp, g);
 	if (!ret)

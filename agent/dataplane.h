@@ -41,7 +41,11 @@ struct dataplane {
 	int peer_ifindex;	/* the group veth's far end */
 	bool direct;		/* datapath = direct */
 	int attached[IPMP_MAX_MEMBERS];		/* ifindex ingress is attached to, by slot */
-	int pushed[IPMP_MAX_MEMBERS];		/* ifindex last written to members, by slot */
+	/* members, member_index and buckets as last written (or found, adopting) */
+	struct ipmp_member_info members_img[IPMP_MAX_MEMBERS];
+	__u32 index_img[IPMP_MEMBER_INDEX];
+	__u32 buckets_img[IPMP_BUCKETS];
+	struct ipmp_addr_entry *addr_img;	/* addr_index, IPMP_ADDR_INDEX entries */
 	struct addrmap bindings;		/* address -> ifindex last written to addr_binding */
 	uint64_t npushes;			/* marks the bindings each push saw */
 	bool inherited;		/* a previous agent's data plane was found (any layout) */

@@ -12,6 +12,8 @@
 
 int dataplane_map_fd(const struct dataplane *dp, const char *name);
 int dataplane_probe_cfg_fd(const struct dataplane *dp);
+/* probe_tc: how many probe_cfg entries say in_tc, counted again. 0 or -errno. */
+int dataplane_probe_tc_sync(struct dataplane *dp);
 void dataplane_addr_key(const struct ip_prefix *p, struct ipmp_addr_key *key);
 /* This agent's version record, written into the abi map on load. */
 extern const struct ipmp_abi dataplane_our_abi;

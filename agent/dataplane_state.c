@@ -304,8 +304,9 @@ static void prune_ifindex_keyed(int fd, const struct ipmp_group *g)
 			bpf_map_delete_elem(fd, &keys[i]);
 }
 
+/* members itself is rewritten whole on every push; probe_cfg is keyed by ifindex */
 void dataplane_prune_members(struct dataplane *dp, const struct ipmp_group *g)
 {
-	prune_ifindex_keyed(dataplane_map_fd(dp, "members"), g);
 	prune_ifindex_keyed(dataplane_probe_cfg_fd(dp), g);
+	dataplane_probe_tc_sync(dp);
 }

@@ -2,8 +2,10 @@
 /*
  * ns per packet of group_egress and member_ingress against a minimal
  * redirect program, all through BPF_PROG_TEST_RUN in one process, in
- * interleaved rounds so machine noise hits both sides alike. Prints one
- * line per program: name ours_ns baseline_ns ratio (medians of the rounds).
+ * interleaved rounds so machine noise hits both sides alike, on the frames
+ * that matter: TCP data, ARP, ND. Prints one line per program and frame:
+ * program kind ours_ns baseline_ns ratio (medians of the rounds). Every
+ * run must forward its frame (TC_ACT_REDIRECT), or there is no figure.
  * Needs root; runs in a private network namespace.
  */
 #define _GNU_SOURCE
@@ -11,12 +13,14 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <ipmp/maps.h>
+#include "addr_index.h"
 #include "baseline.skel.h"
 #include "group_egress.skel.h"
 #include "member_ingress.skel.h"
@@ -39,6 +43,10 @@ static unsigned ns_per_run(int fd, const void *frame, unsigned len)
 		perror("BPF_PROG_TEST_RUN");
 		exit(1);
 	}
+	if (opts.retval != TC_ACT_REDIRECT) {	/* a figure for a frame not forwarded is no figure */
+		fprintf(stderr, "prog_ns: a program returned %u, not TC_ACT_REDIRECT\n", opts.retval);
+		exit(1);
+	}
 	return opts.duration;
 }
 
@@ -58,43 +66,151 @@ static void put(struct bpf_object *obj, const char *map, const void *k, const vo
 	}
 }
 
-/* Two active members, one bound address, lo (ifindex 1) as a member. */
+/* Two active members (lo, ifindex 1, in slot 0), one bound address, buckets spread. */
 static void populate(struct bpf_object *obj)
 {
-	struct ipmp_group_cfg cfg = { .group_ifindex = 50, .bcast_ifindex = 1 };
-	struct ipmp_member_info m = { .flags = IPMP_MEMBER_ACTIVE, .mac = { 2, 0, 0, 0, 0, 1 } };
-	struct ipmp_tx_set tx = { .count = 2, .ifindex = { 1, 102 } };
+	struct ipmp_group_cfg cfg = { .group_ifindex = 50, .bcast_ifindex = 1, .mcast6_ifindex = 1 };
+	struct ipmp_member_info m = { .flags = IPMP_MEMBER_ACTIVE, .mac = { 2, 0, 0, 0, 0, 1 },
+				      .ifindex = 1 };
+	struct ipmp_tx_set tx = { .count = 2, .slot = { 0, 1 } };
 	struct ipmp_addr_key key = { .family = IPMP_AF_INET, .addr = { 192, 0, 2, 10 } };
 	struct ipmp_binding b = { .ifindex = 1 };
-	__u32 zero = 0, lo = 1, other = 102;
+	struct ipmp_addr_entry e = {};
+	__u32 zero = 0, one = 1, idx, slot1;
 
+	/*
+	 * A repeated test run reuses one frame: member_ingress's rewrite of
+	 * the destination to the group's MAC would make every later round a
+	 * frame for another NIC. With the group's MAC the member's, each
+	 * round takes the whole path (the same 6-byte write).
+	 */
+	memcpy(cfg.group_mac, m.mac, sizeof(cfg.group_mac));
 	put(obj, "group_cfg", &zero, &cfg);
-	put(obj, "members", &lo, &m);
+	put(obj, "members", &zero, &m);
+	idx = 1 % IPMP_MEMBER_INDEX, slot1 = 1;
+	put(obj, "member_index", &idx, &slot1);
 	m.slot = 1;
-	put(obj, "members", &other, &m);
+	m.ifindex = 102;
+	put(obj, "members", &one, &m);
+	idx = 102 % IPMP_MEMBER_INDEX, slot1 = 2;
+	put(obj, "member_index", &idx, &slot1);
 	put(obj, "tx_set", &zero, &tx);
+	for (__u32 i = 0; i < IPMP_BUCKETS; i++) {
+		__u32 slot = i % 2;
+
+		put(obj, "buckets", &i, &slot);
+	}
 	put(obj, "addr_binding", &key, &b);
+	idx = addr_index_of(&key);
+	addr_index_entry_put(&e, &key, b.ifindex);
+	put(obj, "addr_index", &idx, &e);
+	memset(&key, 0, sizeof(key));
+	key.family = IPMP_AF_INET6;
+	memcpy(key.addr, (unsigned char[16]){ 0x20, 0x01, 0x0d, 0xb8, [15] = 0x10 }, 16);
+	put(obj, "addr_binding", &key, &b);
+	idx = addr_index_of(&key);
+	memset(&e, 0, sizeof(e));
+	addr_index_entry_put(&e, &key, b.ifindex);
+	put(obj, "addr_index", &idx, &e);
 }
 
-/* A TCP segment from 192.0.2.10 to 192.0.2.100 with member 1's MAC as destination. */
-static unsigned tcp_frame(unsigned char *f, int towards_group)
-{
-	static const unsigned char ip_tcp[] = {
-		0x45, 0, 0, 40, 0, 1, 0x40, 0, 64, 6, 0, 0, 192, 0, 2, 10, 192, 0, 2, 100,
-		0x9c, 0x40, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x10, 0xff, 0xff, 0, 0, 0, 0,
-	};
-	unsigned char dst[6] = { 2, 0, 0, 0, 0, 1 }, src[6] = { 2, 0, 0, 0, 0, 9 };
+#define GROUP_V4	192, 0, 2, 10
+#define PEER_V4		192, 0, 2, 100
+#define GROUP_V6	0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10
+#define PEER_V6		0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x00
+#define MEMBER_MAC	2, 0, 0, 0, 0, 1
+#define PEER_MAC	2, 0, 0, 0, 0, 9
 
-	memcpy(f, dst, 6);
-	memcpy(f + 6, src, 6);
-	f[12] = 0x08;
-	f[13] = 0x00;
-	memcpy(f + 14, ip_tcp, sizeof(ip_tcp));
-	if (towards_group) {	/* swap addresses: to 192.0.2.10 */
-		memcpy(f + 26, ip_tcp + 16, 4);
-		memcpy(f + 30, ip_tcp + 12, 4);
-	}
-	return 14 + sizeof(ip_tcp);
+struct frame {
+	unsigned char b[128];
+	unsigned len;
+};
+
+static void add(struct frame *f, const void *p, unsigned n)
+{
+	memcpy(f->b + f->len, p, n);
+	f->len += n;
+}
+
+/* A TCP segment between 192.0.2.10 and 192.0.2.100, to the member's MAC. */
+static struct frame tcp_frame(int towards_group)
+{
+	static const unsigned char eth[] = { MEMBER_MAC, PEER_MAC, 0x08, 0x00 };
+	static const unsigned char ip[] = { 0x45, 0, 0, 40, 0, 1, 0x40, 0, 64, 6, 0, 0 };
+	static const unsigned char grp[] = { GROUP_V4 }, peer[] = { PEER_V4 };
+	static const unsigned char tcp[] = { 0x9c, 0x40, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0,
+					     0x50, 0x10, 0xff, 0xff, 0, 0, 0, 0 };
+	struct frame f = { .len = 0 };
+
+	add(&f, eth, sizeof(eth));
+	add(&f, ip, sizeof(ip));
+	add(&f, towards_group ? peer : grp, 4);
+	add(&f, towards_group ? grp : peer, 4);
+	add(&f, tcp, sizeof(tcp));
+	return f;
+}
+
+/* ARP: the group answering for 192.0.2.10, or (towards the group) a peer asking for it. */
+static struct frame arp_frame(int towards_group)
+{
+	static const unsigned char reply[] = {
+		PEER_MAC, MEMBER_MAC, 0x08, 0x06, 0, 1, 0x08, 0, 6, 4, 0, 2,
+		MEMBER_MAC, GROUP_V4, PEER_MAC, PEER_V4,
+	};
+	static const unsigned char request[] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, PEER_MAC, 0x08, 0x06, 0, 1, 0x08, 0, 6, 4, 0, 1,
+		PEER_MAC, PEER_V4, 0, 0, 0, 0, 0, 0, GROUP_V4,
+	};
+	struct frame f = { .len = 0 };
+
+	if (towards_group)
+		add(&f, request, sizeof(request));
+	else
+		add(&f, reply, sizeof(reply));
+	return f;
+}
+
+/*
+ * ND: the group's advertisement for 2001:db8::10 (target link-layer
+ * option), or (towards the group) a peer's solicitation for it, to the
+ * solicited-node group.
+ */
+static struct frame nd_frame(int towards_group)
+{
+	static const unsigned char na[] = {
+		PEER_MAC, MEMBER_MAC, 0x86, 0xdd, 0x60, 0, 0, 0, 0, 32, 58, 255, GROUP_V6, PEER_V6,
+		136, 0, 0x12, 0x34, 0x60, 0, 0, 0, GROUP_V6, 2, 1, MEMBER_MAC,
+	};
+	static const unsigned char ns[] = {
+		0x33, 0x33, 0xff, 0, 0, 0x10, PEER_MAC, 0x86, 0xdd, 0x60, 0, 0, 0, 0, 32, 58, 255,
+		PEER_V6, 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0, 0, 0x10,
+		135, 0, 0x12, 0x34, 0, 0, 0, 0, GROUP_V6, 1, 1, PEER_MAC,
+	};
+	struct frame f = { .len = 0 };
+
+	if (towards_group)
+		add(&f, ns, sizeof(ns));
+	else
+		add(&f, na, sizeof(na));
+	return f;
+}
+
+static const struct {
+	const char *kind;
+	struct frame (*build)(int towards_group);
+} kinds[] = { { "tcp", tcp_frame }, { "arp", arp_frame }, { "nd", nd_frame } };
+
+#define NKINDS	(sizeof(kinds) / sizeof(kinds[0]))
+
+static unsigned median(unsigned *v)
+{
+	qsort(v, ROUNDS, sizeof(unsigned), cmp_u32);
+	return v[ROUNDS / 2];
+}
+
+static void print(const char *prog, const char *kind, unsigned ours, unsigned base)
+{
+	printf("%s %s %u %u %.2f\n", prog, kind, ours, base, (double)ours / (base ? base : 1));
 }
 
 int main(void)
@@ -102,9 +218,8 @@ int main(void)
 	struct group_egress *eg;
 	struct member_ingress *in;
 	struct baseline *base;
-	unsigned char out_frame[128], in_frame[128];
-	unsigned out_len, in_len;
-	unsigned eg_ns[ROUNDS], in_ns[ROUNDS], base_ns[ROUNDS];
+	unsigned eg_ns[NKINDS][ROUNDS], in_ns[NKINDS][ROUNDS], base_ns[ROUNDS];
+	struct frame out[NKINDS], to_group[NKINDS];
 
 	if (unshare(CLONE_NEWNET)) {
 		perror("unshare");
@@ -122,21 +237,25 @@ int main(void)
 		return 1;
 	populate(eg->obj);
 	populate(in->obj);
-	out_len = tcp_frame(out_frame, 0);
-	in_len = tcp_frame(in_frame, 1);
-
-	for (int r = 0; r < ROUNDS; r++) {
-		base_ns[r] = ns_per_run(bpf_program__fd(base->progs.redirect_only), out_frame, out_len);
-		eg_ns[r] = ns_per_run(bpf_program__fd(eg->progs.group_egress), out_frame, out_len);
-		in_ns[r] = ns_per_run(bpf_program__fd(in->progs.member_ingress), in_frame, in_len);
+	for (unsigned k = 0; k < NKINDS; k++) {
+		out[k] = kinds[k].build(0);
+		to_group[k] = kinds[k].build(1);
 	}
-	qsort(base_ns, ROUNDS, sizeof(unsigned), cmp_u32);
-	qsort(eg_ns, ROUNDS, sizeof(unsigned), cmp_u32);
-	qsort(in_ns, ROUNDS, sizeof(unsigned), cmp_u32);
-	printf("group_egress %u %u %.2f\n", eg_ns[ROUNDS / 2], base_ns[ROUNDS / 2],
-	       (double)eg_ns[ROUNDS / 2] / (base_ns[ROUNDS / 2] ? base_ns[ROUNDS / 2] : 1));
-	printf("member_ingress %u %u %.2f\n", in_ns[ROUNDS / 2], base_ns[ROUNDS / 2],
-	       (double)in_ns[ROUNDS / 2] / (base_ns[ROUNDS / 2] ? base_ns[ROUNDS / 2] : 1));
+
+	/* interleaved: each round runs the baseline and every case once */
+	for (int r = 0; r < ROUNDS; r++) {
+		base_ns[r] = ns_per_run(bpf_program__fd(base->progs.redirect_only), out[0].b, out[0].len);
+		for (unsigned k = 0; k < NKINDS; k++) {
+			eg_ns[k][r] = ns_per_run(bpf_program__fd(eg->progs.group_egress), out[k].b,
+						 out[k].len);
+			in_ns[k][r] = ns_per_run(bpf_program__fd(in->progs.member_ingress),
+						 to_group[k].b, to_group[k].len);
+		}
+	}
+	for (unsigned k = 0; k < NKINDS; k++)
+		print("group_egress", kinds[k].kind, median(eg_ns[k]), median(base_ns));
+	for (unsigned k = 0; k < NKINDS; k++)
+		print("member_ingress", kinds[k].kind, median(in_ns[k]), median(base_ns));
 	group_egress__destroy(eg);
 	member_ingress__destroy(in);
 	baseline__destroy(base);

@@ -19,9 +19,9 @@
  *  - IPv4 broadcast/multicast and IPv6 multicast (MLD reports too): the
  *    member nominated for it, so a snooping switch learns that member's
  *    port; any active member while there is no nominee.
- *  - other IPv4 and IPv6: the flow (the kernel's 5-tuple hash) stays
- *    latched to one member while that member is active; a new flow, or one
- *    whose member stopped being active, is spread over tx_set by its hash.
+ *  - other IPv4 and IPv6: the flow's bucket (the kernel's 5-tuple hash
+ *    picks one) names its member; the agent spreads the buckets evenly
+ *    over the active members and moves as few as it can (maps.h).
  *  - A DHCP client's message (IPv4, UDP 68 to 67) gets the BOOTP broadcast
  *    flag, so the server's answer is broadcast and reaches the group
  *    through the nominee: addressed to the client's hardware address, the
@@ -94,39 +94,37 @@ static __always_inline struct ipmp_member_info *member_pick(__u32 hash, __u32 *i
 	barrier_var(idx);	/* keep the check below: the verifier cannot follow % */
 	if (idx >= IPMP_MAX_MEMBERS)
 		return NULL;
-	*ifindex = tx->ifindex[idx];
-	m = bpf_map_lookup_elem(&members, ifindex);
-	return m && (m->flags & IPMP_MEMBER_ACTIVE) ? m : NULL;
+	m = member_at(tx->slot[idx]);
+	if (!m || !(m->flags & IPMP_MEMBER_ACTIVE))
+		return NULL;
+	*ifindex = m->ifindex;
+	return m;
 }
 
-static __always_inline struct ipmp_member_info *member_active(__u32 ifindex)
-{
-	struct ipmp_member_info *m = bpf_map_lookup_elem(&members, &ifindex);
-
-	return m && (m->flags & IPMP_MEMBER_ACTIVE) ? m : NULL;
-}
-
-/* The member a flow is latched to; latch a new one when there is none. */
+/*
+ * A flow's member: the one its bucket names (include/ipmp/maps.h), or,
+ * while the agent has not yet given a bucket of a member that stopped
+ * being active to another, tx_set's choice.
+ */
 static __always_inline struct ipmp_member_info *flow_member(struct __sk_buff *skb, __u32 *ifindex)
 {
-	__u32 hash = bpf_get_hash_recalc(skb);
+	/*
+	 * A local socket's frames carry their hash already (the socket's,
+	 * l4), which is what the helper would return: read, not called for.
+	 */
+	__u32 hash = skb->hash ?: bpf_get_hash_recalc(skb);
+	__u32 bucket = hash & (IPMP_BUCKETS - 1), *slot;
 	struct ipmp_member_info *m;
-	struct ipmp_flow *flow, latch = {};
 
-	flow = bpf_map_lookup_elem(&flows, &hash);
-	if (flow) {
-		m = member_active(flow->ifindex);
-		if (m) {
-			*ifindex = flow->ifindex;
+	slot = bpf_map_lookup_elem(&buckets, &bucket);
+	if (slot) {
+		m = member_at(*slot);
+		if (m && (m->flags & IPMP_MEMBER_ACTIVE)) {
+			*ifindex = m->ifindex;
 			return m;
 		}
 	}
-	m = member_pick(hash, ifindex);
-	if (!m)
-		return NULL;
-	latch.ifindex = *ifindex;
-	bpf_map_update_elem(&flows, &hash, &latch, BPF_ANY);
-	return m;
+	return member_pick(hash, ifindex);
 }
 
 /* The member bound to the ARP sender address; any active one otherwise. */

@@ -77,10 +77,13 @@ int member_ingress(struct __sk_buff *skb)
 	struct iphdr *ip;
 	struct ipv6hdr_ *ip6;
 	struct icmp6hdr_ *icmp;
-	struct ipmp_probe_cfg *pcfg;
+	struct ipmp_probe_cfg *pcfg = NULL;
+	__u32 zero = 0, *in_tc;
 	__u8 *ns;
 
-	pcfg = bpf_map_lookup_elem(&probe_cfg, &ifindex);
+	in_tc = bpf_map_lookup_elem(&probe_tc, &zero);
+	if (in_tc && *in_tc)
+		pcfg = bpf_map_lookup_elem(&probe_cfg, &ifindex);
 	if (pcfg && pcfg->in_tc) {
 		if (data + PROBE_PULL > data_end && skb->len > data_end - data)
 			bpf_skb_pull_data(skb, skb->len < PROBE_PULL ? skb->len : PROBE_PULL);
@@ -92,7 +95,7 @@ int member_ingress(struct __sk_buff *skb)
 	cfg = group_cfg_get();
 	if (!cfg)
 		return TC_ACT_OK;
-	me = bpf_map_lookup_elem(&members, &ifindex);
+	me = member_by_ifindex(ifindex);
 	if (!me)
 		return TC_ACT_OK;
 	cursor_init(&c, data, data_end);

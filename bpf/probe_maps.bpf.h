@@ -22,6 +22,19 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } probe_cfg SEC(".maps");
 
+/*
+ * How many probe_cfg entries say in_tc: member_ingress looks a member's
+ * probe_cfg up (a hash lookup) only while some member takes its replies
+ * at tc, so the common case (replies at XDP) pays one array read.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} probe_tc SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, IPMP_PROBE_RINGBUF_BYTES);

@@ -8,14 +8,40 @@
  *
  *   map            type          key -> value                   written by   read by
  *   group_cfg      array[1]      0 -> ipmp_group_cfg             agent        both programs
- *   members        hash          ifindex -> ipmp_member_info     agent        both programs
+ *   members        array         slot -> ipmp_member_info        agent        both programs
+ *   member_index   array         ifindex % N -> slot + 1         agent        both programs
  *   tx_set         array[1]      0 -> ipmp_tx_set                agent        group_egress
+ *   buckets        array         flow hash % N -> slot           agent        group_egress
  *   addr_binding   hash          ipmp_addr_key -> ipmp_binding   agent        both programs
- *   flows          lru hash      flow hash -> ipmp_flow          group_egress group_egress
+ *   addr_index     array         address hash -> ipmp_addr_entry agent        both programs
  *   stats          percpu array  member slot -> ipmp_member_stats programs  agent
  *   drops          percpu array  enum ipmp_drop -> __u64         programs     agent
  *   abi            array[1]      0 -> ipmp_abi                   agent        agent
  *   agent_state    array[1]      0 -> ipmp_agent_state           agent        agent
+ *
+ * The per-frame path reads arrays only (the verifier inlines their
+ * lookups; a hash lookup is a call and a hash of the key). A member is
+ * found by slot (members), or by ifindex through member_index, a
+ * direct-mapped index: entry ifindex % IPMP_MEMBER_INDEX names the slot
+ * of one member with that remainder; a program that finds another
+ * member there (two members' ifindexes collide) looks through members.
+ *
+ * addr_index is addr_binding again, direct-mapped: entry
+ * ipmp_addr_index_v4/v6(address) holds one address with that hash and its
+ * binding; "more" says other bound addresses share the entry, and only
+ * then does a program look in addr_binding. An address not in its entry,
+ * whose entry has no "more", is not bound. The agent writes addr_binding
+ * first, then the index entries that changed (lib/addr_index.c).
+ *
+ * Flows: the kernel's hash of a frame picks one of IPMP_BUCKETS buckets,
+ * and the bucket names the member (slot) that sends the flow. The agent
+ * (lib/buckets.c) gives each active member an even share and moves as
+ * few buckets as it can: when a member stops being active only its
+ * buckets move; when one becomes active it takes an even share from the
+ * members that have the most. A flow thus stays on its member while
+ * that member is active, unless a member joins and takes its bucket.
+ * A bucket whose member is not active (between steps 1 and 3 below)
+ * falls back to tx_set, by the same hash.
  *
  * abi and agent_state are for the next agent (restart adoption): abi says
  * which layout the pinned maps have; a new agent reuses them only when it
@@ -23,15 +49,17 @@
  * what the maps cannot say: which member is offline, failed by probes,
  * or idle, so a restarted agent resumes instead of starting over.
  * Update order during a failover (agent/dataplane.c, dataplane_push()):
- *   1. members:      the failed member loses IPMP_MEMBER_ACTIVE; flows latched
- *                    to it are re-picked on their next packet;
+ *   1. members:      the failed member loses IPMP_MEMBER_ACTIVE; its flows
+ *                    fall back to tx_set on their next packet;
  *   2. tx_set:       rewritten in one update, without the member;
- *   3. group_cfg:    the nominated broadcast member, if it moved;
- *   4. addr_binding: each rebound address, one update each; only then are
+ *   3. buckets:      the failed member's buckets given to the others (one
+ *                    batch update of the changed buckets);
+ *   4. group_cfg:    the nominated broadcast member, if it moved;
+ *   5. addr_binding: each rebound address, one update each; only then are
  *                    gratuitous ARPs sent from the new member.
  * Each step leaves a consistent data plane: a packet that sees step 1 but
- * not 2 finds no latch and picks from a tx_set that may still hold the
- * failed member for a few microseconds; that is no worse than the link.
+ * not 2 picks from a tx_set that may still hold the failed member for a
+ * few microseconds; that is no worse than the link.
  *
  * Without the agent (stopped, restarting) the programs keep forwarding with
  * the maps as last written: nothing in a program waits for the agent.
@@ -43,11 +71,14 @@
 
 #define IPMP_MAX_MEMBERS	32
 #define IPMP_MAX_ADDRS		4096
-#define IPMP_MAX_FLOWS		65536
+#define IPMP_BUCKETS		1024	/* flow buckets (a power of two) */
+#define IPMP_MEMBER_INDEX	256	/* member_index entries (a power of two) */
+#define IPMP_ADDR_INDEX_BITS	13
+#define IPMP_ADDR_INDEX		(1u << IPMP_ADDR_INDEX_BITS)	/* addr_index entries */
 #define IPMP_ETH_ALEN		6
 
 /* Bumped whenever a map layout or a program's contract changes. */
-#define IPMP_ABI_VERSION	3
+#define IPMP_ABI_VERSION	4
 
 /* ipmp_member_info.flags */
 #define IPMP_MEMBER_ACTIVE	0x1	/* usable for data: functioning, not inactive */
@@ -69,16 +100,18 @@ struct ipmp_group_cfg {
 	__u32 deliver_flags;
 };
 
+/* members[slot]; a free slot is all zero (ifindex 0, not active). */
 struct ipmp_member_info {
-	__u32 slot;		/* index into stats */
+	__u32 slot;		/* index into stats (and into members) */
 	__u32 flags;		/* IPMP_MEMBER_* */
 	__u8 mac[IPMP_ETH_ALEN];
 	__u8 pad[2];
+	__u32 ifindex;		/* the member's netdev */
 };
 
 struct ipmp_tx_set {
-	__u32 count;		/* entries of ifindex[] in use */
-	__u32 ifindex[IPMP_MAX_MEMBERS];
+	__u32 count;		/* entries of slot[] in use */
+	__u32 slot[IPMP_MAX_MEMBERS];	/* the active members, by slot */
 };
 
 #define IPMP_AF_INET	4
@@ -94,10 +127,34 @@ struct ipmp_binding {
 	__u32 ifindex;		/* the member whose MAC answers for this address */
 };
 
-struct ipmp_flow {
-	__u32 ifindex;		/* the member this flow is latched to */
-	__u32 pad;
+/* addr_index[ipmp_addr_index_v4/v6(addr)]; all zero: no address */
+struct ipmp_addr_entry {
+	struct ipmp_binding b;	/* first: a program hands out &entry->b */
+	__u8 family;		/* IPMP_AF_INET, IPMP_AF_INET6, or 0: empty */
+	__u8 more;		/* other bound addresses have this entry's hash */
+	__u8 pad[2];
+	__u8 addr[16];		/* IPv4 in the first 4 bytes, rest zero */
 };
+
+#define IPMP_ADDR_HASH_MUL	0x9e3779b1u	/* 2^32 / golden ratio */
+
+/* The entry of an IPv4 address (its 4 bytes read as a host-order word). */
+static inline __u32 ipmp_addr_index_v4(__u32 a)
+{
+	return ((a ^ IPMP_AF_INET) * IPMP_ADDR_HASH_MUL) >> (32 - IPMP_ADDR_INDEX_BITS);
+}
+
+/* The entry of an IPv6 address (its 16 bytes read as four host-order words). */
+static inline __u32 ipmp_addr_index_v6(__u32 a0, __u32 a1, __u32 a2, __u32 a3)
+{
+	__u32 h = IPMP_AF_INET6;
+
+	h = (h ^ a0) * IPMP_ADDR_HASH_MUL;
+	h = (h ^ a1) * IPMP_ADDR_HASH_MUL;
+	h = (h ^ a2) * IPMP_ADDR_HASH_MUL;
+	h = (h ^ a3) * IPMP_ADDR_HASH_MUL;
+	return h >> (32 - IPMP_ADDR_INDEX_BITS);
+}
 
 struct ipmp_member_stats {
 	__u64 tx_packets;

@@ -23,6 +23,8 @@
 #include <string.h>
 
 #include <ipmp/maps.h>
+#include "addr_index.h"
+#include "buckets.h"
 #include "group_egress.skel.h"
 #include "member_ingress.skel.h"
 
@@ -149,6 +151,18 @@ static inline void map_put(struct bpf_object *obj, const char *name, const void 
 	assert_int_equal(bpf_map_update_elem(fd, key, val, BPF_ANY), 0);
 }
 
+/* A binding into its addr_index entry, as the agent puts it (lib/addr_index.c). */
+static inline void index_put(struct bpf_object *obj, const struct ipmp_addr_key *key, uint32_t ifindex)
+{
+	int fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "addr_index"));
+	uint32_t idx = addr_index_of(key);
+	struct ipmp_addr_entry e;
+
+	assert_int_equal(bpf_map_lookup_elem(fd, &idx, &e), 0);
+	addr_index_entry_put(&e, key, ifindex);
+	assert_int_equal(bpf_map_update_elem(fd, &idx, &e, BPF_ANY), 0);
+}
+
 /* Bind an IPv4 or IPv6 address to a member. */
 static inline void binding_put(struct bpf_object *obj, const char *addr, uint32_t ifindex)
 {
@@ -158,24 +172,69 @@ static inline void binding_put(struct bpf_object *obj, const char *addr, uint32_
 
 	assert_int_equal(inet_pton(v6 ? AF_INET6 : AF_INET, addr, key.addr), 1);
 	map_put(obj, "addr_binding", &key, &b);
+	index_put(obj, &key, ifindex);
 }
 
+/* A member in its slot, and in member_index, as the agent writes them. */
 static inline void member_put(struct bpf_object *obj, uint32_t ifindex, uint32_t slot, uint32_t flags,
 		       const uint8_t *mac)
 {
-	struct ipmp_member_info m = { .slot = slot, .flags = flags };
+	struct ipmp_member_info m = { .slot = slot, .flags = flags, .ifindex = ifindex };
+	uint32_t idx = ifindex & (IPMP_MEMBER_INDEX - 1), slot1 = slot + 1;
 
 	memcpy(m.mac, mac, 6);
-	map_put(obj, "members", &ifindex, &m);
+	map_put(obj, "members", &slot, &m);
+	map_put(obj, "member_index", &idx, &slot1);
 }
 
-static inline void tx_set_put(struct bpf_object *obj, uint32_t n, const uint32_t *ifindexes)
+static inline uint32_t slot_of(struct bpf_object *obj, uint32_t ifindex)
+{
+	int fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "members"));
+	struct ipmp_member_info m;
+
+	for (uint32_t s = 0; s < IPMP_MAX_MEMBERS; s++)
+		if (!bpf_map_lookup_elem(fd, &s, &m) && m.ifindex == ifindex)
+			return s;
+	fail_msg("no member has ifindex %u", ifindex);
+	return 0;
+}
+
+static inline void buckets_read(struct bpf_object *obj, uint32_t table[IPMP_BUCKETS])
+{
+	int fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "buckets"));
+
+	for (uint32_t b = 0; b < IPMP_BUCKETS; b++)
+		assert_int_equal(bpf_map_lookup_elem(fd, &b, &table[b]), 0);
+}
+
+static inline void buckets_write(struct bpf_object *obj, const uint32_t table[IPMP_BUCKETS])
+{
+	for (uint32_t b = 0; b < IPMP_BUCKETS; b++)
+		map_put(obj, "buckets", &b, &table[b]);
+}
+
+/* tx_set of these members (the buckets stay as they are). */
+static inline void tx_only_put(struct bpf_object *obj, uint32_t n, const uint32_t *ifindexes)
 {
 	struct ipmp_tx_set tx = { .count = n };
 	uint32_t zero = 0;
 
-	memcpy(tx.ifindex, ifindexes, n * sizeof(uint32_t));
+	for (uint32_t i = 0; i < n; i++)
+		tx.slot[i] = slot_of(obj, ifindexes[i]);
 	map_put(obj, "tx_set", &zero, &tx);
+}
+
+/* tx_set of these members, then the buckets spread over them as the agent does (lib/buckets.c). */
+static inline void tx_set_put(struct bpf_object *obj, uint32_t n, const uint32_t *ifindexes)
+{
+	uint32_t mask = 0, table[IPMP_BUCKETS];
+
+	tx_only_put(obj, n, ifindexes);
+	for (uint32_t i = 0; i < n; i++)
+		mask |= 1u << slot_of(obj, ifindexes[i]);
+	buckets_read(obj, table);
+	buckets_assign(table, mask);
+	buckets_write(obj, table);
 }
 
 /* The group, with the members nominated for IPv4 broadcast and IPv6 multicast. */

@@ -44,33 +44,106 @@ static void test_egress_arp_unbound_sender_uses_an_active_member(void **state)
 	assert_memory_equal(out.b + 6, out.b + 22, 6);
 }
 
-static void test_egress_flow_latched(void **state)
+#define NFLOWS	64
+
+static const uint8_t *flow_mac(struct fixture *f, uint16_t port)
 {
-	struct fixture *f = *state;
-	struct frame in = ip4(MAC_PEER, MAC_G, DATA1, PEER, IPPROTO_TCP, 40000, 80), out;
-	uint8_t first[6];
-	uint32_t only_b[] = { M_B }, only_a[] = { M_A }, both[] = { M_A, M_B };
+	static struct frame out;
+	struct frame in = ip4(MAC_PEER, MAC_G, DATA1, PEER, IPPROTO_UDP, port, 53);
 
 	assert_int_equal(run(egress_fd(f), &in, &out), TC_ACT_REDIRECT);
-	memcpy(first, out.b + 6, 6);
-	assert_true(!memcmp(first, MAC_A, 6) || !memcmp(first, MAC_B, 6));
-	for (int i = 0; i < 20; i++) {
-		assert_int_equal(run(egress_fd(f), &in, &out), TC_ACT_REDIRECT);
-		assert_memory_equal(out.b + 6, first, 6);
+	assert_true(!memcmp(out.b + 6, MAC_A, 6) || !memcmp(out.b + 6, MAC_B, 6));
+	return out.b + 6;
+}
+
+/* Each flow's bucket, read off bit by bit: bucket b goes to A when bit i of b is clear. */
+static void flow_buckets(struct fixture *f, uint32_t bucket[NFLOWS])
+{
+	uint32_t table[IPMP_BUCKETS];
+
+	memset(bucket, 0, NFLOWS * sizeof(bucket[0]));
+	for (unsigned bit = 0; (1u << bit) < IPMP_BUCKETS; bit++) {
+		for (uint32_t b = 0; b < IPMP_BUCKETS; b++)
+			table[b] = (b >> bit) & 1;
+		buckets_write(f->egress->obj, table);
+		for (unsigned i = 0; i < NFLOWS; i++)
+			bucket[i] |= (uint32_t)!memcmp(flow_mac(f, 1000 + i), MAC_B, 6) << bit;
 	}
-	/* a new member joining the active set does not move the flow */
-	tx_set_put(f->egress->obj, 1, !memcmp(first, MAC_A, 6) ? only_b : only_a);
-	assert_int_equal(run(egress_fd(f), &in, &out), TC_ACT_REDIRECT);
-	assert_memory_equal(out.b + 6, first, 6);
-	/* its member stops being active: the flow moves, and stays moved */
-	bool was_a = !memcmp(first, MAC_A, 6);
-	member_put(f->egress->obj, was_a ? M_A : M_B, was_a ? 0 : 1, 0, first);
-	assert_int_equal(run(egress_fd(f), &in, &out), TC_ACT_REDIRECT);
-	assert_memory_equal(out.b + 6, was_a ? MAC_B : MAC_A, 6);
-	member_put(f->egress->obj, was_a ? M_A : M_B, was_a ? 0 : 1, IPMP_MEMBER_ACTIVE, first);
+}
+
+/* Every flow leaves through the member its bucket names. */
+static void flows_follow(struct fixture *f, const uint32_t bucket[NFLOWS], unsigned *on_a)
+{
+	uint32_t table[IPMP_BUCKETS];
+
+	buckets_read(f->egress->obj, table);
+	*on_a = 0;
+	for (unsigned i = 0; i < NFLOWS; i++) {
+		const uint8_t *mac = flow_mac(f, 1000 + i);
+
+		assert_memory_equal(mac, table[bucket[i]] == 0 ? MAC_A : MAC_B, 6);
+		*on_a += !memcmp(mac, MAC_A, 6);
+	}
+}
+
+/*
+ * A flow stays with its member while that member is active; when the
+ * member stops being active only its flows move (first by tx_set, then by
+ * the buckets the agent gives the others); when it comes back it takes an
+ * even share of buckets and only the flows of those buckets move.
+ */
+static void test_egress_flows_follow_buckets(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t bucket[NFLOWS], only_b[] = { M_B }, both[] = { M_A, M_B }, table[IPMP_BUCKETS];
+	uint8_t before[NFLOWS][6];
+	unsigned on_a, moved = 0;
+
+	flow_buckets(f, bucket);
+	memset(table, 0, sizeof(table));
+	buckets_write(f->egress->obj, table);
+	tx_set_put(f->egress->obj, 2, both);	/* spread as the agent spreads them */
+	flows_follow(f, bucket, &on_a);
+	assert_true(on_a >= 8 && on_a <= NFLOWS - 8);
+	for (unsigned i = 0; i < NFLOWS; i++) {
+		memcpy(before[i], flow_mac(f, 1000 + i), 6);
+		for (int again = 0; again < 3; again++)	/* latched: the same member every time */
+			assert_memory_equal(flow_mac(f, 1000 + i), before[i], 6);
+	}
+
+	/* A fails: first it is no longer active (its buckets still name it: tx_set decides) */
+	member_put(f->egress->obj, M_A, 0, 0, MAC_A);
+	tx_only_put(f->egress->obj, 1, only_b);
+	for (unsigned i = 0; i < NFLOWS; i++) {
+		const uint8_t *mac = flow_mac(f, 1000 + i);
+
+		assert_memory_equal(mac, MAC_B, 6);
+		/* B's flows never moved */
+		if (!memcmp(before[i], MAC_B, 6))
+			assert_memory_equal(mac, before[i], 6);
+	}
+	/* then the agent gives A's buckets to B */
+	tx_set_put(f->egress->obj, 1, only_b);
+	flows_follow(f, bucket, &on_a);
+	assert_int_equal(on_a, 0);
+
+	/* A is repaired: it takes half the buckets; a flow moves only with its bucket */
+	buckets_read(f->egress->obj, table);
+	member_put(f->egress->obj, M_A, 0, IPMP_MEMBER_ACTIVE, MAC_A);
 	tx_set_put(f->egress->obj, 2, both);
-	assert_int_equal(run(egress_fd(f), &in, &out), TC_ACT_REDIRECT);
-	assert_memory_equal(out.b + 6, was_a ? MAC_B : MAC_A, 6);
+	flows_follow(f, bucket, &on_a);
+	assert_true(on_a >= 8 && on_a <= NFLOWS - 8);
+	{
+		uint32_t now[IPMP_BUCKETS];
+
+		buckets_read(f->egress->obj, now);
+		for (unsigned i = 0; i < NFLOWS; i++)
+			if (now[bucket[i]] == table[bucket[i]])
+				assert_memory_equal(flow_mac(f, 1000 + i), MAC_B, 6);
+			else
+				moved++;
+	}
+	assert_int_equal(moved, on_a);
 }
 
 static void test_egress_flows_spread(void **state)
@@ -98,11 +171,18 @@ static void test_egress_no_member(void **state)
 	struct frame in = ip4(MAC_PEER, MAC_G, DATA1, PEER, IPPROTO_UDP, 5, 5), out;
 	struct frame a = arp(MAC_BCAST, MAC_G, 1, MAC_G, "0.0.0.0", (uint8_t[6]){}, PEER);
 	uint64_t before = drops(f->egress->obj, IPMP_DROP_NO_MEMBER);
+	uint32_t both[] = { M_A, M_B };
 
+	/* as the agent leaves it: no member active, tx_set empty, buckets naming the last ones */
+	member_put(f->egress->obj, M_A, 0, 0, MAC_A);
+	member_put(f->egress->obj, M_B, 1, 0, MAC_B);
 	tx_set_put(f->egress->obj, 0, NULL);
 	assert_int_equal(run(egress_fd(f), &in, &out), TC_ACT_SHOT);
 	assert_int_equal(run(egress_fd(f), &a, &out), TC_ACT_SHOT);
 	assert_int_equal(drops(f->egress->obj, IPMP_DROP_NO_MEMBER), before + 2);
+	member_put(f->egress->obj, M_A, 0, IPMP_MEMBER_ACTIVE, MAC_A);
+	member_put(f->egress->obj, M_B, 1, IPMP_MEMBER_ACTIVE, MAC_B);
+	tx_set_put(f->egress->obj, 2, both);
 }
 
 static void test_egress_malformed_and_unsupported(void **state)
@@ -270,7 +350,7 @@ int main(void)
 		cmocka_unit_test(test_egress_arp_request_from_bound_member),
 		cmocka_unit_test(test_egress_arp_reply_from_bound_member),
 		cmocka_unit_test(test_egress_arp_unbound_sender_uses_an_active_member),
-		cmocka_unit_test(test_egress_flow_latched),
+		cmocka_unit_test(test_egress_flows_follow_buckets),
 		cmocka_unit_test(test_egress_flows_spread),
 		cmocka_unit_test(test_egress_no_member),
 		cmocka_unit_test(test_egress_malformed_and_unsupported),

@@ -10,6 +10,8 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "addr_index.h"
+#include "buckets.h"
 #include "harness.h"
 #include "group_egress.skel.h"
 #include "member_ingress.skel.h"
@@ -113,28 +115,32 @@ void harness_close(struct harness *h)
 	free(h);
 }
 
-/* Delete every key of a hash map. */
-static int map_clear(int fd, size_t key_size)
+/* Empty the entries of addr_index the bindings in addr_binding use, then addr_binding. */
+static int bindings_clear(int fd_bind, int fd_index)
 {
-	uint8_t key[64];
+	struct ipmp_addr_key key;
+	struct ipmp_addr_entry none = {};
 
-	if (key_size > sizeof(key))
-		return -EINVAL;
-	while (!bpf_map_get_next_key(fd, NULL, key))
-		if (bpf_map_delete_elem(fd, key))
+	while (!bpf_map_get_next_key(fd_bind, NULL, &key)) {
+		uint32_t idx = addr_index_of(&key);
+
+		if (bpf_map_update_elem(fd_index, &idx, &none, BPF_ANY) ||
+		    bpf_map_delete_elem(fd_bind, &key))
 			return -errno;
+	}
 	return 0;
 }
 
 /* The group's maps of one program object, as cfg says. */
-static int group_maps(struct bpf_object *obj, const struct model_cfg *cfg)
+static int group_maps(struct bpf_object *obj, struct model_cfg *cfg, unsigned variant)
 {
-	static unsigned configs;	/* two calls a configuration: egress, ingress */
 	int fd_cfg = bpf_object__find_map_fd_by_name(obj, "group_cfg");
 	int fd_members = bpf_object__find_map_fd_by_name(obj, "members");
+	int fd_index = bpf_object__find_map_fd_by_name(obj, "member_index");
+	int fd_buckets = bpf_object__find_map_fd_by_name(obj, "buckets");
+	int fd_index4 = bpf_object__find_map_fd_by_name(obj, "addr_index");
 	int fd_tx = bpf_object__find_map_fd_by_name(obj, "tx_set");
 	int fd_bind = bpf_object__find_map_fd_by_name(obj, "addr_binding");
-	int fd_flows = bpf_object__find_map_fd_by_name(obj, "flows");
 	struct ipmp_group_cfg g = { .group_ifindex = cfg->group_ifindex,
 				    .bcast_ifindex = cfg->bcast_ifindex,
 				    .mcast6_ifindex = cfg->mcast6_ifindex,
@@ -144,36 +150,88 @@ static int group_maps(struct bpf_object *obj, const struct model_cfg *cfg)
 				     * direct datapath) every other configuration, or not (0);
 				     * a veth peer's egress cannot be tried under test_run
 				     */
-				    .deliver_ifindex = (configs++ / 2) % 2 ? cfg->group_ifindex : 0,
+				    .deliver_ifindex = variant % 2 ? cfg->group_ifindex : 0,
 				    .deliver_flags = 1u << 0 /* BPF_F_INGRESS */ };
-	struct ipmp_tx_set tx = { .count = cfg->ntx };
-	uint32_t zero = 0;
+	struct ipmp_tx_set tx = { .count = 0 };
+	struct ipmp_member_info none = {};
+	uint32_t zero = 0, tx_mask = 0, table[IPMP_BUCKETS] = { 0 };
 
 	memcpy(g.group_mac, cfg->group_mac, 6);
-	if (map_clear(fd_members, 4) || map_clear(fd_bind, sizeof(struct ipmp_addr_key)) ||
-	    map_clear(fd_flows, 4))
+	if (bindings_clear(fd_bind, fd_index4))
 		return -errno;
 	if (bpf_map_update_elem(fd_cfg, &zero, &g, BPF_ANY))
 		return -errno;
+	for (uint32_t s = 0; s < IPMP_MAX_MEMBERS; s++)
+		if (bpf_map_update_elem(fd_members, &s, &none, BPF_ANY))
+			return -errno;
+	for (uint32_t k = 0; k < IPMP_MEMBER_INDEX; k++)
+		if (bpf_map_update_elem(fd_index, &k, &zero, BPF_ANY))
+			return -errno;
 	for (unsigned i = 0; i < cfg->nmembers; i++) {
 		const struct model_member *m = &cfg->members[i];
-		struct ipmp_member_info info = { .slot = m->slot,
+		struct ipmp_member_info info = { .slot = m->slot, .ifindex = m->ifindex,
 						 .flags = m->active ? IPMP_MEMBER_ACTIVE : 0 };
+		uint32_t idx = m->ifindex & (IPMP_MEMBER_INDEX - 1), slot1 = m->slot + 1;
 
 		memcpy(info.mac, m->mac, 6);
-		if (bpf_map_update_elem(fd_members, &m->ifindex, &info, BPF_ANY))
+		if (bpf_map_update_elem(fd_members, &m->slot, &info, BPF_ANY))
 			return -errno;
+		/* as the agent does: a shared index entry goes to the first member, the other is looked for */
+		if (!(variant & 4) || i == 0)
+			if (bpf_map_update_elem(fd_index, &idx, &slot1, BPF_ANY))
+				return -errno;
 	}
-	memcpy(tx.ifindex, cfg->tx, cfg->ntx * sizeof(cfg->tx[0]));
+	/* tx_set by slot; an entry naming no member (the model allows it) gets a free slot */
+	for (unsigned i = 0; i < cfg->ntx; i++) {
+		uint32_t slot = IPMP_MAX_MEMBERS - 1;
+
+		for (unsigned j = 0; j < cfg->nmembers; j++)
+			if (cfg->members[j].ifindex == cfg->tx[i])
+				slot = cfg->members[j].slot;
+		tx.slot[tx.count++] = slot;
+		tx_mask |= 1u << slot;
+	}
 	if (bpf_map_update_elem(fd_tx, &zero, &tx, BPF_ANY))
 		return -errno;
+	/*
+	 * Buckets over tx_set's members as the agent spreads them, or, every
+	 * other configuration, naming every member in turn, active or not
+	 * (the moment between a member's failure and the agent's new buckets).
+	 */
+	if (variant & 2)
+		buckets_assign(table, tx_mask);
+	else
+		for (unsigned b = 0; b < IPMP_BUCKETS; b++)
+			table[b] = cfg->nmembers ? cfg->members[b % cfg->nmembers].slot : 0;
+	cfg->bucket_slots = 0;
+	for (unsigned b = 0; b < IPMP_BUCKETS; b++)
+		cfg->bucket_slots |= 1u << table[b];
+	for (uint32_t b = 0; b < IPMP_BUCKETS; b++)
+		if (bpf_map_update_elem(fd_buckets, &b, &table[b], BPF_ANY))
+			return -errno;
 	for (unsigned i = 0; i < cfg->nbindings; i++) {
 		const struct model_binding *b = &cfg->bindings[i];
 		struct ipmp_addr_key key = { .family = b->family == 4 ? IPMP_AF_INET : IPMP_AF_INET6 };
 		struct ipmp_binding val = { .ifindex = b->ifindex };
+		struct ipmp_addr_entry e;
+		uint32_t idx;
 
 		memcpy(key.addr, b->addr, b->family == 4 ? 4 : 16);
 		if (bpf_map_update_elem(fd_bind, &key, &val, BPF_ANY))
+			return -errno;
+		/*
+		 * Its index entry as the agent writes it, or, every other
+		 * configuration, an entry that sends the programs to
+		 * addr_binding (as when two addresses share it).
+		 */
+		idx = addr_index_of(&key);
+		if (bpf_map_lookup_elem(fd_index4, &idx, &e))
+			return -errno;
+		if (variant & 8)
+			e.more = 1;
+		else
+			addr_index_entry_put(&e, &key, b->ifindex);
+		if (bpf_map_update_elem(fd_index4, &idx, &e, BPF_ANY))
 			return -errno;
 	}
 	return 0;
@@ -189,16 +247,22 @@ static int probe_config(int fd, const struct model_cfg *cfg)
 	return 0;
 }
 
-int harness_config(struct harness *h, const struct model_cfg *cfg)
+int harness_config(struct harness *h, const struct model_cfg *cfg_in)
 {
+	static unsigned variant;	/* which way maps the model does not fix are filled */
+	struct model_cfg cfg_buf = *cfg_in, *cfg = &cfg_buf;
+	uint32_t zero = 0, in_tc = cfg->probing && cfg->probe.in_tc;
 	int err;
 
 	if (cfg->nmembers > MODEL_MEMBERS || cfg->ntx > MODEL_MEMBERS ||
 	    cfg->nbindings > MODEL_BINDINGS)
 		return -EINVAL;
-	err = group_maps(h->egress->obj, cfg);
+	variant++;
+	err = group_maps(h->egress->obj, cfg, variant);
 	if (!err)
-		err = group_maps(h->ingress->obj, cfg);
+		err = group_maps(h->ingress->obj, cfg, variant);
+	if (!err && bpf_map_update_elem(bpf_map__fd(h->ingress->maps.probe_tc), &zero, &in_tc, BPF_ANY))
+		err = -errno;
 	if (!err)
 		err = probe_config(bpf_map__fd(h->xdp->maps.probe_cfg), cfg);
 	if (!err)

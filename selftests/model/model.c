@@ -115,24 +115,48 @@ static const struct model_member *spread(const struct model_cfg *cfg, uint32_t h
 	return active(cfg, cfg->tx[hash % cfg->ntx]);
 }
 
-/* A flow: the kernel's hash picks from tx_set; any active entry may come out. */
+static void flow_may_use(struct model_verdict *v, const struct model_member *m)
+{
+	for (unsigned j = 0; j < v->nflow_members; j++)
+		if (v->flow_members[j] == m->ifindex)
+			return;
+	v->flow_members[v->nflow_members++] = m->ifindex;
+}
+
+/*
+ * A flow: the kernel's hash picks a bucket, and the bucket's member sends
+ * it while active; else the same hash picks from tx_set. Any active
+ * member of either may come out.
+ */
 static void by_flow(const struct model_cfg *cfg, struct model_verdict *v)
 {
+	bool bucket_may_miss = false, tx_may_fail = cfg->ntx == 0;
+
 	v->by_flow = true;
-	v->flow_may_fail = cfg->ntx == 0;
+	for (unsigned s = 0; s < 32; s++) {
+		const struct model_member *m = NULL;
+
+		if (!(cfg->bucket_slots & (1u << s)))
+			continue;
+		for (unsigned i = 0; i < cfg->nmembers; i++)
+			if (cfg->members[i].slot == s)
+				m = &cfg->members[i];
+		if (m && m->active)
+			flow_may_use(v, m);
+		else
+			bucket_may_miss = true;	/* a free slot, or not active */
+	}
+	if (!cfg->bucket_slots)
+		bucket_may_miss = true;
 	for (unsigned i = 0; i < cfg->ntx; i++) {
 		const struct model_member *m = active(cfg, cfg->tx[i]);
-		bool seen = false;
 
-		if (!m) {
-			v->flow_may_fail = true;
-			continue;
-		}
-		for (unsigned j = 0; j < v->nflow_members; j++)
-			seen |= v->flow_members[j] == m->ifindex;
-		if (!seen)
-			v->flow_members[v->nflow_members++] = m->ifindex;
+		if (m)
+			flow_may_use(v, m);
+		else
+			tx_may_fail = true;
 	}
+	v->flow_may_fail = bucket_may_miss && tx_may_fail;
 	v->ret = MODEL_TC_REDIRECT;	/* resolved against what the program chose */
 }
 

@@ -56,6 +56,12 @@ struct model_cfg {
 	unsigned nmembers;
 	uint32_t tx[MODEL_MEMBERS];
 	unsigned ntx;
+	/*
+	 * The slots the flow buckets name (bit n: slot n); a flow leaves by
+	 * its bucket's member while that one is active, else by tx_set. 0:
+	 * the buckets name only tx_set's members. The harness fills it.
+	 */
+	uint32_t bucket_slots;
 	struct model_binding bindings[MODEL_BINDINGS];
 	unsigned nbindings;
 	uint32_t rx_ifindex;	/* the member frames arrive on (member_ingress, member_xdp) */

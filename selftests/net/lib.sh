@@ -274,11 +274,11 @@ member_of_mac() {
 
 ifname_of_index() { ip -n "$NS_H" -o link show | awk -F': ' -v i="$1" '$1 == i {sub(/@.*/, "", $2); print $2}'; }
 
-# Members the data plane treats as active, from the pinned members map.
+# Members the data plane treats as active, from the pinned members map (by slot).
 active_members() {
 	local idx out=""
 	for idx in $(bpftool -j map dump pinned "$BPFFS/g0/members" |
-		jq -r '.[] | select(.formatted.value.flags == 1) | .formatted.key' | sort -n); do
+		jq -r '.[] | select(.formatted.value.flags == 1) | .formatted.value.ifindex' | sort -n); do
 		out="$out $(ifname_of_index "$idx")"
 	done
 	echo "${out# }" | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//'

@@ -61,7 +61,7 @@ ASSERT_EQ "offline then remove under 5,000 datagrams/s both ways loses none" "lo
 	"$(udp_stream_lost)"
 ASSERT "ipmpstat no longer lists $carrier" sh -c "! '$IPMPSTAT' -iP -o interface | grep -qx $carrier"
 ASSERT "the data plane forgets it" wait_until 1000 sh -c \
-	"! bpftool -j map dump pinned $BPFFS/g0/members | jq -e '.[] | select(.formatted.key == $(nsx "$NS_H" cat /sys/class/net/"$carrier"/ifindex))' >/dev/null"
+	"! bpftool -j map dump pinned $BPFFS/g0/members | jq -e '.[] | select(.formatted.value.ifindex == $(nsx "$NS_H" cat /sys/class/net/"$carrier"/ifindex))' >/dev/null"
 ASSERT "its netdev keeps none of our filters" sh -c "! tc -n $NS_H filter show dev $carrier ingress | grep -q 49504d50"
 
 # --- add it back as a probing standby; remove it again -------------------------------------------

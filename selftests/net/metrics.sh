@@ -76,6 +76,7 @@ fields_ok() {
 }
 missing=""
 for pair in group_cfg:group_ifindex members:flags tx_set:count addr_binding:ifindex \
+	addr_index:more buckets:value member_index:value probe_tc:value \
 	stats:tx_packets drops:value abi:layout agent_state:ifname probe_cfg:test_addr \
 	probe_stats:value; do
 	fields_ok "${pair%%:*}" "${pair#*:}" || missing="$missing $pair"

@@ -8,7 +8,7 @@
 # notification protocol: READY, watchdog pings, STOPPING.
 . "$(dirname "$0")/lib.sh"
 require_root
-tap_plan 26
+tap_plan 27
 
 FDT=1000
 topo_create 3
@@ -115,6 +115,12 @@ binding_count() {
 		jq "[.[] | select(.formatted.key.addr[0:4] == [$(echo "$1" | tr . ,)])] | length"
 }
 ASSERT_EQ "and from the data plane's bindings" "0 1" "$(binding_count "$DATA2") $(binding_count "$DATA3")"
+index_count() {
+	bpftool -j map dump pinned "$BPFFS/g0/addr_index" |
+		jq "[.[] | select(.formatted.value.family == 4 and .formatted.value.addr[0:4] == [$(echo "$1" | tr . ,)])] | length"
+}
+ASSERT_EQ "and from its address index (the restarted agent read the pinned one)" "0 1" \
+	"$(index_count "$DATA2") $(index_count "$DATA3")"
 
 agent_stop
 ASSERT "STOPPING=1 on SIGTERM" grep -q "STOPPING=1" "$TMP/notify.out"
