@@ -45,10 +45,17 @@
 void agent_timer_arm(struct agent *a, struct event **ev, event_callback_fn cb, void *arg,
 		     uint64_t deadline_ms)
 {
-	uint64_t now = clock_now_ms(a->clock);
-	uint64_t delay = deadline_ms > now ? deadline_ms - now : 0;
-	struct timeval tv = { .tv_sec = delay / 1000, .tv_usec = (delay % 1000) * 1000 };
+	/*
+	 * To the microsecond, from a fresh time on both sides: libevent adds
+	 * the delay to the time its loop turn began, which inside a callback
+	 * is a while ago, and the timer would fire that much early (a wake-up
+	 * for nothing, then another).
+	 */
+	uint64_t now_us = clock_now_ns(a->clock) / 1000, at_us = deadline_ms * 1000;
+	uint64_t delay = at_us > now_us ? at_us - now_us : 0;
+	struct timeval tv = { .tv_sec = delay / 1000000, .tv_usec = delay % 1000000 };
 
+	event_base_update_cache_time(a->base);
 	if (!*ev) {
 		*ev = evtimer_new(a->base, cb, arg);
 		if (*ev)

@@ -57,6 +57,7 @@ struct agent_group {
 	uint64_t xdp_attached_ms[IPMP_MAX_MEMBERS];
 	struct event *xdp_hold[IPMP_MAX_MEMBERS];
 	uint64_t learn_tx[IPMP_MAX_MEMBERS];	/* learning.c: tx_packets at the last look */
+	bool learn_seen[IPMP_MAX_MEMBERS];	/* learning.c: in this look's link dump */
 	struct member_foreign foreign[IPMP_MAX_MEMBERS];	/* managers.c: said already */
 	struct probe_io probing;		/* probe_io.c */
 	struct mcast_state mcast;		/* mcast.c */
@@ -92,6 +93,8 @@ struct agent {
 	struct event *mcast_ev;		/* lists to reconcile, once per loop turn */
 	int mcast_fd;			/* packet socket for reports: one, closing one waits for RCU */
 	struct event *learn_ev;		/* learning.c: every learn_interval */
+	int learn_fd;			/* learning.c: the packet socket its frames leave by */
+	unsigned learn_links;		/* learning.c: links in its last dump of them */
 	struct hooks *hooks;		/* hooks.c: notify programs running and waiting */
 	const char *run_dir;		/* --run-dir: where managers' files go (default /run) */
 	unsigned bpffs_made;	/* DATAPLANE_BPFFS_*: what preparing the bpffs root did */

@@ -24,6 +24,7 @@
 #include "control.h"
 #include "ipmp_errors.h"
 #include "log.h"
+#include "probe_io.h"
 #include "request.h"
 #include "snapshot.h"
 #include "ipaddr.h"
@@ -45,6 +46,7 @@ struct control {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct event *resume;	/* re-enables accepting after running out of descriptors */
 	unsigned nclients;
+	unsigned probe_followers;	/* clients subscribed to CONTROL_STREAM_PROBES */
 	struct client *clients;
 	uint64_t refused_logged_s;	/* refusals are logged at most once a second */
 };
@@ -61,6 +63,8 @@ static void client_free(struct client *cl)
 	if (*pp)
 		*pp = cl->next;
 	cl->control->nclients--;
+	if (cl->streams & CONTROL_STREAM_PROBES && !--cl->control->probe_followers)
+		probe_io_live(cl->control->agent, false);
 	bufferevent_free(cl->bev);
 	free(cl);
 }
@@ -118,6 +122,19 @@ static void client_drop_later(struct client *cl)
 		pr_err("control: cannot schedule a client's removal");
 }
 
+unsigned control_followers(const struct control *c, enum control_stream stream)
+{
+	unsigned n = 0;
+
+	if (!c)
+		return 0;
+	if (stream == CONTROL_STREAM_PROBES)
+		return c->probe_followers;
+	for (const struct client *cl = c->clients; cl; cl = cl->next)
+		n += !!(cl->streams & stream);
+	return n;
+}
+
 void control_publish(struct control *c, enum control_stream stream, json_t *event)
 {
 	if (!c)
@@ -168,8 +185,10 @@ static json_t *cmd_snapshot(struct control *c, const struct request *req)
 	struct ipmp_group *groups[a->ngroups ? a->ngroups : 1];
 	json_t *snap;
 
-	for (unsigned i = 0; i < a->ngroups; i++)
+	for (unsigned i = 0; i < a->ngroups; i++) {
+		probe_io_drain(a->groups[i]);	/* the replies so far, in the figures */
 		groups[i] = &a->groups[i]->group;
+	}
 	snap = snapshot_build(groups, a->ngroups, req->with_addresses);
 	if (!snap)
 		return error_reply("%s", "out of memory");
@@ -200,6 +219,9 @@ static json_t *handle_request(struct client *cl, const char *line, size_t len)
 	case IPMP_CMD_PROBES:
 	case IPMP_CMD_EVENTS:
 		/* from now on this connection also carries that stream: a follower may be quiet */
+		if (req.cmd == IPMP_CMD_PROBES && !(cl->streams & CONTROL_STREAM_PROBES) &&
+		    !cl->control->probe_followers++)
+			probe_io_live(cl->control->agent, true);	/* replies wake the agent now */
 		cl->streams |= req.cmd == IPMP_CMD_PROBES ? CONTROL_STREAM_PROBES : CONTROL_STREAM_EVENTS;
 		bufferevent_set_timeouts(cl->bev, NULL, &write_timeout);
 		pr_debug("control: a client follows %s", ipmp_cmd_name(req.cmd));

@@ -136,14 +136,14 @@ void events_probe_resolved(void *agent_group, const struct probe_instance *pi,
 	char buf[IP_PREFIX_STRLEN];
 	json_t *ev;
 
-	if (!ag->agent->control)
-		return;
+	if (!control_followers(ag->agent->control, CONTROL_STREAM_PROBES))
+		return;	/* nobody to tell: no JSON built per probe */
 	ev = json_pack("{s:s, s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "event", "probe",
 		       "interface", pi->member->ifname, "id", s->seq, "target",
 		       ip_prefix_str(&s->target, false, buf, sizeof(buf)), "state",
 		       acked ? "acked" : "lost", "start_ns", (json_int_t)s->sent_ns, "netrtt_ns",
 		       (json_int_t)(acked && s->rx_ns > s->sent_ns ? s->rx_ns - s->sent_ns : 0),
-		       "rtt_ns", (json_int_t)(acked ? s->acked_ns - s->sent_ns : 0), "rttavg_ns",
+		       "rtt_ns", (json_int_t)(acked ? s->done_ns - s->sent_ns : 0), "rttavg_ns",
 		       (json_int_t)(t && t->sa_ns > 0 ? t->sa_ns / 8 : 0), "rttdev_ns",
 		       (json_int_t)(t ? t->sv_ns / 4 : 0));
 	if (ev) {

@@ -206,9 +206,28 @@ static void raise_fd_limit(void)
 			strerror(errno));
 }
 
+/*
+ * libevent's timers otherwise run on CLOCK_MONOTONIC_COARSE, which trails
+ * the real time by up to a tick: a timer due now looks a millisecond
+ * away, and the loop wakes again and again for it.
+ */
+static struct event_base *event_base_precise(void)
+{
+	struct event_config *cfg = event_config_new();
+	struct event_base *base;
+
+	if (!cfg)
+		return NULL;
+	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	return base;
+}
+
 int main(int argc, char **argv)
 {
-	struct agent a = { .clock = &clock_monotonic, .lock_fd = -1, .mcast_fd = -1, .undo = { .fd = -1 } };
+	struct agent a = { .clock = &clock_monotonic, .lock_fd = -1, .mcast_fd = -1, .learn_fd = -1,
+			   .undo = { .fd = -1 } };
 	struct event *sigterm = NULL, *sigint = NULL, *sighup = NULL, *watchdog = NULL;
 	struct options o;
 	int ret;
@@ -242,7 +261,7 @@ int main(int argc, char **argv)
 	a.socket_path = o.socket;
 	a.metrics_dir = o.metrics_dir;
 	a.run_dir = o.run_dir;
-	a.base = event_base_new();
+	a.base = event_base_precise();
 	if (!a.base || event_base_priority_init(a.base, AGENT_PRIORITIES)) {
 		pr_err("cannot create the event loop");
 		return 1;

@@ -246,6 +246,33 @@ int nl_link_get(struct nl *nl, const char *ifname, struct nl_link *out)
 	return ret;
 }
 
+struct links_each {
+	void (*fn)(const struct nl_link *l, void *ctx);
+	void *ctx;
+};
+
+static int links_each_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct links_each *le = data;
+	struct nl_link l;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	link_parse(nlh, &l);
+	le->fn(&l, le->ctx);
+	return MNL_CB_OK;
+}
+
+int nl_links_each(struct nl *nl, void (*fn)(const struct nl_link *l, void *ctx), void *ctx)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh = link_msg(buf, RTM_GETLINK, 0, &ifi);
+	struct links_each le = { .fn = fn, .ctx = ctx };
+
+	return nl_dump(nl, nlh, links_each_cb, &le);
+}
+
 struct vlan_uppers {
 	int lower;
 	struct nl_link *out;

@@ -46,6 +46,8 @@ int nl_fd(const struct nl *nl);
 int nl_link_get(struct nl *nl, const char *ifname, struct nl_link *out);
 /* The VLAN interfaces on top of lower: how many (at most max), or -errno. */
 int nl_vlan_uppers(struct nl *nl, int lower, struct nl_link *out, unsigned max);
+/* fn for every link of the namespace, from one dump. 0 or -errno. */
+int nl_links_each(struct nl *nl, void (*fn)(const struct nl_link *l, void *ctx), void *ctx);
 /* A veth pair; mac (or NULL: the kernel's random one) for ifname. */
 int nl_veth_create(struct nl *nl, const char *ifname, const char *peer, const uint8_t *mac);
 int nl_link_set(struct nl *nl, int ifindex, bool up, unsigned mtu);

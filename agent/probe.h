@@ -80,7 +80,8 @@ struct probe_slot {
 	struct ip_prefix target;	/* whom it was sent to */
 	uint64_t sent_ns;		/* agent clock at send */
 	uint64_t rx_ns;			/* kernel receive time (XDP) */
-	uint64_t acked_ns;		/* agent clock when the ack was processed */
+	uint64_t acked_ns;		/* when the reply was received (its kernel stamp) */
+	uint64_t done_ns;		/* when the agent handled it (ipmpstat -p RTT, spec 1.3.5) */
 	uint64_t lost_ns;		/* when declared lost */
 };
 

@@ -19,6 +19,7 @@
 #include <ipmp/probe.h>
 #include "agent.h"
 #include "arp.h"
+#include "control.h"
 #include "events.h"
 #include "log.h"
 #include "linkwatch.h"
@@ -106,23 +107,70 @@ static int ops_send(struct probe_instance *pi, const struct ip_prefix *dst, uint
 	return ret;
 }
 
-static void probe_timer_cb(evutil_socket_t fd, short what, void *arg)
+/*
+ * Probe timers fire on a grid of an eighth of the probe interval (at most
+ * 20 ms, at least 1), through one timer per group: the instances due
+ * within one step go out in one wake-up instead of one each. A probe
+ * leaves at most a step late; every decision still waits for its tick.
+ */
+static uint64_t probe_grid_ms(const struct agent_group *ag)
 {
-	struct probe_instance *pi = arg;
-	struct agent_group *ag = pi->member->group->probe_ctx;
+	unsigned step = ag->group.probe.user_interval_ms / 8;
+
+	return step > 20 ? 20 : step ? step : 1;
+}
+
+static void tick_cb(evutil_socket_t fd, short what, void *arg);
+
+/* The group's timer at its earliest due instance (none due: not armed). */
+static void tick_arm(struct agent_group *ag)
+{
+	uint64_t next = UINT64_MAX;
+
+	for (unsigned i = 0; i < IPMP_MAX_MEMBERS; i++)
+		for (int v6 = 0; v6 < 2; v6++)
+			if (ag->probing.due_ms[i][v6] && ag->probing.due_ms[i][v6] < next)
+				next = ag->probing.due_ms[i][v6];
+	if (next == ag->probing.tick_ms)
+		return;
+	ag->probing.tick_ms = next;
+	if (next == UINT64_MAX) {
+		if (ag->probing.tick_ev)
+			evtimer_del(ag->probing.tick_ev);
+		return;
+	}
+	agent_timer_arm(ag->agent, &ag->probing.tick_ev, tick_cb, ag, next);
+}
+
+static void tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent_group *ag = arg;
+	uint64_t now_ms = clock_now_ms(ag->agent->clock);
 
 	agent_mark(ag->agent);
-	group_begin(pi->member->group);
-	probe_timer(pi);
-	group_end(pi->member->group);
+	ag->probing.tick_ms = UINT64_MAX;	/* fired */
+	group_begin(&ag->group);
+	probe_io_drain(ag);	/* the replies that came before this tick count for it */
+	group_for_each_member(&ag->group, m)
+		for (int v6 = 0; v6 < 2; v6++) {
+			uint64_t due = ag->probing.due_ms[m->slot][v6];
+
+			if (!due || due > now_ms)
+				continue;
+			ag->probing.due_ms[m->slot][v6] = 0;
+			probe_timer(v6 ? &m->probe6 : &m->probe);	/* arms its next tick */
+		}
+	group_end(&ag->group);
+	tick_arm(ag);
 }
 
 static void ops_timer_arm(struct probe_instance *pi, uint64_t deadline_ms, void *ctx)
 {
 	struct agent_group *ag = ctx;
+	uint64_t grid = probe_grid_ms(ag);
 
-	agent_timer_arm(ag->agent, &ag->probing.timers[pi->member->slot][is_v6(pi)], probe_timer_cb,
-			pi, deadline_ms);
+	ag->probing.due_ms[pi->member->slot][is_v6(pi)] = (deadline_ms + grid - 1) / grid * grid;
+	tick_arm(ag);
 }
 
 /* Another member's own address (its link-local answers ff02::1 too): never a target. */
@@ -216,9 +264,36 @@ static void ringbuf_cb(evutil_socket_t fd, short what, void *arg)
 	struct agent_group *ag = arg;
 
 	agent_mark(ag->agent);
+	probe_io_drain(ag);
+}
+
+/*
+ * The replies member_xdp queued, taken now. Every decision is taken on a
+ * probe tick, which drains first, and a reply's time is the kernel's
+ * receive stamp, not when it is read: so replies need not wake the agent.
+ * They do only while someone follows probes live (probe_io_live()).
+ */
+void probe_io_drain(struct agent_group *ag)
+{
+	if (!ag->probing.rb)
+		return;
 	group_begin(&ag->group);	/* the replies of one wake-up: one commit */
 	ring_buffer__consume(ag->probing.rb);
 	group_end(&ag->group);
+}
+
+void probe_io_live(struct agent *a, bool live)
+{
+	for (unsigned i = 0; i < a->ngroups; i++) {
+		struct agent_group *ag = a->groups[i];
+
+		if (!ag->probing.rb_ev)
+			continue;
+		if (live)
+			event_add(ag->probing.rb_ev, NULL);
+		else
+			event_del(ag->probing.rb_ev);
+	}
 }
 
 void probe_io_init(struct probe_io *pio)
@@ -226,6 +301,7 @@ void probe_io_init(struct probe_io *pio)
 	memset(pio, 0, sizeof(*pio));
 	for (unsigned i = 0; i < IPMP_MAX_MEMBERS; i++)
 		pio->fds[i][0] = pio->fds[i][1] = -1;
+	pio->tick_ms = UINT64_MAX;
 }
 
 int probe_io_group_start(struct agent *a, struct agent_group *ag)
@@ -240,8 +316,10 @@ int probe_io_group_start(struct agent *a, struct agent_group *ag)
 	}
 	ag->probing.rb_ev = event_new(a->base, ring_buffer__epoll_fd(ag->probing.rb),
 				    EV_READ | EV_PERSIST, ringbuf_cb, ag);
-	if (!ag->probing.rb_ev || event_priority_set(ag->probing.rb_ev, AGENT_PRIO_DETECT) ||
-	    event_add(ag->probing.rb_ev, NULL))
+	if (!ag->probing.rb_ev || event_priority_set(ag->probing.rb_ev, AGENT_PRIO_DETECT))
+		return -ENOMEM;
+	/* woken by replies only while a client follows probes (probe_io_drain()) */
+	if (control_followers(a->control, CONTROL_STREAM_PROBES) && event_add(ag->probing.rb_ev, NULL))
 		return -ENOMEM;
 	return 0;
 }
@@ -273,6 +351,9 @@ void probe_io_group_stop(struct agent_group *ag)
 		probe_io_member_stop(ag, m, false);
 	if (ag->probing.rb_ev)
 		event_free(ag->probing.rb_ev);
+	if (ag->probing.tick_ev)
+		event_free(ag->probing.tick_ev);
+	ag->probing.tick_ev = NULL;
 	ring_buffer__free(ag->probing.rb);
 	ag->probing.rb_ev = NULL;
 	ag->probing.rb = NULL;
@@ -401,10 +482,8 @@ static void instance_stop(struct agent_group *ag, struct ipmp_member *m, int v6,
 		return;
 	close(ag->probing.fds[m->slot][v6]);
 	ag->probing.fds[m->slot][v6] = -1;
-	if (ag->probing.timers[m->slot][v6]) {
-		event_free(ag->probing.timers[m->slot][v6]);
-		ag->probing.timers[m->slot][v6] = NULL;
-	}
+	ag->probing.due_ms[m->slot][v6] = 0;
+	tick_arm(ag);
 	probe_stop(v6 ? &m->probe6 : &m->probe, forget);
 }
 

@@ -34,7 +34,9 @@ struct probe_io {
 	bool nd[IPMP_MAX_MEMBERS];		/* IPv6 probing with NS, not ICMPv6 */
 	bool no_test_address_said[IPMP_MAX_MEMBERS];	/* "No test address configured" logged */
 	bool send_failing[IPMP_MAX_MEMBERS][2];		/* the last send failed: said once */
-	struct event *timers[IPMP_MAX_MEMBERS][2];
+	uint64_t due_ms[IPMP_MAX_MEMBERS][2];	/* next tick, on the grid (0: none) */
+	struct event *tick_ev;			/* the group's one probe timer */
+	uint64_t tick_ms;			/* when it is armed for (UINT64_MAX: not) */
 	/* member_xdp's entry as last written: ARP/NS targets join it before the first probe */
 	struct ipmp_probe_cfg cfg[IPMP_MAX_MEMBERS];
 	uint8_t arp_next[IPMP_MAX_MEMBERS], ns_next[IPMP_MAX_MEMBERS];	/* oldest entry: replaced next */
@@ -59,6 +61,10 @@ void probe_io_member_start(struct agent *a, struct agent_group *ag, struct ipmp_
 void probe_io_member_stop(struct agent_group *ag, struct ipmp_member *m, bool release);
 /* Will the member probe once started (a test address, ARP, or IPv6 data addresses)? */
 bool probe_io_member_will_probe(struct agent *a, struct agent_group *ag, struct ipmp_member *m);
+/* Take the replies waiting in the group's ring buffer now (before a tick, a snapshot). */
+void probe_io_drain(struct agent_group *ag);
+/* Replies wake the agent (live: a client follows probes), or wait for the next drain. */
+void probe_io_live(struct agent *a, bool live);
 /* An address appeared or went: start IPv6 probing where a link-local passed DAD. */
 void probe_io_addresses_changed(struct agent *a);
 

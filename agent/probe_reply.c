@@ -148,7 +148,9 @@ static void reply_refused(const struct probe_instance *pi, const struct probe_re
 			 r->seq, pi->snxt, pi->member->ifname, from);
 }
 
-static void reply_unicast(struct probe_instance *pi, const struct probe_reply *r, uint64_t now_ns)
+/* at_ns: when the reply was received; now_ns: when it is handled */
+static void reply_unicast(struct probe_instance *pi, const struct probe_reply *r, uint64_t at_ns,
+			  uint64_t now_ns)
 {
 	struct ipmp_member *m = pi->member;
 	uint16_t back = pi->snxt - r->seq;	/* 16-bit serial arithmetic (spec 5.5) */
@@ -173,24 +175,26 @@ static void reply_unicast(struct probe_instance *pi, const struct probe_reply *r
 		return;
 	}
 	t = targets_find(pi, &r->src);
-	rtt_ns = (int64_t)(now_ns - s->sent_ns);
+	rtt_ns = (int64_t)(at_ns - s->sent_ns);
 	if (t && rtt_ns >= 0 && rtt_ns / 1000000 <= (int64_t)PROBE_STATS_COUNT * pg_of(pi)->interval_ms &&
 	    m->state == MEMBER_RUNNING && m->group->state != GROUP_FAILED &&
 	    !newer_ack_to(pi, &r->src, r->seq))
 		rtt_update(pi, t, rtt_ns, now_ns / 1000000);
 	s->status = PR_ACKED;
 	s->rx_ns = r->rx_ns;
-	s->acked_ns = now_ns;
+	s->acked_ns = at_ns;
+	s->done_ns = now_ns;
 	pi->counters.acked++;
 	probe_slot_resolved(pi, s);
 	pi->quiet_until_ms = 0;	/* the path works: the quiet period is over */
 }
 
-static void reply_rtt(struct probe_instance *pi, const struct probe_reply *r, uint64_t now_ns)
+static void reply_rtt(struct probe_instance *pi, const struct probe_reply *r, uint64_t at_ns,
+		      uint64_t now_ns)
 {
 	struct probe_target *t = targets_find(pi, &r->src);
 	struct ipmp_member *m = pi->member;
-	int64_t rtt_ns = (int64_t)(now_ns - r->sent_ns);
+	int64_t rtt_ns = (int64_t)(at_ns - r->sent_ns);
 
 	if (!t || rtt_ns < 0 || m->state != MEMBER_RUNNING || m->group->state == GROUP_FAILED)
 		return;
@@ -214,18 +218,24 @@ static void reply_multicast(struct probe_instance *pi, const struct probe_reply 
 	ops_of(pi)->target_found(pi, &r->src, ctx_of(pi));
 }
 
+/*
+ * A reply's time is when the kernel received it (member_xdp's stamp), not
+ * when the agent read it: replies wait in the ring buffer until the next
+ * tick (probe_io_drain()), and that wait is no part of the path's RTT.
+ * Without a stamp (or one from the future: another clock), now.
+ */
 void probe_reply(struct probe_instance *pi, const struct probe_reply *r)
 {
-	uint64_t now_ns = now_ns_of(pi);
+	uint64_t now_ns = now_ns_of(pi), at_ns = r->rx_ns && r->rx_ns <= now_ns ? r->rx_ns : now_ns;
 
 	if (!pi->enabled || !pi->member->link_up)
 		return;		/* replies while the link is down are dropped (spec 3.5) */
 	switch (r->kind) {
 	case PROBE_UNI:
-		reply_unicast(pi, r, now_ns);
+		reply_unicast(pi, r, at_ns, now_ns);
 		break;
 	case PROBE_RTT:
-		reply_rtt(pi, r, now_ns);
+		reply_rtt(pi, r, at_ns, now_ns);
 		break;
 	case PROBE_MULTI:
 		reply_multicast(pi, r);
