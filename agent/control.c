@@ -178,7 +178,7 @@ static json_t *admin_reply(struct admin_result *r)
 	return reply;
 }
 
-/* {"cmd": "snapshot", "addresses": false} leaves the address list empty. */
+/* {"cmd": "snapshot", "addresses": false} leaves the address list empty; "table": snapshot.h. */
 static json_t *cmd_snapshot(struct control *c, const struct request *req)
 {
 	struct agent *a = c->agent;
@@ -189,7 +189,7 @@ static json_t *cmd_snapshot(struct control *c, const struct request *req)
 		probe_io_drain(a->groups[i]);	/* the replies so far, in the figures */
 		groups[i] = &a->groups[i]->group;
 	}
-	snap = snapshot_build(groups, a->ngroups, req->with_addresses);
+	snap = snapshot_build(groups, a->ngroups, req->addresses);
 	if (!snap)
 		return error_reply("%s", "out of memory");
 	return json_pack("{s:b, s:o}", "ok", 1, "snapshot", snap);

@@ -92,13 +92,26 @@ static void decode_interface(const json_t *obj, struct request *req, bool add)
 		fail_text(req, "bad probe method '%.32s' (icmp, arp or off)", probe);
 }
 
+/* "addresses": true (the default), false, or "table" (snapshot.h) */
+static void decode_snapshot(const json_t *obj, struct request *req)
+{
+	const json_t *how = json_object_get(obj, "addresses");
+
+	if (json_is_string(how) && !strcmp(json_string_value(how), "table"))
+		req->addresses = SNAPSHOT_ADDRS_TABLE;
+	else if (json_is_string(how))
+		fail_text(req, "bad addresses '%.32s' (true, false or \"table\")", json_string_value(how));
+	else
+		req->addresses = json_is_false(how) ? SNAPSHOT_ADDRS_NONE : SNAPSHOT_ADDRS_OBJECTS;
+}
+
 static void decode_args(const json_t *obj, struct request *req)
 {
 	const json_t *on;
 
 	switch (req->cmd) {
 	case IPMP_CMD_SNAPSHOT:
-		req->with_addresses = !json_is_false(json_object_get(obj, "addresses"));
+		decode_snapshot(obj, req);
 		break;
 	case IPMP_CMD_ADD_ADDRESS:
 	case IPMP_CMD_REMOVE_ADDRESS:

@@ -33,7 +33,7 @@ struct request {
 	struct ip_prefix address;	/* add-address / remove-address */
 	struct config_member member;	/* add-interface: ifname, standby, test address, probe */
 	bool standby;			/* standby */
-	bool with_addresses;		/* snapshot: false leaves the address list out */
+	int addresses;			/* snapshot: enum snapshot_addrs */
 };
 
 /* 0, or -1 with error (the reply's text) set: the line is no request. */

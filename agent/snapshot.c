@@ -181,9 +181,37 @@ static json_t *address_json(struct ipmp_group *g, const struct ipmp_addr *a)
 			 g->ifname, "inbound", a->bound ? a->bound->ifname : "");
 }
 
-json_t *snapshot_build(struct ipmp_group *const *groups, unsigned ngroups, bool with_addrs)
+/* Every address of the groups as address_table's text (snapshot.h); NULL when out of memory. */
+static char *address_table(struct ipmp_group *const *groups, unsigned ngroups)
+{
+	size_t len = 1, used = 0;
+	char *text;
+
+	for (unsigned i = 0; i < ngroups; i++)
+		len += groups[i]->naddrs * (IP_PREFIX_STRLEN + 2 * IFNAMSIZ + 8);
+	text = malloc(len);
+	if (!text)
+		return NULL;
+	for (unsigned i = ngroups; i-- > 0;) {
+		struct ipmp_group *g = groups[i];
+
+		for (unsigned j = 0; j < g->naddrs; j++) {
+			const struct ipmp_addr *a = &g->addrs[j];
+
+			ip_prefix_str(&a->prefix, false, text + used, len - used);
+			used += strlen(text + used);
+			used += (size_t)snprintf(text + used, len - used, "\tup\t%s\t%s\n", g->ifname,
+						 a->bound ? a->bound->ifname : "");
+		}
+	}
+	text[used] = '\0';
+	return text;
+}
+
+json_t *snapshot_build(struct ipmp_group *const *groups, unsigned ngroups, enum snapshot_addrs want)
 {
 	json_t *gs = json_array(), *ifs = json_array(), *addrs = json_array();
+	char *table = NULL;
 
 	if (!gs || !ifs || !addrs)
 		goto fail;
@@ -196,10 +224,23 @@ json_t *snapshot_build(struct ipmp_group *const *groups, unsigned ngroups, bool 
 		json_array_append_new(gs, group_json(g));
 		for (unsigned j = 0; j < n; j++)
 			json_array_append_new(ifs, member_json(order[j]));
-		for (unsigned j = 0; with_addrs && j < g->naddrs; j++)
+		for (unsigned j = 0; want == SNAPSHOT_ADDRS_OBJECTS && j < g->naddrs; j++)
 			json_array_append_new(addrs, address_json(g, &g->addrs[j]));
 	}
-	return json_pack("{s:o, s:o, s:o}", "groups", gs, "interfaces", ifs, "addresses", addrs);
+	if (want != SNAPSHOT_ADDRS_TABLE)
+		return json_pack("{s:o, s:o, s:o}", "groups", gs, "interfaces", ifs, "addresses", addrs);
+	json_decref(addrs);
+	addrs = NULL;
+	table = address_table(groups, ngroups);
+	if (!table)
+		goto fail;
+	{
+		json_t *snap = json_pack("{s:o, s:o, s:s}", "groups", gs, "interfaces", ifs,
+					 "address_table", table);
+
+		free(table);
+		return snap;
+	}
 fail:
 	json_decref(gs);
 	json_decref(ifs);

@@ -221,7 +221,9 @@ int ipmp_client_ping(struct ipmp_client *c)
 
 int ipmp_client_snapshot(struct ipmp_client *c, struct ipmp_snapshot *snap, bool with_addrs)
 {
-	json_t *reply, *args = json_pack("{s:b}", "addresses", with_addrs);
+	/* with addresses: as one table, not an object each (agent/snapshot.h) */
+	json_t *reply, *args = with_addrs ? json_pack("{s:s}", "addresses", "table") :
+					    json_pack("{s:b}", "addresses", 0);
 	int ret = ipmp_client_call(c, IPMP_CMD_SNAPSHOT, args, &reply);
 
 	json_decref(args);
@@ -367,13 +369,56 @@ static void addrs_share_outbound(struct ipmp_snapshot *snap)
 		_ok;                                                                         \
 	})
 
+/* One field of a table line into out (len bytes); false when missing or too long. */
+static bool table_field(const char **p, const char *end, char sep, char *out, size_t len)
+{
+	const char *stop = memchr(*p, sep, (size_t)(end - *p));
+
+	if (!stop || (size_t)(stop - *p) >= len)
+		return false;
+	memcpy(out, *p, (size_t)(stop - *p));
+	out[stop - *p] = '\0';
+	*p = stop + 1;
+	return true;
+}
+
+/* "address_table": a line per address, address TAB state TAB group TAB inbound. */
+static bool decode_table(const json_t *t, struct ipmp_snapshot *snap)
+{
+	const char *p = json_string_value(t), *end;
+	unsigned n = 0;
+
+	if (!p)
+		return false;
+	end = p + json_string_length(t);
+	for (const char *q = p; q < end; q++)
+		n += *q == '\n';
+	snap->addrs = calloc(n ? n : 1, sizeof(*snap->addrs));
+	if (!snap->addrs)
+		return false;
+	while (p < end) {
+		struct ipmp_snap_addr *a = &snap->addrs[snap->naddrs];
+
+		if (snap->naddrs >= n || !table_field(&p, end, '\t', a->address, sizeof(a->address)) ||
+		    !table_field(&p, end, '\t', a->state, sizeof(a->state)) ||
+		    !table_field(&p, end, '\t', a->group, sizeof(a->group)) ||
+		    !table_field(&p, end, '\n', a->inbound, sizeof(a->inbound)))
+			return false;
+		snap->naddrs++;
+	}
+	return true;
+}
+
 int ipmp_snapshot_decode(const json_t *obj, struct ipmp_snapshot *snap, char *err, size_t errlen)
 {
+	const json_t *table = json_object_get(obj, "address_table");
+
 	memset(snap, 0, sizeof(*snap));
 	if (!json_is_object(obj) ||
 	    !DECODE_LIST(obj, "groups", snap->groups, snap->ngroups, decode_group) ||
 	    !DECODE_LIST(obj, "interfaces", snap->ifs, snap->nifs, decode_if) ||
-	    !DECODE_LIST(obj, "addresses", snap->addrs, snap->naddrs, decode_addr)) {
+	    !(table ? decode_table(table, snap) :
+		      DECODE_LIST(obj, "addresses", snap->addrs, snap->naddrs, decode_addr))) {
 		snprintf(err, errlen, "malformed snapshot from the agent");
 		ipmp_snapshot_free(snap);
 		return -EPROTO;

@@ -106,7 +106,12 @@ int ofmt_open(struct ofmt *o, const struct ofmt_field *fields, unsigned nfields,
 		return -1;
 	}
 	o->sel = calloc(nfields ? nfields : 1, sizeof(*o->sel));
-	if (!o->sel) {
+	o->values = calloc(nfields ? nfields : 1, OFMT_VALUE_MAX);	/* once, not per row */
+	if (!o->sel || !o->values) {
+		free(o->sel);
+		free(o->values);
+		o->sel = NULL;
+		o->values = NULL;
 		snprintf(err, errlen, "Not enough space");
 		return -1;
 	}
@@ -119,7 +124,9 @@ int ofmt_open(struct ofmt *o, const struct ofmt_field *fields, unsigned nfields,
 	}
 	if (select_list(o, fields, nfields, olist, err, errlen, warn, warnlen)) {
 		free(o->sel);
+		free(o->values);
 		o->sel = NULL;
+		o->values = NULL;
 		return -1;
 	}
 	return 0;
@@ -142,6 +149,14 @@ static void row_end(struct ofmt *o)
 		fflush(o->out);
 }
 
+static void pad(FILE *out, int n)
+{
+	static const char spaces[] = "                                                                ";
+
+	for (; n > 0; n -= (int)sizeof(spaces) - 1)
+		fwrite(spaces, 1, n < (int)sizeof(spaces) - 1 ? (size_t)n : sizeof(spaces) - 1, out);
+}
+
 /* One human line: fixed widths, an over-long value pushes the rest right (spec 1.2). */
 static void print_human_line(struct ofmt *o, char values[][OFMT_VALUE_MAX])
 {
@@ -154,8 +169,9 @@ static void print_human_line(struct ofmt *o, char values[][OFMT_VALUE_MAX])
 			fputs(values[i], o->out);
 			break;
 		}
+		fputs(values[i], o->out);
 		if (len + overflow >= width) {
-			fprintf(o->out, "%s ", values[i]);
+			fputc(' ', o->out);
 			overflow += len - width + 1;
 		} else {
 			if (overflow > 0) {
@@ -164,7 +180,7 @@ static void print_human_line(struct ofmt *o, char values[][OFMT_VALUE_MAX])
 				width -= d;
 				overflow -= d;
 			}
-			fprintf(o->out, "%-*s", width, values[i]);
+			pad(o->out, width - len);
 		}
 	}
 	row_end(o);
@@ -223,10 +239,8 @@ static void print_json(struct ofmt *o, char values[][OFMT_VALUE_MAX])
 
 void ofmt_print(struct ofmt *o, const void *row)
 {
-	char (*values)[OFMT_VALUE_MAX] = calloc(o->nsel, OFMT_VALUE_MAX);
+	char (*values)[OFMT_VALUE_MAX] = o->values;
 
-	if (!values)
-		return;
 	/* the header comes before the first row of every screenful, and is a line of it */
 	if (o->style == OFMT_HUMAN && o->rows % o->screen_rows == 0) {
 		for (unsigned i = 0; i < o->nsel; i++)
@@ -247,7 +261,6 @@ void ofmt_print(struct ofmt *o, const void *row)
 		print_parsable(o, values);
 	else
 		print_json(o, values);
-	free(values);
 }
 
 void ofmt_close(struct ofmt *o)
@@ -256,5 +269,7 @@ void ofmt_close(struct ofmt *o)
 		fputs(o->json_started ? "\n]\n" : "[]\n", o->out);
 	fflush(o->out);
 	free(o->sel);
+	free(o->values);
 	o->sel = NULL;
+	o->values = NULL;
 }

@@ -44,6 +44,7 @@ struct ofmt {
 	unsigned screen_rows;	/* header every screen_rows lines */
 	bool json_started;
 	bool streaming;		/* flush every row (-p follows probes as they come) */
+	char (*values)[OFMT_VALUE_MAX];	/* a row's values, one per selected field */
 };
 
 /*

@@ -45,6 +45,20 @@ struct row {
 	bool v6;	/* -t: the member's IPv6 row */
 };
 
+/* src into buf (len bytes), cut short if it must be; its length. */
+static size_t put(char *buf, size_t len, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (!len)
+		return 0;
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, src, n);
+	buf[n] = '\0';
+	return n;
+}
+
 static bool numeric;
 
 /* spec 1.3: getnameinfo with NI_NOFQDN, numeric with -n or when unresolvable */
@@ -59,7 +73,7 @@ static void addr_format(const char *text, char *buf, size_t len)
 	socklen_t salen;
 
 	if (numeric || ip_prefix_parse(text, false, &p, &why)) {
-		snprintf(buf, len, "%s", text);
+		put(buf, len, text);
 		return;
 	}
 	if (p.family == AF_INET) {
@@ -80,14 +94,17 @@ static void join(char *buf, size_t len, char (*names)[IPMP_CLIENT_NAME_MAX], uns
 	size_t used = 0;
 
 	buf[0] = '\0';
-	for (unsigned i = 0; i < n && used < len; i++) {
+	for (unsigned i = 0; i < n && used + 1 < len; i++) {
 		char one[NI_MAXHOST];
 
-		if (addrs)
+		if (i)
+			used += put(buf + used, len - used, " ");
+		if (addrs) {
 			addr_format(names[i], one, sizeof(one));
-		else
-			snprintf(one, sizeof(one), "%s", names[i]);
-		used += snprintf(buf + used, len - used, "%s%s", i ? " " : "", one);
+			used += put(buf + used, len - used, one);
+		} else {
+			used += put(buf + used, len - used, names[i]);
+		}
 	}
 }
 
@@ -108,13 +125,13 @@ static bool addr_value(int id, const void *r, char *buf, size_t len)
 		addr_format(a->address, buf, len);
 		break;
 	case A_STATE:
-		snprintf(buf, len, "%s", a->state);
+		put(buf, len, a->state);
 		break;
 	case A_GROUP:
-		snprintf(buf, len, "%s", a->group);
+		put(buf, len, a->group);
 		break;
 	case A_INBOUND:
-		snprintf(buf, len, "%s", up ? a->inbound : "");
+		put(buf, len, up ? a->inbound : "");
 		break;
 	case A_OUTBOUND:
 		if (up && a->inbound[0])

@@ -10,7 +10,7 @@ F=$HERE/fixtures
 N=0
 FAILED=0
 
-echo "1..27"
+echo "1..30"
 check() {	# check NAME EXPECTED_RC EXPECTED_OUT ACTUAL_RC ACTUAL_OUT
 	N=$((N + 1))
 	if [ "$2" = "$4" ] && [ "$3" = "$5" ]; then
@@ -170,5 +170,32 @@ check "-j: the selection as JSON, lower-case keys" 0 '[
   {"group": "acctg1", "fdt": ""},
   {"group": "field2", "fdt": "20.00s"}
 ]' "$RC" "$OUT"
+
+# --- the agent's address table (agent/snapshot.h): the same rows as an object each ---------
+G='{"ifname": "ipmp0", "name": "g0", "state": "degraded", "fdt_ms": 1000, "interfaces": [], "outbound": ["m1", "m0"]}'
+printf '{"groups": [%s], "interfaces": [], "addresses": [%s, %s, %s]}' "$G" \
+	'{"address": "192.0.2.10", "state": "up", "group": "ipmp0", "inbound": "m1"}' \
+	'{"address": "2001:db8::10", "state": "up", "group": "ipmp0", "inbound": ""}' \
+	'{"address": "192.0.2.99", "state": "down", "group": "ipmp0", "inbound": ""}' \
+	>"${TMPDIR:-/tmp}/ipmpstat-objs.$$.json"
+printf '{"groups": [%s], "interfaces": [], "address_table": "%s"}' "$G" \
+	'192.0.2.10\tup\tipmp0\tm1\n2001:db8::10\tup\tipmp0\t\n192.0.2.99\tdown\tipmp0\t\n' \
+	>"${TMPDIR:-/tmp}/ipmpstat-table.$$.json"
+printf '{"groups": [%s], "interfaces": [], "address_table": "%s"}' "$G" '192.0.2.10\tup\tipmp0\n' \
+	>"${TMPDIR:-/tmp}/ipmpstat-badtable.$$.json"
+OUT=$(IPMPSTAT_SNAPSHOT=${TMPDIR:-/tmp}/ipmpstat-objs.$$.json "$IPMPSTAT" -an 2>&1)
+OBJS_RC=$? OBJS=$OUT
+OUT=$(IPMPSTAT_SNAPSHOT=${TMPDIR:-/tmp}/ipmpstat-table.$$.json "$IPMPSTAT" -an 2>&1)
+RC=$?
+check "-an from an address table: as from an object each" 0 "$OBJS" "$RC" "$OUT"
+check "... which is the rows as they should be" 0 "ADDRESS                   STATE  GROUP       INBOUND     OUTBOUND
+192.0.2.10                up     ipmp0       m1          m1 m0
+2001:db8::10              up     ipmp0       --          --
+192.0.2.99                down   ipmp0       --          --" "$OBJS_RC" "$OBJS"
+OUT=$(IPMPSTAT_SNAPSHOT=${TMPDIR:-/tmp}/ipmpstat-badtable.$$.json "$IPMPSTAT" -an 2>&1)
+RC=$?
+rm -f "${TMPDIR:-/tmp}"/ipmpstat-{objs,table,badtable}.$$.json
+check "a table line short of a field is refused, nothing printed" 1 \
+	"ipmpstat: cannot snapshot IPMP state: malformed snapshot from the agent" "$RC" "$OUT"
 
 [ "$FAILED" = 0 ]

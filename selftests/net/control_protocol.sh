@@ -6,7 +6,7 @@
 # happens. The agent answers, stays up, and fails over on time.
 . "$(dirname "$0")/lib.sh"
 require_root
-tap_plan 11
+tap_plan 14
 
 topo_create 2
 write_config "$TMP/ipmp.conf"
@@ -25,6 +25,16 @@ ASSERT_EQ "an oversized line gets an error and the connection is closed" \
 <eof>' "$(ctl @big:200000)"
 ASSERT_EQ "a half-closed client still gets its answer" '{"ok":true,"version":1}
 <eof>' "$(ctl '{"version":1,"cmd":"ping"}' @half)"
+# a snapshot's addresses: an object each (the default), none, or one table (what ipmpstat asks for)
+snap() { ctl "{\"version\":1,\"cmd\":\"snapshot\",$1}" | jq -c "$2"; }
+ASSERT_EQ "snapshot: an object per address by default" \
+	"[{\"address\":\"$DATA1\",\"state\":\"up\",\"group\":\"ipmp0\"},{\"address\":\"$DATA2\",\"state\":\"up\",\"group\":\"ipmp0\"}]" \
+	"$(snap '"addresses":true' '[.snapshot.addresses[] | select(.address | startswith("fe80") | not) | {address, state, group}] | sort_by(.address)')"
+ASSERT_EQ "snapshot with addresses \"table\": the same rows, a line each" \
+	"[\"$DATA1 up ipmp0\",\"$DATA2 up ipmp0\"]" \
+	"$(snap '"addresses":"table"' '[.snapshot.address_table | split("\n")[] | select(. != "" and (startswith("fe80") | not)) | split("\t")[0:3] | join(" ")] | sort')"
+ASSERT "any other word is refused, by name" sh -c \
+	"'$TRAFFIC' ctl '$IPMP_SOCKET' '{\"version\":1,\"cmd\":\"snapshot\",\"addresses\":\"tables\"}' | grep -q 'bad addresses .tables.'"
 ASSERT_EQ "200 clients at once all get answers" "answered=200 of 200" \
 	"$("$TRAFFIC" ctl-many "$IPMP_SOCKET" 200)"
 
