@@ -80,7 +80,7 @@ AGENT_CORE := agent/config.c agent/config_file.c agent/log.c agent/clock.c agent
 	agent/snapshot.c \
 	agent/addrmap.c agent/announce_queue.c \
 	agent/link.c agent/prom.c agent/request.c
-AGENT_SYS  := agent/kernel.c agent/netlink.c agent/netlink_route.c agent/dataplane.c agent/dataplane_attach.c agent/dataplane_state.c agent/announce.c \
+AGENT_SYS  := agent/kernel.c agent/netlink.c agent/netlink_route.c agent/dataplane.c agent/dataplane_push.c agent/dataplane_attach.c agent/dataplane_state.c agent/announce.c \
 	agent/sysctl.c agent/probe_io.c agent/probe_wire.c agent/undo.c agent/mcast.c agent/learning.c agent/hooks.c agent/managers.c agent/routes.c agent/provision.c agent/adopt.c \
 	agent/linkwatch.c agent/events.c agent/control.c agent/admin.c agent/notify.c \
 	agent/metrics.c agent/lock.c agent/agent.c agent/main.c

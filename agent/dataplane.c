@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -112,31 +113,6 @@ static int pin_program(struct bpf_program *prog, const char *dir)
 	return ret;
 }
 
-/* n entries of an array map, of size bytes each. */
-static int array_read(const struct dataplane *dp, const char *map, void *out, unsigned n, size_t size)
-{
-	int fd = dataplane_map_fd(dp, map);
-
-	for (__u32 k = 0; k < n; k++)
-		if (bpf_map_lookup_elem(fd, &k, (char *)out + k * size))
-			return -errno;
-	return 0;
-}
-
-/* What the pinned array maps hold, for a restart that adopts them (flows stay put). */
-static int images_read(struct dataplane *dp)
-{
-	int ret = array_read(dp, "members", dp->members_img, IPMP_MAX_MEMBERS,
-			     sizeof(dp->members_img[0]));
-
-	ret = ret ?: array_read(dp, "member_index", dp->index_img, IPMP_MEMBER_INDEX,
-				sizeof(dp->index_img[0]));
-	ret = ret ?: array_read(dp, "buckets", dp->buckets_img, IPMP_BUCKETS,
-				sizeof(dp->buckets_img[0]));
-	return ret ?: array_read(dp, "addr_index", dp->addr_img, IPMP_ADDR_INDEX,
-				 sizeof(dp->addr_img[0]));
-}
-
 int dataplane_open(struct dataplane *dp, const char *root, const char *group_name,
 		   struct undo *undo)
 {
@@ -179,7 +155,12 @@ int dataplane_open(struct dataplane *dp, const char *root, const char *group_nam
 		ret = -ENOMEM;
 		goto err;
 	}
-	if (dp->adopting && (ret = images_read(dp))) {
+	ret = dataplane_buckets_map(dp);
+	if (ret) {
+		pr_err("cannot map the flow buckets of group %s: %s", group_name, strerror(-ret));
+		goto err;
+	}
+	if (dp->adopting && (ret = dataplane_images_read(dp))) {
 		pr_err("cannot read the pinned maps of group %s: %s", group_name, strerror(-ret));
 		goto err;
 	}
@@ -219,6 +200,7 @@ void dataplane_close(struct dataplane *dp)
 	member_xdp__destroy(dp->xdp);
 	dp->xdp = NULL;
 	addrmap_free(&dp->bindings);
+	dataplane_buckets_unmap(dp);
 	free(dp->addr_img);
 	dp->addr_img = NULL;
 	free(dp->carried);
@@ -365,252 +347,5 @@ int dataplane_probe_stats(struct dataplane *dp, __u64 out[IPMP_PROBE_STAT__MAX])
 
 	for (__u32 s = 0; s < IPMP_PROBE_STAT__MAX && !ret; s++)
 		ret = percpu_sum(bpf_map__fd(dp->xdp->maps.probe_stats), s, &out[s], 1);
-	return ret;
-}
-
-void dataplane_addr_key(const struct ip_prefix *p, struct ipmp_addr_key *key)
-{
-	memset(key, 0, sizeof(*key));
-	key->family = p->family == AF_INET ? IPMP_AF_INET : IPMP_AF_INET6;
-	memcpy(key->addr, p->addr, ip_addr_len(p->family));
-}
-
-/*
- * The entries of an array map that differ between was and now (n values
- * of size bytes), written in one batch; was becomes now.
- */
-static int write_changed(int fd, void *was, const void *now, unsigned n, size_t size)
-{
-	__u32 *keys = malloc(n * sizeof(*keys));
-	char *vals = malloc(n * size);
-	__u32 count = 0;
-	int ret = 0;
-
-	if (!keys || !vals) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	for (unsigned i = 0; i < n; i++) {
-		if (!memcmp((char *)was + i * size, (const char *)now + i * size, size))
-			continue;
-		keys[count] = i;
-		memcpy(vals + count * size, (const char *)now + i * size, size);
-		count++;
-	}
-	if (count && bpf_map_update_batch(fd, keys, vals, &count, NULL)) {
-		/* a kernel without batch updates for arrays: one at a time */
-		for (__u32 i = 0; i < count && !ret; i++)
-			if (bpf_map_update_elem(fd, &keys[i], vals + i * size, BPF_ANY))
-				ret = -errno;
-	}
-	if (!ret)
-		memcpy(was, now, n * size);
-out:
-	free(keys);
-	free(vals);
-	return ret;
-}
-
-/* members by slot (a free slot all zero), then the index by ifindex. */
-static int push_members(struct dataplane *dp, const struct ipmp_group *g)
-{
-	struct ipmp_member_info now[IPMP_MAX_MEMBERS] = {};
-	__u32 index[IPMP_MEMBER_INDEX] = { 0 };
-	int ret;
-
-	for (unsigned i = 0; i < IPMP_MAX_MEMBERS; i++) {
-		const struct ipmp_member *m = &g->members[i];
-		struct ipmp_member_info *info = &now[i];
-
-		if (!m->used || !m->ifindex)
-			continue;
-		info->slot = i;
-		info->ifindex = m->ifindex;
-		info->flags = member_active(m) ? IPMP_MEMBER_ACTIVE : 0;
-		memcpy(info->mac, m->mac, sizeof(info->mac));
-		/* direct-mapped: the lower slot keeps a shared entry, the other is looked for */
-		if (!index[m->ifindex & (IPMP_MEMBER_INDEX - 1)])
-			index[m->ifindex & (IPMP_MEMBER_INDEX - 1)] = i + 1;
-	}
-	ret = write_changed(dataplane_map_fd(dp, "members"), dp->members_img, now, IPMP_MAX_MEMBERS,
-			    sizeof(now[0]));
-	return ret ?: write_changed(dataplane_map_fd(dp, "member_index"), dp->index_img, index,
-				    IPMP_MEMBER_INDEX, sizeof(index[0]));
-}
-
-static uint32_t active_slots(const struct ipmp_group *g)
-{
-	uint32_t mask = 0;
-
-	group_for_each_member(g, m)
-		if (member_active(m) && m->ifindex)
-			mask |= 1u << m->slot;
-	return mask;
-}
-
-static int push_tx_set(struct dataplane *dp, const struct ipmp_group *g)
-{
-	uint32_t mask = active_slots(g);
-	struct ipmp_tx_set tx = {};
-	__u32 zero = 0;
-
-	for (unsigned s = 0; s < IPMP_MAX_MEMBERS; s++)
-		if (mask & (1u << s))
-			tx.slot[tx.count++] = s;
-	return bpf_map_update_elem(dataplane_map_fd(dp, "tx_set"), &zero, &tx, BPF_ANY) ? -errno : 0;
-}
-
-/* Even shares of the flow buckets, moving as few as may be (lib/buckets.c). */
-static int push_buckets(struct dataplane *dp, const struct ipmp_group *g)
-{
-	__u32 now[IPMP_BUCKETS];
-
-	memcpy(now, dp->buckets_img, sizeof(now));
-	if (!buckets_assign(now, active_slots(g)))
-		return 0;
-	return write_changed(dataplane_map_fd(dp, "buckets"), dp->buckets_img, now, IPMP_BUCKETS,
-			     sizeof(now[0]));
-}
-
-static int push_group_cfg(struct dataplane *dp, const struct ipmp_group *g)
-{
-	struct ipmp_group_cfg cfg = {
-		.group_ifindex = g->ifindex,
-		.bcast_ifindex = g->nominated ? g->nominated->ifindex : 0,
-		.mcast6_ifindex = g->nominated6 ? g->nominated6->ifindex : 0,
-		.abi_version = IPMP_ABI_VERSION,
-		/* through the veth: handed to its peer's egress; direct: to the group's ingress */
-		.deliver_ifindex = dp->direct || !dp->peer_ifindex ? g->ifindex : dp->peer_ifindex,
-		.deliver_flags = dp->direct || !dp->peer_ifindex ? BPF_F_INGRESS : 0,
-	};
-	__u32 zero = 0;
-
-	memcpy(cfg.group_mac, g->mac, sizeof(cfg.group_mac));
-	return bpf_map_update_elem(dataplane_map_fd(dp, "group_cfg"), &zero, &cfg, BPF_ANY) ? -errno : 0;
-}
-
-/*
- * Only bindings that changed are written (a failover costs one update
- * per moved address); the cache, keyed by address, also finds the
- * addresses the group no longer has, whose entries are deleted.
- */
-/* addr_index from the bindings just written, its changed entries in one batch. */
-static int push_addr_index(struct dataplane *dp)
-{
-	struct ipmp_addr_entry *now = calloc(IPMP_ADDR_INDEX, sizeof(*now));
-	struct ipmp_addr_key key;
-	int ret;
-
-	if (!now)
-		return -ENOMEM;
-	addrmap_for_each(&dp->bindings, e) {
-		struct ip_prefix p;
-
-		if (!e->value)
-			continue;	/* not bound: not in addr_binding either */
-		addrmap_key(e, &p);
-		dataplane_addr_key(&p, &key);
-		addr_index_put(now, &key, e->value);
-	}
-	ret = write_changed(dataplane_map_fd(dp, "addr_index"), dp->addr_img, now, IPMP_ADDR_INDEX,
-			    sizeof(*now));
-	free(now);
-	return ret;
-}
-
-static int push_bindings(struct dataplane *dp, const struct ipmp_group *g)
-{
-	int fd = dataplane_map_fd(dp, "addr_binding");
-	uint64_t mark = ++dp->npushes;
-	struct ipmp_addr_key key;
-	bool changed = false;
-
-	for (unsigned i = 0; i < g->naddrs; i++) {
-		const struct ipmp_addr *a = &g->addrs[i];
-		struct ipmp_binding b = { .ifindex = a->bound ? a->bound->ifindex : 0 };
-		struct addrmap_entry *e = addrmap_insert(&dp->bindings, &a->prefix);
-
-		if (!e)
-			return -ENOMEM;
-		e->mark = mark;
-		if (e->value == b.ifindex)
-			continue;
-		dataplane_addr_key(&a->prefix, &key);
-		if (b.ifindex) {
-			if (bpf_map_update_elem(fd, &key, &b, BPF_ANY))
-				return -errno;
-		} else if (bpf_map_delete_elem(fd, &key) && errno != ENOENT) {
-			return -errno;
-		}
-		e->value = b.ifindex;
-		changed = true;
-	}
-	addrmap_for_each(&dp->bindings, e) {
-		struct ip_prefix p;
-
-		if (e->mark == mark)
-			continue;
-		addrmap_key(e, &p);
-		dataplane_addr_key(&p, &key);
-		if (bpf_map_delete_elem(fd, &key) && errno != ENOENT)
-			return -errno;
-		addrmap_remove(&dp->bindings, e);
-		changed = true;
-	}
-	return changed ? push_addr_index(dp) : 0;
-}
-
-/*
- * A re-attach over programs of another version: those keep forwarding
- * with their own maps until this agent's replace them, which happens only
- * now that the new maps hold the whole state, so no frame meets empty maps.
- */
-static int reattach(struct dataplane *dp)
-{
-	int ret = 0, err;
-
-	dp->reattach = false;
-	err = dataplane_attach_group(dp, dp->group_ifindex, dp->peer_ifindex, dp->direct);
-	ret = ret ?: err;
-	for (unsigned i = 0; i < IPMP_MAX_MEMBERS; i++) {
-		int ifindex = dp->attached[i];
-
-		if (!ifindex)
-			continue;
-		dp->attached[i] = 0;
-		err = dataplane_attach_member(dp, i, ifindex);
-		ret = ret ?: err;
-	}
-	if (!ret)
-		pr_info("the data plane of %s is this agent's now: maps filled, programs replaced",
-			dp->pin_dir);
-	return ret;
-}
-
-/*
- * Write the group's state into the maps in the order include/ipmp/maps.h
- * gives: members, tx_set, buckets, group_cfg, addr_binding. Unchanged
- * entries are not rewritten, so a failover costs one update per moved
- * address and one batch for the moved buckets.
- */
-int dataplane_push(struct dataplane *dp, const struct ipmp_group *g)
-{
-	int ret;
-
-	ret = push_members(dp, g);
-	if (!ret)
-		ret = push_tx_set(dp, g);
-	if (!ret)
-		ret = push_buckets(dp, g);
-	if (!ret)
-		ret = push_group_cfg(dp, g);
-	if (!ret)
-		ret = push_bindings(dp, g);
-	if (!ret)
-		ret = dataplane_push_state(dp, g);
-	if (!ret && dp->reattach)
-		ret = reattach(dp);
-	if (ret)
-		pr_err("group %s: cannot update the data plane maps: %s", g->name, strerror(-ret));
 	return ret;
 }

@@ -44,7 +44,7 @@ struct dataplane {
 	/* members, member_index and buckets as last written (or found, adopting) */
 	struct ipmp_member_info members_img[IPMP_MAX_MEMBERS];
 	__u32 index_img[IPMP_MEMBER_INDEX];
-	__u32 buckets_img[IPMP_BUCKETS];
+	__u32 *buckets;		/* the buckets map itself, mmapped (IPMP_BUCKETS entries) */
 	struct ipmp_addr_entry *addr_img;	/* addr_index, IPMP_ADDR_INDEX entries */
 	struct addrmap bindings;		/* address -> ifindex last written to addr_binding */
 	uint64_t npushes;			/* marks the bindings each push saw */

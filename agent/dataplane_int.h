@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Inside the data plane module only (dataplane.c: programs, pins and the
- * projection; dataplane_attach.c: tc filters and XDP links;
+ * Inside the data plane module only (dataplane.c: programs and pins;
+ * dataplane_push.c: the projection into the maps; dataplane_attach.c: tc
+ * filters and XDP links;
  * dataplane_state.c: the record a restart resumes from). No other file
  * includes this.
  */
@@ -22,6 +23,11 @@ extern const struct ipmp_abi dataplane_our_abi;
  * another's (dp->reattach: unpinned, state carried over when it can be)?
  */
 void dataplane_abi_check(struct dataplane *dp, const char *group_name);
+/* dataplane_push.c: the buckets map mmapped into dp->buckets, and let go. 0 or -errno. */
+int dataplane_buckets_map(struct dataplane *dp);
+void dataplane_buckets_unmap(struct dataplane *dp);
+/* dataplane_push.c: the images of the array maps from the pinned maps (adoption). */
+int dataplane_images_read(struct dataplane *dp);
 /* The agent_state record: what the next agent resumes from; one update per push. */
 int dataplane_push_state(struct dataplane *dp, const struct ipmp_group *g);
 

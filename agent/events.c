@@ -22,7 +22,7 @@ static void ops_push(struct ipmp_group *g, void *ctx)
 	struct agent_group *ag = ctx;
 
 	dataplane_push(&ag->dp, g);
-	mcast_sync(ag->agent, ag);
+	mcast_sync_soon(ag->agent, ag);
 }
 
 static void ops_announce(struct ipmp_group *g, struct ipmp_addr *addr, void *ctx)

@@ -376,6 +376,31 @@ void mcast_sync(struct agent *a, struct agent_group *ag)
 	reports_send(a, ag);
 }
 
+static void sync_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent *a = arg;
+
+	for (unsigned i = 0; i < a->ngroups; i++) {
+		struct agent_group *ag = a->groups[i];
+
+		if (!ag->mcast.sync_due)
+			continue;
+		ag->mcast.sync_due = false;
+		mcast_sync(a, ag);
+	}
+}
+
+void mcast_sync_soon(struct agent *a, struct agent_group *ag)
+{
+	if (!a->mcast_sync_ev) {	/* no event loop (tests): now */
+		mcast_sync(a, ag);
+		return;
+	}
+	ag->mcast.sync_due = true;
+	if (!event_pending(a->mcast_sync_ev, EV_TIMEOUT, NULL))
+		event_active(a->mcast_sync_ev, EV_TIMEOUT, 0);
+}
+
 void mcast_changed(struct agent *a)
 {
 	if (a->mcast_ev && !event_pending(a->mcast_ev, EV_TIMEOUT, NULL))
@@ -392,6 +417,9 @@ void mcast_open(struct agent *a)
 			!a->mcast_live4 && !a->mcast_live6 ? "IPv4 or IPv6" :
 			!a->mcast_live4 ? "IPv4" : "IPv6");
 	a->mcast_ev = evtimer_new(a->base, changed_cb, a);
+	a->mcast_sync_ev = evtimer_new(a->base, sync_cb, a);
+	if (a->mcast_sync_ev)
+		event_priority_set(a->mcast_sync_ev, AGENT_PRIO_OTHER);
 	a->mcast_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	if (a->mcast_fd < 0)
 		pr_warn("cannot open a packet socket for IGMP/MLD reports: %s", strerror(errno));
@@ -402,6 +430,9 @@ void mcast_close(struct agent *a)
 	if (a->mcast_ev)
 		event_free(a->mcast_ev);
 	a->mcast_ev = NULL;
+	if (a->mcast_sync_ev)
+		event_free(a->mcast_sync_ev);
+	a->mcast_sync_ev = NULL;
 	if (a->mcast_fd >= 0)
 		close(a->mcast_fd);
 	a->mcast_fd = -1;

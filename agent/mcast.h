@@ -39,6 +39,7 @@ struct event;
 /* A group's multicast state: the nominees the lists were last put on. */
 struct mcast_state {
 	int nominee4, nominee6;		/* ifindex; 0: none */
+	bool sync_due;			/* pushed: mcast_sync() on the next turn */
 };
 
 /* Subscribe to membership notifications (on the link event socket) and say which are missing. */
@@ -52,5 +53,12 @@ void mcast_changed(struct agent *a);
  * (a snooping switch forwards nothing to the new nominee's port before).
  */
 void mcast_sync(struct agent *a, struct agent_group *ag);
+/*
+ * mcast_sync() on the next turn of the event loop, after what waits at
+ * the detection priority: a failover's first announcements (which bring
+ * the unicast traffic back) leave before the multicast handover's dozen
+ * system calls.
+ */
+void mcast_sync_soon(struct agent *a, struct agent_group *ag);
 
 #endif

@@ -61,9 +61,11 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } addr_index SEC(".maps");
 
+/* mmapable: the agent writes its buckets in place (aligned 32-bit stores), no system call */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, IPMP_BUCKETS);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
 	__type(value, __u32);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
