@@ -91,7 +91,7 @@ struct agent {
 	struct undo undo;	/* what the agent changed on the system (agent/undo.h) */
 	bool mcast_live4, mcast_live6;	/* the kernel notifies multicast joins (agent/mcast.h) */
 	struct event *mcast_ev;		/* lists to reconcile, once per loop turn */
-	struct event *mcast_sync_ev;	/* groups' lists and reports after a push (mcast_sync_soon) */
+	struct event *mcast_sync_ev;	/* lists and reports after a push (mcast_sync_soon) */
 	int mcast_fd;			/* packet socket for reports: one, closing one waits for RCU */
 	struct event *learn_ev;		/* learning.c: every learn_interval */
 	int learn_fd;			/* learning.c: the packet socket its frames leave by */

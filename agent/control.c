@@ -221,7 +221,7 @@ static json_t *handle_request(struct client *cl, const char *line, size_t len)
 		/* from now on this connection also carries that stream: a follower may be quiet */
 		if (req.cmd == IPMP_CMD_PROBES && !(cl->streams & CONTROL_STREAM_PROBES) &&
 		    !cl->control->probe_followers++)
-			probe_io_live(cl->control->agent, true);	/* replies wake the agent now */
+			probe_io_live(cl->control->agent, true);	/* replies wake the agent */
 		cl->streams |= req.cmd == IPMP_CMD_PROBES ? CONTROL_STREAM_PROBES : CONTROL_STREAM_EVENTS;
 		bufferevent_set_timeouts(cl->bev, NULL, &write_timeout);
 		pr_debug("control: a client follows %s", ipmp_cmd_name(req.cmd));

@@ -40,7 +40,8 @@ int dataplane_buckets_map(struct dataplane *dp)
 }
 
 /* n entries of an array map, of size bytes each. */
-static int array_read(const struct dataplane *dp, const char *map, void *out, unsigned n, size_t size)
+static int array_read(const struct dataplane *dp, const char *map, void *out, unsigned n,
+		      size_t size)
 {
 	int fd = dataplane_map_fd(dp, map);
 
@@ -158,7 +159,9 @@ static int push_tx_set(struct dataplane *dp, const struct ipmp_group *g)
 	for (unsigned s = 0; s < IPMP_MAX_MEMBERS; s++)
 		if (mask & (1u << s))
 			tx.slot[tx.count++] = s;
-	return bpf_map_update_elem(dataplane_map_fd(dp, "tx_set"), &zero, &tx, BPF_ANY) ? -errno : 0;
+	if (bpf_map_update_elem(dataplane_map_fd(dp, "tx_set"), &zero, &tx, BPF_ANY))
+		return -errno;
+	return 0;
 }
 
 /*
@@ -196,7 +199,9 @@ static int push_group_cfg(struct dataplane *dp, const struct ipmp_group *g)
 	__u32 zero = 0;
 
 	memcpy(cfg.group_mac, g->mac, sizeof(cfg.group_mac));
-	return bpf_map_update_elem(dataplane_map_fd(dp, "group_cfg"), &zero, &cfg, BPF_ANY) ? -errno : 0;
+	if (bpf_map_update_elem(dataplane_map_fd(dp, "group_cfg"), &zero, &cfg, BPF_ANY))
+		return -errno;
+	return 0;
 }
 
 /* Keys and values for one batched update (values NULL: a batched delete). */

@@ -83,7 +83,8 @@ static void tick(evutil_socket_t fd, short what, void *arg)
 				if (m->ifindex && !nl_link_get(&a->nl, m->ifname, &l))
 					look(&l, a);
 			}
-		a->learn_links = a->learn_links > 1 ? a->learn_links - 1 : 0;	/* a dump again, now and then */
+		/* a dump again, now and then */
+		a->learn_links = a->learn_links > 1 ? a->learn_links - 1 : 0;
 	} else {
 		a->learn_links = 0;
 		ret = nl_links_each(&a->nl, look_dumped, a);
@@ -95,7 +96,7 @@ static void tick(evutil_socket_t fd, short what, void *arg)
 
 		group_for_each_member(&ag->group, m)
 			if (!ag->learn_seen[m->slot])
-				ag->learn_tx[m->slot] = 0;	/* gone: start over when it is back */
+				ag->learn_tx[m->slot] = 0;	/* gone: start over */
 	}
 }
 

@@ -81,7 +81,7 @@ struct probe_slot {
 	uint64_t sent_ns;		/* agent clock at send */
 	uint64_t rx_ns;			/* kernel receive time (XDP) */
 	uint64_t acked_ns;		/* when the reply was received (its kernel stamp) */
-	uint64_t done_ns;		/* when the agent handled it (ipmpstat -p RTT, spec 1.3.5) */
+	uint64_t done_ns;		/* when the agent handled it (ipmpstat -p RTT) */
 	uint64_t lost_ns;		/* when declared lost */
 };
 

@@ -100,7 +100,8 @@ static void decode_snapshot(const json_t *obj, struct request *req)
 	if (json_is_string(how) && !strcmp(json_string_value(how), "table"))
 		req->addresses = SNAPSHOT_ADDRS_TABLE;
 	else if (json_is_string(how))
-		fail_text(req, "bad addresses '%.32s' (true, false or \"table\")", json_string_value(how));
+		fail_text(req, "bad addresses '%.32s' (true, false or \"table\")",
+			  json_string_value(how));
 	else
 		req->addresses = json_is_false(how) ? SNAPSHOT_ADDRS_NONE : SNAPSHOT_ADDRS_OBJECTS;
 }

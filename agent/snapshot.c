@@ -200,8 +200,8 @@ static char *address_table(struct ipmp_group *const *groups, unsigned ngroups)
 
 			ip_prefix_str(&a->prefix, false, text + used, len - used);
 			used += strlen(text + used);
-			used += (size_t)snprintf(text + used, len - used, "\tup\t%s\t%s\n", g->ifname,
-						 a->bound ? a->bound->ifname : "");
+			used += (size_t)snprintf(text + used, len - used, "\tup\t%s\t%s\n",
+						 g->ifname, a->bound ? a->bound->ifname : "");
 		}
 	}
 	text[used] = '\0';
@@ -228,7 +228,8 @@ json_t *snapshot_build(struct ipmp_group *const *groups, unsigned ngroups, enum 
 			json_array_append_new(addrs, address_json(g, &g->addrs[j]));
 	}
 	if (want != SNAPSHOT_ADDRS_TABLE)
-		return json_pack("{s:o, s:o, s:o}", "groups", gs, "interfaces", ifs, "addresses", addrs);
+		return json_pack("{s:o, s:o, s:o}", "groups", gs, "interfaces", ifs, "addresses",
+				 addrs);
 	json_decref(addrs);
 	addrs = NULL;
 	table = address_table(groups, ngroups);

@@ -28,7 +28,8 @@ enum snapshot_addrs {
 };
 
 /* groups[ngroups] as a snapshot object; NULL when out of memory. */
-json_t *snapshot_build(struct ipmp_group *const *groups, unsigned ngroups, enum snapshot_addrs addrs);
+json_t *snapshot_build(struct ipmp_group *const *groups, unsigned ngroups,
+		       enum snapshot_addrs addrs);
 
 /* The member flags string of ipmpstat -i (spec 1.3.3): "i s m b M d h" or '-'. */
 /* ipmpstat's FLAGS column for m with these MEMBER_F_* flags (an event's, or m's own). */

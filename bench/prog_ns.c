@@ -43,8 +43,10 @@ static unsigned ns_per_run(int fd, const void *frame, unsigned len)
 		perror("BPF_PROG_TEST_RUN");
 		exit(1);
 	}
-	if (opts.retval != TC_ACT_REDIRECT) {	/* a figure for a frame not forwarded is no figure */
-		fprintf(stderr, "prog_ns: a program returned %u, not TC_ACT_REDIRECT\n", opts.retval);
+	/* a figure for a frame not forwarded is no figure */
+	if (opts.retval != TC_ACT_REDIRECT) {
+		fprintf(stderr, "prog_ns: a program returned %u, not TC_ACT_REDIRECT\n",
+			opts.retval);
 		exit(1);
 	}
 	return opts.duration;
@@ -69,7 +71,8 @@ static void put(struct bpf_object *obj, const char *map, const void *k, const vo
 /* Two active members (lo, ifindex 1, in slot 0), one bound address, buckets spread. */
 static void populate(struct bpf_object *obj)
 {
-	struct ipmp_group_cfg cfg = { .group_ifindex = 50, .bcast_ifindex = 1, .mcast6_ifindex = 1 };
+	struct ipmp_group_cfg cfg = { .group_ifindex = 50, .bcast_ifindex = 1,
+				      .mcast6_ifindex = 1 };
 	struct ipmp_member_info m = { .flags = IPMP_MEMBER_ACTIVE, .mac = { 2, 0, 0, 0, 0, 1 },
 				      .ifindex = 1 };
 	struct ipmp_tx_set tx = { .count = 2, .slot = { 0, 1 } };
@@ -244,7 +247,8 @@ int main(void)
 
 	/* interleaved: each round runs the baseline and every case once */
 	for (int r = 0; r < ROUNDS; r++) {
-		base_ns[r] = ns_per_run(bpf_program__fd(base->progs.redirect_only), out[0].b, out[0].len);
+		base_ns[r] = ns_per_run(bpf_program__fd(base->progs.redirect_only), out[0].b,
+					 out[0].len);
 		for (unsigned k = 0; k < NKINDS; k++) {
 			eg_ns[k][r] = ns_per_run(bpf_program__fd(eg->progs.group_egress), out[k].b,
 						 out[k].len);

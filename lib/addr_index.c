@@ -20,7 +20,8 @@ void addr_index_put(struct ipmp_addr_entry *img, const struct ipmp_addr_key *key
 
 void addr_index_entry_put(struct ipmp_addr_entry *e, const struct ipmp_addr_key *key, __u32 ifindex)
 {
-	if (e->family && (e->family != key->family || memcmp(e->addr, key->addr, sizeof(e->addr)))) {
+	if (e->family &&
+	    (e->family != key->family || memcmp(e->addr, key->addr, sizeof(e->addr)))) {
 		e->more = 1;
 		return;
 	}

@@ -19,6 +19,7 @@ __u32 addr_index_of(const struct ipmp_addr_key *key);
  */
 void addr_index_put(struct ipmp_addr_entry *img, const struct ipmp_addr_key *key, __u32 ifindex);
 /* The same, given key's entry itself (addr_index_of(key)). */
-void addr_index_entry_put(struct ipmp_addr_entry *e, const struct ipmp_addr_key *key, __u32 ifindex);
+void addr_index_entry_put(struct ipmp_addr_entry *e, const struct ipmp_addr_key *key,
+			  __u32 ifindex);
 
 #endif

@@ -399,7 +399,8 @@ static bool decode_table(const json_t *t, struct ipmp_snapshot *snap)
 	while (p < end) {
 		struct ipmp_snap_addr *a = &snap->addrs[snap->naddrs];
 
-		if (snap->naddrs >= n || !table_field(&p, end, '\t', a->address, sizeof(a->address)) ||
+		if (snap->naddrs >= n ||
+		    !table_field(&p, end, '\t', a->address, sizeof(a->address)) ||
 		    !table_field(&p, end, '\t', a->state, sizeof(a->state)) ||
 		    !table_field(&p, end, '\t', a->group, sizeof(a->group)) ||
 		    !table_field(&p, end, '\n', a->inbound, sizeof(a->inbound)))

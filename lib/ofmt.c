@@ -151,10 +151,11 @@ static void row_end(struct ofmt *o)
 
 static void pad(FILE *out, int n)
 {
-	static const char spaces[] = "                                                                ";
+	static const char spaces[] = "                                ";
 
 	for (; n > 0; n -= (int)sizeof(spaces) - 1)
-		fwrite(spaces, 1, n < (int)sizeof(spaces) - 1 ? (size_t)n : sizeof(spaces) - 1, out);
+		fwrite(spaces, 1, n < (int)sizeof(spaces) - 1 ? (size_t)n : sizeof(spaces) - 1,
+		       out);
 }
 
 /* One human line: fixed widths, an over-long value pushes the rest right (spec 1.2). */

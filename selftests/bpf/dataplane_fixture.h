@@ -152,7 +152,8 @@ static inline void map_put(struct bpf_object *obj, const char *name, const void 
 }
 
 /* A binding into its addr_index entry, as the agent puts it (lib/addr_index.c). */
-static inline void index_put(struct bpf_object *obj, const struct ipmp_addr_key *key, uint32_t ifindex)
+static inline void index_put(struct bpf_object *obj, const struct ipmp_addr_key *key,
+			     uint32_t ifindex)
 {
 	int fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "addr_index"));
 	uint32_t idx = addr_index_of(key);

@@ -107,7 +107,7 @@ static void test_egress_flows_follow_buckets(void **state)
 	assert_true(on_a >= 8 && on_a <= NFLOWS - 8);
 	for (unsigned i = 0; i < NFLOWS; i++) {
 		memcpy(before[i], flow_mac(f, 1000 + i), 6);
-		for (int again = 0; again < 3; again++)	/* latched: the same member every time */
+		for (int again = 0; again < 3; again++)	/* the same member every time */
 			assert_memory_equal(flow_mac(f, 1000 + i), before[i], 6);
 	}
 

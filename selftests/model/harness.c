@@ -176,7 +176,7 @@ static int group_maps(struct bpf_object *obj, struct model_cfg *cfg, unsigned va
 		memcpy(info.mac, m->mac, 6);
 		if (bpf_map_update_elem(fd_members, &m->slot, &info, BPF_ANY))
 			return -errno;
-		/* as the agent does: a shared index entry goes to the first member, the other is looked for */
+		/* as the agent does: a shared index entry is the first member's */
 		if (!(variant & 4) || i == 0)
 			if (bpf_map_update_elem(fd_index, &idx, &slot1, BPF_ANY))
 				return -errno;
@@ -261,7 +261,8 @@ int harness_config(struct harness *h, const struct model_cfg *cfg_in)
 	err = group_maps(h->egress->obj, cfg, variant);
 	if (!err)
 		err = group_maps(h->ingress->obj, cfg, variant);
-	if (!err && bpf_map_update_elem(bpf_map__fd(h->ingress->maps.probe_tc), &zero, &in_tc, BPF_ANY))
+	if (!err &&
+	    bpf_map_update_elem(bpf_map__fd(h->ingress->maps.probe_tc), &zero, &in_tc, BPF_ANY))
 		err = -errno;
 	if (!err)
 		err = probe_config(bpf_map__fd(h->xdp->maps.probe_cfg), cfg);

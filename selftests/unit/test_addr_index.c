@@ -89,10 +89,10 @@ static void test_rebinding_in_place(void **state)
 	addr_index_put(img, &k, 3);
 	addr_index_put(img, &k6, 3);
 	assert_int_equal(lookup(img, &k), 3);
-	addr_index_put(img, &k, 4);	/* its own entry: the member changes, nothing is "more" */
+	addr_index_put(img, &k, 4);	/* its own entry: the member changes, no "more" */
 	assert_int_equal(lookup(img, &k), 4);
 	assert_int_equal(img[addr_index_of(&k)].more, 0);
-	assert_int_equal(lookup(img, &k6), 3);	/* the same bytes, the other family: its own */
+	assert_int_equal(lookup(img, &k6), 3);	/* the same bytes, other family: its own */
 	free(img);
 }
 

@@ -103,7 +103,7 @@ static void test_join_takes_only_its_share(void **state)
 	assert_int_equal(changed(before, t), IPMP_BUCKETS / 3);
 	for (unsigned b = 0; b < IPMP_BUCKETS; b++)
 		if (t[b] != before[b])
-			assert_int_equal(t[b], 2);	/* every moved bucket went to the newcomer */
+			assert_int_equal(t[b], 2);	/* moved: to the newcomer */
 	shares(t, 0x7, &min, &max);
 	assert_true(max - min <= 1);
 	/* leave and come back: two moves of one share each, the others never lose one */
