@@ -125,6 +125,16 @@ prog_row() {
 	printf '%-40s %14s %14s %8s  %s\n' "$label" "$ours" "$base" "$r" "$goal"
 }
 
+# outage_row LABEL KIND: p99 of the datagrams lost per trial as time at PPS, with the
+# failure and without (the baseline)
+outage_row() {
+	local cut none
+	cut=$(pct 99 <"$TMP/lost.cut.$2")
+	none=$(pct 99 <"$TMP/lost.none.$2")
+	printf '%-40s %14s %14s %8s  %s\n' "$1" \
+		"$(awk -v l="$cut" -v r="$PPS" 'BEGIN {printf "%.2f ms", l * 1000 / r}')" \
+		"$(awk -v l="$none" -v r="$PPS" 'BEGIN {printf "%.2f ms", l * 1000 / r}')" "-" "<= 1 ms"
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
 ms() { awk -v u="$1" 'BEGIN {printf "%.2f ms", u / 1000}'; }
 
@@ -138,7 +148,9 @@ ROWS=$OUT/results.txt
 	printf '%-40s %14s %14s %8s  %s\n' "NIC-like (macvlan): failover gap p50" "$(ms "$mv_p50")" "$(ms "$mv_base50")" "$(ratio "$mv_p50" "$mv_base50")" ""
 	printf '%-40s %14s %14s %8s  %s\n' "NIC-like (macvlan): failover gap p99" "$(ms "$mv_p99")" "$(ms "$mv_base99")" "$(ratio "$mv_p99" "$mv_base99")" "p99 <= 2 ms"
 	printf '%-40s %14s %14s %8s  %s\n' "NIC-like: lost per failover p50/max" "$mv_lost50/$mv_lost_max" "$(pct 50 <"$TMP/lost.none.macvlan")/$(pct 100 <"$TMP/lost.none.macvlan")" "-" ""
-	printf '%-40s %14s %14s %8s  %s\n' "outage = lost / rate, p50/max" "$(ms "$(awk -v l="$lost_p50" -v r="$PPS" 'BEGIN{print l*1e6/r}')")/$(ms "$(awk -v l="$lost_max" -v r="$PPS" 'BEGIN{print l*1e6/r}')")" "-" "-" "<= 2 ms"
+	printf '%-40s %14s %14s %8s  %s\n' "outage = lost / rate, p50/max" "$(ms "$(awk -v l="$lost_p50" -v r="$PPS" 'BEGIN{print l*1e6/r}')")/$(ms "$(awk -v l="$lost_max" -v r="$PPS" 'BEGIN{print l*1e6/r}')")" "-" "-" ""
+	outage_row "carrier-loss outage p99, veth" veth
+	outage_row "carrier-loss outage p99, NIC-like" macvlan
 	printf '%-40s %14s %14s %8s  %s\n' "TCP throughput (Mbit/s, median of 3)" "$t_ours" "$t_base" "$(ratio "$t_ours" "$t_base")" ">= 0.95"
 	printf '%-40s %14s %14s %8s  %s\n' "  datapath = direct (Mbit/s)" "$t_direct" "$t_base" "$(ratio "$t_direct" "$t_base")" ""
 	printf '%-40s %14s %14s %8s  %s\n' "ping round trip, mean (us, median of 3)" "$r_ours" "$r_base" "$(ratio "$r_ours" "$r_base")" ""
