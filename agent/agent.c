@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -403,6 +404,11 @@ static int agent_start_steps(struct agent *a)
 	a->announcer = announcer_new(a->base, a->cfg.garp_count, a->cfg.garp_interval_ms);
 	if (!a->announcer)
 		return -EIO;	/* announcer_new() said why */
+	a->raw_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (a->raw_fd < 0) {
+		pr_err("cannot open a packet socket: %s", strerror(errno));
+		return -errno;
+	}
 	/* listen before reading state, so no change falls between the two */
 	ret = linkwatch_open(a);
 	if (ret)
@@ -446,6 +452,9 @@ void agent_stop(struct agent *a)
 	if (a->rescan_ev)
 		event_free(a->rescan_ev);
 	announcer_free(a->announcer);
+	if (a->raw_fd >= 0)
+		close(a->raw_fd);
+	a->raw_fd = -1;
 	nl_close(&a->nl);
 	undo_close(&a->undo);
 	lock_drop(a->lock_fd);

@@ -92,9 +92,13 @@ struct agent {
 	bool mcast_live4, mcast_live6;	/* the kernel notifies multicast joins (agent/mcast.h) */
 	struct event *mcast_ev;		/* lists to reconcile, once per loop turn */
 	struct event *mcast_sync_ev;	/* lists and reports after a push (mcast_sync_soon) */
-	int mcast_fd;			/* packet socket for reports: one, closing one waits for RCU */
+	/*
+	 * The packet socket whole frames leave by (IGMP/MLD reports, learning
+	 * frames): one for the agent's life, since closing one waits for an
+	 * RCU grace period (packet_release), ~10 ms.
+	 */
+	int raw_fd;
 	struct event *learn_ev;		/* learning.c: every learn_interval */
-	int learn_fd;			/* learning.c: the packet socket its frames leave by */
 	unsigned learn_links;		/* learning.c: links in its last dump of them */
 	struct hooks *hooks;		/* hooks.c: notify programs running and waiting */
 	const char *run_dir;		/* --run-dir: where managers' files go (default /run) */

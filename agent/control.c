@@ -122,17 +122,9 @@ static void client_drop_later(struct client *cl)
 		pr_err("control: cannot schedule a client's removal");
 }
 
-unsigned control_followers(const struct control *c, enum control_stream stream)
+unsigned control_probe_followers(const struct control *c)
 {
-	unsigned n = 0;
-
-	if (!c)
-		return 0;
-	if (stream == CONTROL_STREAM_PROBES)
-		return c->probe_followers;
-	for (const struct client *cl = c->clients; cl; cl = cl->next)
-		n += !!(cl->streams & stream);
-	return n;
+	return c ? c->probe_followers : 0;
 }
 
 void control_publish(struct control *c, enum control_stream stream, json_t *event)

@@ -254,20 +254,31 @@ int dataplane_probe_tc_sync(struct dataplane *dp)
 		       -errno : 0;
 }
 
+/* Did the member's entry say in_tc (false when it has none)? */
+static bool probe_cfg_in_tc(struct dataplane *dp, __u32 key)
+{
+	struct ipmp_probe_cfg old;
+
+	return !bpf_map_lookup_elem(dataplane_probe_cfg_fd(dp), &key, &old) && old.in_tc;
+}
+
+/* probe_tc is counted again only when this entry's in_tc changes (new ARP targets do not) */
 int dataplane_probe_cfg_set(struct dataplane *dp, int ifindex, const struct ipmp_probe_cfg *cfg)
 {
 	__u32 key = ifindex;
+	bool was = probe_cfg_in_tc(dp, key);
 
 	if (bpf_map_update_elem(dataplane_probe_cfg_fd(dp), &key, cfg, BPF_ANY))
 		return -errno;
-	return dataplane_probe_tc_sync(dp);
+	return was != !!cfg->in_tc ? dataplane_probe_tc_sync(dp) : 0;
 }
 
 void dataplane_probe_cfg_del(struct dataplane *dp, int ifindex)
 {
 	__u32 key = ifindex;
+	bool was = probe_cfg_in_tc(dp, key);
 
-	if (!bpf_map_delete_elem(dataplane_probe_cfg_fd(dp), &key))
+	if (!bpf_map_delete_elem(dataplane_probe_cfg_fd(dp), &key) && was)
 		dataplane_probe_tc_sync(dp);
 }
 

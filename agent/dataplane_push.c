@@ -78,6 +78,24 @@ void dataplane_addr_key(const struct ip_prefix *p, struct ipmp_addr_key *key)
 }
 
 /*
+ * n keys and values (ksize, vsize bytes each) in one batch; on a kernel
+ * without batches for that map type, one at a time. 0 or -errno.
+ */
+static int update_batch(int fd, const void *keys, size_t ksize, const void *vals, size_t vsize,
+			__u32 n)
+{
+	__u32 count = n;
+
+	if (!n || !bpf_map_update_batch(fd, keys, vals, &count, NULL))
+		return 0;
+	for (__u32 i = 0; i < n; i++)
+		if (bpf_map_update_elem(fd, (const char *)keys + i * ksize,
+					(const char *)vals + i * vsize, BPF_ANY))
+			return -errno;
+	return 0;
+}
+
+/*
  * The entries of an array map that differ between was and now (n values
  * of size bytes), written in one batch; was becomes now.
  */
@@ -99,12 +117,7 @@ static int write_changed(int fd, void *was, const void *now, unsigned n, size_t 
 		memcpy(vals + count * size, (const char *)now + i * size, size);
 		count++;
 	}
-	if (count && bpf_map_update_batch(fd, keys, vals, &count, NULL)) {
-		/* a kernel without batch updates for arrays: one at a time */
-		for (__u32 i = 0; i < count && !ret; i++)
-			if (bpf_map_update_elem(fd, &keys[i], vals + i * size, BPF_ANY))
-				ret = -errno;
-	}
+	ret = update_batch(fd, keys, sizeof(*keys), vals, size, count);
 	if (!ret)
 		memcpy(was, now, n * size);
 out:
@@ -184,7 +197,6 @@ static int push_buckets(struct dataplane *dp, const struct ipmp_group *g)
 	return 0;
 }
 
-
 static int push_group_cfg(struct dataplane *dp, const struct ipmp_group *g)
 {
 	struct ipmp_group_cfg cfg = {
@@ -214,19 +226,17 @@ struct batch {
 static int batch_flush(int fd, struct batch *bt)
 {
 	__u32 count = bt->n;
-	int ret = 0;
 
-	if (!bt->n)
-		return 0;
-	if (bt->vals ? !bpf_map_update_batch(fd, bt->keys, bt->vals, &count, NULL) :
-		       !bpf_map_delete_batch(fd, bt->keys, &count, NULL))
+	if (bt->vals)
+		return update_batch(fd, bt->keys, sizeof(*bt->keys), bt->vals, sizeof(*bt->vals),
+				    bt->n);
+	if (!bt->n || !bpf_map_delete_batch(fd, bt->keys, &count, NULL))
 		return 0;
 	/* a kernel without batches for hash maps, or a key already gone: one at a time */
-	for (__u32 i = 0; i < bt->n && !ret; i++)
-		if (bt->vals ? bpf_map_update_elem(fd, &bt->keys[i], &bt->vals[i], BPF_ANY) :
-			       bpf_map_delete_elem(fd, &bt->keys[i]) && errno != ENOENT)
-			ret = -errno;
-	return ret;
+	for (__u32 i = 0; i < bt->n; i++)
+		if (bpf_map_delete_elem(fd, &bt->keys[i]) && errno != ENOENT)
+			return -errno;
+	return 0;
 }
 
 /*
@@ -274,17 +284,14 @@ static int push_addr_index(struct dataplane *dp)
 static int index_write(struct dataplane *dp, const __u32 *dirty, unsigned n)
 {
 	struct ipmp_addr_entry *vals = malloc((n ? n : 1) * sizeof(*vals));
-	__u32 count = n;
-	int fd = dataplane_map_fd(dp, "addr_index"), ret = 0;
+	int ret;
 
 	if (!vals)
 		return -ENOMEM;
 	for (unsigned i = 0; i < n; i++)
 		vals[i] = dp->addr_img[dirty[i]];
-	if (n && bpf_map_update_batch(fd, dirty, vals, &count, NULL))
-		for (unsigned i = 0; i < n && !ret; i++)
-			if (bpf_map_update_elem(fd, &dirty[i], &vals[i], BPF_ANY))
-				ret = -errno;
+	ret = update_batch(dataplane_map_fd(dp, "addr_index"), dirty, sizeof(*dirty), vals,
+			   sizeof(*vals), n);
 	free(vals);
 	return ret;
 }

@@ -136,7 +136,7 @@ void events_probe_resolved(void *agent_group, const struct probe_instance *pi,
 	char buf[IP_PREFIX_STRLEN];
 	json_t *ev;
 
-	if (!control_followers(ag->agent->control, CONTROL_STREAM_PROBES))
+	if (!control_probe_followers(ag->agent->control))
 		return;	/* nobody to tell: no JSON built per probe */
 	ev = json_pack("{s:s, s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "event", "probe",
 		       "interface", pi->member->ifname, "id", s->seq, "target",

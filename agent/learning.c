@@ -43,7 +43,7 @@ static void look(const struct nl_link *l, void *ctx)
 				*last = 0;
 				continue;
 			}
-			if (*last && tx == *last && learning_frame(a->learn_fd, m) == 0)
+			if (*last && tx == *last && learning_frame(a->raw_fd, m) == 0)
 				tx++;	/* our own frame: silence is still silence next time */
 			*last = tx ? tx : 1;
 		}
@@ -63,7 +63,7 @@ static void look_dumped(const struct nl_link *l, void *ctx)
  * second with 16 members. Where the namespace has many more links than
  * the groups have members (a container host), a request per member is
  * cheaper than the dump, and is what the next looks do. The frames leave
- * through one packet socket (closing one waits for an RCU grace period).
+ * through the agent's one packet socket (agent.h, raw_fd).
  */
 static void tick(evutil_socket_t fd, short what, void *arg)
 {
@@ -108,9 +108,6 @@ int learning_start(struct agent *a)
 	learning_stop(a);
 	if (!ms)
 		return 0;
-	a->learn_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-	if (a->learn_fd < 0)
-		return -errno;
 	a->learn_ev = event_new(a->base, -1, EV_PERSIST, tick, a);
 	if (!a->learn_ev || event_add(a->learn_ev, &tv))
 		return -ENOMEM;
@@ -122,7 +119,4 @@ void learning_stop(struct agent *a)
 	if (a->learn_ev)
 		event_free(a->learn_ev);
 	a->learn_ev = NULL;
-	if (a->learn_fd >= 0)
-		close(a->learn_fd);
-	a->learn_fd = -1;
 }

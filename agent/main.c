@@ -226,7 +226,7 @@ static struct event_base *event_base_precise(void)
 
 int main(int argc, char **argv)
 {
-	struct agent a = { .clock = &clock_monotonic, .lock_fd = -1, .mcast_fd = -1, .learn_fd = -1,
+	struct agent a = { .clock = &clock_monotonic, .lock_fd = -1, .raw_fd = -1,
 			   .undo = { .fd = -1 } };
 	struct event *sigterm = NULL, *sigint = NULL, *sighup = NULL, *watchdog = NULL;
 	struct options o;

@@ -221,11 +221,7 @@ static unsigned mld_groups(int ifindex, uint8_t (*out)[16], unsigned max)
 	return n;
 }
 
-/*
- * Through the agent's one packet socket: closing a packet socket waits for
- * an RCU grace period (packet_release), ~10 ms, so one socket a report
- * made a failover with a thousand groups spend 180 ms here.
- */
+/* Through the agent's one packet socket (agent.h, raw_fd): a socket a report cost ~10 ms each. */
 static int packet_send(int fd, const struct ipmp_member *m, const uint8_t *frame, size_t len)
 {
 	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_ifindex = m->ifindex, .sll_halen = 6 };
@@ -345,14 +341,12 @@ static void reports_send(struct agent *a, struct agent_group *ag)
 	const struct ipmp_member *n4 = nominee(&ag->group, false), *n6 = nominee(&ag->group, true);
 	struct mcast_state *ms = &ag->mcast;
 
-	if (!ag->group.ifindex)
-		return;
 	if (n4 && n4->ifindex != ms->nominee4 && group_has_family(&ag->group, AF_INET))
 		pr_debug("group %s: %u IGMP report(s) through %s, the new IPv4 nominee",
-			 ag->group.name, report4(a->mcast_fd, &ag->group, n4), n4->ifname);
+			 ag->group.name, report4(a->raw_fd, &ag->group, n4), n4->ifname);
 	if (n6 && n6->ifindex != ms->nominee6 && group_has_family(&ag->group, AF_INET6))
 		pr_debug("group %s: %u MLD report(s) through %s, the new IPv6 nominee",
-			 ag->group.name, report6(a->mcast_fd, &ag->group, n6), n6->ifname);
+			 ag->group.name, report6(a->raw_fd, &ag->group, n6), n6->ifname);
 	ms->nominee4 = n4 ? n4->ifindex : 0;
 	ms->nominee6 = n6 ? n6->ifindex : 0;
 }
@@ -361,11 +355,8 @@ static void changed_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct agent *a = arg;
 
-	for (unsigned i = 0; i < a->ngroups; i++) {
-		struct agent_group *ag = a->groups[i];
-
-		lists_sync(a, ag);
-	}
+	for (unsigned i = 0; i < a->ngroups; i++)
+		lists_sync(a, a->groups[i]);
 }
 
 void mcast_sync(struct agent *a, struct agent_group *ag)
@@ -420,9 +411,6 @@ void mcast_open(struct agent *a)
 	a->mcast_sync_ev = evtimer_new(a->base, sync_cb, a);
 	if (a->mcast_sync_ev)
 		event_priority_set(a->mcast_sync_ev, AGENT_PRIO_OTHER);
-	a->mcast_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-	if (a->mcast_fd < 0)
-		pr_warn("cannot open a packet socket for IGMP/MLD reports: %s", strerror(errno));
 }
 
 void mcast_close(struct agent *a)
@@ -433,7 +421,4 @@ void mcast_close(struct agent *a)
 	if (a->mcast_sync_ev)
 		event_free(a->mcast_sync_ev);
 	a->mcast_sync_ev = NULL;
-	if (a->mcast_fd >= 0)
-		close(a->mcast_fd);
-	a->mcast_fd = -1;
 }

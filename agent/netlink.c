@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* rtnetlink requests and link events (agent/netlink.h). */
+/*
+ * rtnetlink requests and link events (agent/netlink.h): links, addresses,
+ * tc filters and the event socket; routes are netlink_route.c. One
+ * concern, past 600 lines: speaking rtnetlink, each request a short
+ * builder and a parser of its answer.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_addr.h>

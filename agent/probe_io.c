@@ -2,10 +2,11 @@
 /*
  * Probing on the system (agent/probe_io.h): which probe socket each
  * member has (agent/probe_wire.c opens them and builds the packets), test
- * addresses, member_xdp's probe_cfg entries, the probe timers and the
- * ring buffer of stamped replies. Replies reach
+ * addresses, member_xdp's probe_cfg entries, the probe timers (one per
+ * group, on a grid) and the ring buffer of stamped replies. Replies reach
  * agent/probe.c only through the ring buffer, stamped by the kernel; the
- * probe sockets receive nothing.
+ * probe sockets receive nothing. One concern, past 600 lines: what
+ * probing needs from the system, for agent/probe.c, which decides.
  */
 #include <bpf/libbpf.h>
 #include <errno.h>
@@ -48,6 +49,7 @@ static void filter_note(struct agent_group *ag, const struct ipmp_member *m, int
 	uint8_t *n = v6 ? &cfg->nns_targets : &cfg->narp_targets;
 	uint8_t *next = v6 ? &ag->probing.ns_next[m->slot] : &ag->probing.arp_next[m->slot];
 	uint8_t *slot;
+	int ret;
 
 	for (unsigned i = 0; i < *n; i++)
 		if (!memcmp(v6 ? cfg->ns_targets[i] : cfg->arp_targets[i], addr, len))
@@ -57,9 +59,10 @@ static void filter_note(struct agent_group *ag, const struct ipmp_member *m, int
 	*next = (*next + 1) % IPMP_PROBE_FILTER_TARGETS;
 	if (*n < IPMP_PROBE_FILTER_TARGETS)
 		(*n)++;
-	if (dataplane_probe_cfg_set(&ag->dp, m->ifindex, cfg))
+	ret = dataplane_probe_cfg_set(&ag->dp, m->ifindex, cfg);
+	if (ret)
 		pr_err("%s: cannot let member_xdp expect answers from a new target: %s", m->ifname,
-		       strerror(errno));
+		       strerror(-ret));
 }
 
 static int ops_send(struct probe_instance *pi, const struct ip_prefix *dst, uint16_t seq,
@@ -319,7 +322,7 @@ int probe_io_group_start(struct agent *a, struct agent_group *ag)
 	if (!ag->probing.rb_ev || event_priority_set(ag->probing.rb_ev, AGENT_PRIO_DETECT))
 		return -ENOMEM;
 	/* woken by replies only while a client follows probes (probe_io_drain()) */
-	if (control_followers(a->control, CONTROL_STREAM_PROBES) &&
+	if (control_probe_followers(a->control) &&
 	    event_add(ag->probing.rb_ev, NULL))
 		return -ENOMEM;
 	return 0;

@@ -94,10 +94,9 @@ static __always_inline struct ipmp_member_info *member_pick(__u32 hash, __u32 *i
 	barrier_var(idx);	/* keep the check below: the verifier cannot follow % */
 	if (idx >= IPMP_MAX_MEMBERS)
 		return NULL;
-	m = member_at(tx->slot[idx]);
-	if (!m || !(m->flags & IPMP_MEMBER_ACTIVE))
-		return NULL;
-	*ifindex = m->ifindex;
+	m = if_active(member_at(tx->slot[idx]));
+	if (m)
+		*ifindex = m->ifindex;
 	return m;
 }
 
@@ -117,14 +116,11 @@ static __always_inline struct ipmp_member_info *flow_member(struct __sk_buff *sk
 	struct ipmp_member_info *m;
 
 	slot = bpf_map_lookup_elem(&buckets, &bucket);
-	if (slot) {
-		m = member_at(*slot);
-		if (m && (m->flags & IPMP_MEMBER_ACTIVE)) {
-			*ifindex = m->ifindex;
-			return m;
-		}
-	}
-	return member_pick(hash, ifindex);
+	m = slot ? if_active(member_at(*slot)) : NULL;
+	if (!m)
+		return member_pick(hash, ifindex);
+	*ifindex = m->ifindex;
+	return m;
 }
 
 /* The member bound to the ARP sender address; any active one otherwise. */

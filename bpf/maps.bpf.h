@@ -160,11 +160,15 @@ static __always_inline struct ipmp_member_info *member_by_ifindex(__u32 ifindex)
 	return NULL;
 }
 
+/* m if it carries data (IPMP_MEMBER_ACTIVE), else NULL */
+static __always_inline struct ipmp_member_info *if_active(struct ipmp_member_info *m)
+{
+	return m && (m->flags & IPMP_MEMBER_ACTIVE) ? m : NULL;
+}
+
 static __always_inline struct ipmp_member_info *member_active(__u32 ifindex)
 {
-	struct ipmp_member_info *m = member_by_ifindex(ifindex);
-
-	return m && (m->flags & IPMP_MEMBER_ACTIVE) ? m : NULL;
+	return if_active(member_by_ifindex(ifindex));
 }
 
 static __always_inline struct ipmp_binding *binding_hashed(const __u8 *addr, __u8 family)

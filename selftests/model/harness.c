@@ -1,5 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* Frames through the programs, held against the model (harness.h). */
+/*
+ * Frames through the programs, held against the model (harness.h): the
+ * maps filled as the agent fills them (lib/buckets.c, lib/addr_index.c),
+ * in variants the model allows (shared index entries, buckets naming
+ * inactive members), the verdict, frame, event and counters compared.
+ * One concern, past 600 lines: running the programs against the model.
+ */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -2,6 +2,8 @@
 /*
  * The reference model (model.h). Every offset is counted from the start
  * of the frame; every read is preceded by a length check against len.
+ * One concern, past 600 lines: what each of the three programs does with
+ * a frame, written again as plainly as possible to be held against them.
  */
 #include <string.h>
 
