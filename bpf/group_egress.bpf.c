@@ -80,24 +80,37 @@ static __always_inline void dhcp_broadcast(struct __sk_buff *skb, __u32 flags_at
 	bpf_l4_csum_replace(skb, check_at, old, new, sizeof(new) | BPF_F_MARK_MANGLED_0);
 }
 
-/* tx_set's choice for this hash, if it is still active. */
+/*
+ * tx_set's choice for this hash: its entry, or the next active one after
+ * it. The agent writes members before tx_set, so for a moment tx_set may
+ * still name a member that has just stopped being active (or, the other
+ * way, one not yet marked active): that entry is passed over, not the
+ * frame dropped.
+ */
 static __always_inline struct ipmp_member_info *member_pick(__u32 hash, __u32 *ifindex)
 {
 	struct ipmp_member_info *m;
 	struct ipmp_tx_set *tx;
-	__u32 zero = 0, idx;
+	__u32 zero = 0, count, idx;
 
 	tx = bpf_map_lookup_elem(&tx_set, &zero);
 	if (!tx || !tx->count || tx->count > IPMP_MAX_MEMBERS)
 		return NULL;
-	idx = hash % tx->count;
-	barrier_var(idx);	/* keep the check below: the verifier cannot follow % */
-	if (idx >= IPMP_MAX_MEMBERS)
-		return NULL;
-	m = if_active(member_at(tx->slot[idx]));
-	if (m)
-		*ifindex = m->ifindex;
-	return m;
+	count = tx->count;
+	for (__u32 i = 0; i < IPMP_MAX_MEMBERS; i++) {
+		if (i >= count)
+			return NULL;
+		idx = (hash + i) % count;
+		barrier_var(idx);	/* keep the check below: the verifier cannot follow % */
+		if (idx >= IPMP_MAX_MEMBERS)
+			return NULL;
+		m = if_active(member_at(tx->slot[idx]));
+		if (m) {
+			*ifindex = m->ifindex;
+			return m;
+		}
+	}
+	return NULL;
 }
 
 /*

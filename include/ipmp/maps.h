@@ -58,8 +58,8 @@
  *   5. addr_binding: each rebound address, one update each; only then are
  *                    gratuitous ARPs sent from the new member.
  * Each step leaves a consistent data plane: a packet that sees step 1 but
- * not 2 picks from a tx_set that may still hold the failed member for a
- * few microseconds; that is no worse than the link.
+ * not 2 picks from a tx_set that may still name the failed member, and
+ * passes over that entry to the next active one.
  *
  * Without the agent (stopped, restarting) the programs keep forwarding with
  * the maps as last written: nothing in a program waits for the agent.

@@ -109,12 +109,19 @@ static void leave_by(struct model_verdict *v, const struct model_member *m)
 	v->slot = (int)m->slot;
 }
 
-/* The member tx_set gives a hash: entry hash % count, if that one is active. */
+/*
+ * The member tx_set gives a hash: the first active entry of
+ * (hash + i) % count, i = 0, 1, ... (32-bit arithmetic, as the program's).
+ */
 static const struct model_member *spread(const struct model_cfg *cfg, uint32_t hash)
 {
-	if (!cfg->ntx)
-		return NULL;
-	return active(cfg, cfg->tx[hash % cfg->ntx]);
+	for (uint32_t i = 0; i < cfg->ntx; i++) {
+		const struct model_member *m = active(cfg, cfg->tx[(uint32_t)(hash + i) % cfg->ntx]);
+
+		if (m)
+			return m;
+	}
+	return NULL;
 }
 
 static void flow_may_use(struct model_verdict *v, const struct model_member *m)
@@ -127,12 +134,13 @@ static void flow_may_use(struct model_verdict *v, const struct model_member *m)
 
 /*
  * A flow: the kernel's hash picks a bucket, and the bucket's member sends
- * it while active; else the same hash picks from tx_set. Any active
- * member of either may come out.
+ * it while active; else the same hash picks from tx_set, passing over
+ * entries that are not active. Any active member of either may come out;
+ * it fails only when the bucket misses and tx_set has no active entry.
  */
 static void by_flow(const struct model_cfg *cfg, struct model_verdict *v)
 {
-	bool bucket_may_miss = false, tx_may_fail = cfg->ntx == 0;
+	bool bucket_may_miss = false, tx_may_fail = true;
 
 	v->by_flow = true;
 	for (unsigned s = 0; s < 32; s++) {
@@ -153,10 +161,10 @@ static void by_flow(const struct model_cfg *cfg, struct model_verdict *v)
 	for (unsigned i = 0; i < cfg->ntx; i++) {
 		const struct model_member *m = active(cfg, cfg->tx[i]);
 
-		if (m)
+		if (m) {
 			flow_may_use(v, m);
-		else
-			tx_may_fail = true;
+			tx_may_fail = false;
+		}
 	}
 	v->flow_may_fail = bucket_may_miss && tx_may_fail;
 	v->ret = MODEL_TC_REDIRECT;	/* resolved against what the program chose */
