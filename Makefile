@@ -160,6 +160,11 @@ $(BUILD)/bench/lossy: bench/lossy.c $(BUILD)/bench/lossy.skel.h $(MAKEFILE_DEPS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -I$(BUILD)/bench $(LDFLAGS) $< $(LDLIBS) -o $@
 
+$(BUILD)/bench/bare_probe: bench/bare_probe.c $(MAKEFILE_DEPS)
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
+
 $(BUILD)/bench/%.bpf.o: bench/%.bpf.c $(MAKEFILE_DEPS)
 	$(call msg,BPF,$@)
 	@mkdir -p $(@D)
@@ -189,7 +194,7 @@ $(BUILD)/fuzz/fuzz_frames: fuzz/fuzz_frames.c $(MODEL_SRCS) $(MODEL_HDRS) $(BPF_
 	$(Q)$(CC) $(CFLAGS) -Iselftests/model -Iselftests/bpf $(FUZZ_LINK) $< $(MODEL_SRCS) $(LDLIBS) -o $@
 
 TOOLS       := $(BUILD)/tools/ipmp-traffic
-BENCH_TOOLS := $(BUILD)/bench/prog_ns $(BUILD)/bench/lossy
+BENCH_TOOLS := $(BUILD)/bench/prog_ns $(BUILD)/bench/lossy $(BUILD)/bench/bare_probe
 
 # --- top-level targets --------------------------------------------------------
 .PHONY: all deps check check-unit check-vm demo bench bench-peers install clean fuzz fuzzers

@@ -7,7 +7,10 @@
 #                     2001:db8::/64), beside `ip -br addr` listing the same
 #                     addresses; and -an over a saved 4,096-address snapshot.
 #   agent CPU         the agent's CPU time over a few seconds with and
-#                     without an ipmpstat -p client following every probe.
+#                     without an ipmpstat -p client following every probe;
+#                     per probe answered, beside bench/bare_probe sending the
+#                     same probes (a plain prober, in.mpathd's way);
+#                     RSS; idle (link detection only).
 . "$(dirname "$0")/../selftests/net/lib.sh"
 trap - EXIT
 trap cleanup EXIT
@@ -38,7 +41,7 @@ for ((i = 1; n < NADDRS; i++, n++)); do
 	addrs="$addrs$([ $((i % 200)) = 1 ] && printf '\n\t') 2001:db8::$(printf %x $i)/64"
 done
 GROUP_ADDRS=$addrs	# for agent_start too, not just the config
-write_probe_config "$TMP/ipmp.conf" 1000 "targets = $ROUTER"
+write_probe_config "$TMP/ipmp.conf" 1000 "targets = $ROUTER"	# IPv6: found by ff02::1
 AGENT_START_MS=60000 agent_start "$TMP/ipmp.conf"
 wait_until 60000 sh -c "[ \$(ip -n $NS_H -o addr show dev ipmp0 | grep -vc -e tentative -e 'scope link') -ge $n ]"
 wait_probe_replies 100 20000
@@ -81,50 +84,79 @@ row "agent CPU, 16 members probing (%)" \
 echo "# agent CPU: ours = with an ipmpstat -p client, baseline = without; $(probe_replies) probe replies in all" >>"$ROWS"
 
 # CPU per probe: the agent's time over a window / the probes sent and answered in it
-# (32 instances: 16 members, both families, at FDT 1 s: 7 probes a second each)
-# user space alone too (stat's utime, in clock ticks): on veth members the kernel delivers
-# each probe to its target, and the reply back up to member_xdp, inside the agent's sendto()
-user_ticks() { awk '{print $14}' "/proc/$AGENT_PID/stat"; }
-r0=$(probe_replies); a=$(cpu_ticks); u=$(user_ticks)
+# (16 members, both families, at FDT 1 s: about 7 probes a second each), beside a bare prober
+# (bench/bare_probe) sending the same probes at the same rate from the same test addresses
+# to the same targets, with the agent stopped. On veth the kernel delivers each probe to its
+# target, and the reply back, inside the sender's sendto(): the bare prober's time in
+# sendto() says what any prober pays for that here. (User time is not shown: stat's utime is
+# the run time split by 4 ms tick samples, a handful in the window, so 0 or 11 us by chance.)
+per_us() { awk -v t="$1" -v n="$2" 'BEGIN {printf "%.1f", n ? t / 1000 / n : 0}'; }
+r0=$(probe_replies); a=$(cpu_ticks)
 sleep "$SECONDS_CPU"
-used=$(($(cpu_ticks) - a)); user=$(($(user_ticks) - u)); r1=$(probe_replies)
-per_probe=$(awk -v t="$used" -v h="$hz" -v n="$((r1 - r0))" 'BEGIN {printf "%.1f", n ? 1e6 * t / h / n : 0}')
-per_probe_user=$(awk -v t="$user" -v h="$(getconf CLK_TCK)" -v n="$((r1 - r0))" 'BEGIN {printf "%.1f", n ? 1e6 * t / h / n : 0}')
-row "agent CPU per probe answered (us)" "$per_probe us" "-" "-" "<= 20 us"
-row "  of which in user space" "$per_probe_user us" "-" "-" ""
-echo "# $((r1 - r0)) probe replies in ${SECONDS_CPU} s, $((used / 1000)) us of the agent's CPU" >>"$ROWS"
+used=$(($(cpu_ticks) - a)); r1=$(probe_replies)
+probes=$((r1 - r0))
+per_probe=$(per_us "$used" "$probes")
+echo "# agent: $probes probe replies in ${SECONDS_CPU} s, $((used / 1000)) us of its CPU" >>"$ROWS"
 
 # The same with the network behind the members on the other core: RPS sends every veth's
 # receive processing (the switch, the targets, the replies' way back) to CPU 1 and the
-# agent is pinned to CPU 0, as a NIC's queues and the far end would be on real hardware.
-# What is left is the agent's own: its sends down to the driver, its wake-ups, user space.
-if [ "$(nproc)" -ge 2 ]; then
-	rps() {
-		local ns q
-		for ns in "$NS_SW" "$NS_R" "$NS_P" "$NS_H"; do
-			for q in $(nsx "$ns" sh -c 'ls -d /sys/class/net/*/queues/rx-* 2>/dev/null'); do
-				nsx "$ns" sh -c "echo $1 > $q/rps_cpus" 2>/dev/null
-			done
+# prober is pinned to CPU 0, as a NIC's queues and the far end would be on real hardware.
+# What is left is the prober's own: its sends down to the driver, its wake-ups, user space.
+rps() {
+	local ns q
+	for ns in "$NS_SW" "$NS_R" "$NS_P" "$NS_H"; do
+		for q in $(nsx "$ns" sh -c 'ls -d /sys/class/net/*/queues/rx-* 2>/dev/null'); do
+			nsx "$ns" sh -c "echo $1 > $q/rps_cpus" 2>/dev/null
 		done
-	}
+	done
+}
+per_probe_rps=""
+if [ "$(nproc)" -ge 2 ]; then
 	rps 2
 	taskset -a -c -p 0 "$AGENT_PID" >/dev/null
 	sleep 1
 	r0=$(probe_replies); a=$(cpu_ticks)
 	sleep "$SECONDS_CPU"
-	used=$(($(cpu_ticks) - a)); r1=$(probe_replies)
+	per_probe_rps=$(per_us $(($(cpu_ticks) - a)) $(($(probe_replies) - r0)))
 	rps 0
 	taskset -a -c -p "0-$(($(nproc) - 1))" "$AGENT_PID" >/dev/null
-	row "  the network on the other core (RPS)" \
-		"$(awk -v t="$used" -v h="$hz" -v n="$((r1 - r0))" 'BEGIN {printf "%.1f us", n ? 1e6 * t / h / n : 0}')" \
-		"-" "-" "<= 20 us"
 fi
 rss=$(awk '/^VmRSS/ {print $2}' "/proc/$AGENT_PID/status")
+
+# the bare prober: each instance's first target, at the agent's rate
+"$IPMPSTAT" -tn -j | jq -r '.[] | select(.targets != "") |
+	"\(.interface),\(.testaddr),\(.targets | split(" ")[0])"' >"$TMP/instances"
+instances=$(wc -l <"$TMP/instances")
+rate=$(awk -v n="$probes" -v s="$SECONDS_CPU" -v i="$instances" 'BEGIN {printf "%.2f", n / s / i}')
+agent_stop
+nsx "$NS_H" "$AGENT" -c "$TMP/ipmp.conf" --bpffs "$BPFFS" --cleanup >/dev/null 2>&1
+# the test addresses went with the agent: the bare prober's own, as the agent had them
+awk -F, '$2 !~ /:/ {print $1, $2}' "$TMP/instances" | while read -r ifname addr; do
+	nsx "$NS_H" ip addr add "$addr/24" dev "$ifname" noprefixroute
+done
+bare() {	# bare [taskset -c 0]: us per probe answered, of them in sendto(); replies
+	"$@" ip netns exec "$NS_H" "$BUILD_DIR/bench/bare_probe" "$SECONDS_CPU" "$rate" \
+		$(cat "$TMP/instances") | tr ' =' '\n\n' | awk '
+		{k = $0; getline v; f[k] = v}
+		END {n = f["answered"]; if (!n) exit 1
+		     printf "%.1f %.1f %d\n", f["cpu_ns"] / 1000 / n, f["send_ns"] / 1000 / n, n}'
+}
+read -r bare_probe bare_send bare_n < <(bare)
+echo "# bare prober: $instances instances at $rate/s, $bare_n replies in ${SECONDS_CPU} s" >>"$ROWS"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b ? a / b : 0}'; }
+row "agent CPU per probe answered (us)" "$per_probe us" "$bare_probe us" \
+	"$(ratio "$per_probe" "$bare_probe")" "<= 20 us"
+row "  the bare prober's sendto() alone" "-" "$bare_send us" "-" ""
+if [ -n "$per_probe_rps" ]; then
+	rps 2
+	read -r bare_rps _ < <(bare taskset -c 0)
+	rps 0
+	row "  the network on the other core (RPS)" "$per_probe_rps us" "$bare_rps us" \
+		"$(ratio "$per_probe_rps" "$bare_rps")" "<= 20 us"
+fi
 row "agent RSS, 16 members, $n addresses" "$((rss / 1024)) MiB" "-" "-" "< 16 MiB"
 
 # idle: link detection only (no test addresses), the same members and addresses
-agent_stop
-nsx "$NS_H" "$AGENT" -c "$TMP/ipmp.conf" --bpffs "$BPFFS" --cleanup >/dev/null 2>&1
 write_config "$TMP/idle.conf"
 sed -i '/^\[group ipmp0\]/a probe = off' "$TMP/idle.conf"
 AGENT_START_MS=60000 agent_start "$TMP/idle.conf"
