@@ -131,6 +131,12 @@ static void pump_cb(evutil_socket_t fd, short what, void *arg)
 	pump(arg);
 }
 
+void announcer_pump(struct announcer *an)
+{
+	if (an)
+		pump(an);
+}
+
 /*
  * Queued, and sent once the decision that moved the address has finished
  * (the maps pushed, every address rebound): the turn of the event loop

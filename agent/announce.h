@@ -25,5 +25,8 @@ void announcer_configure(struct announcer *an, unsigned count, unsigned interval
 /* vlan: the address is on a VLAN of the group interface: the frames carry its tag (0: none). */
 int announcer_start(struct announcer *an, int ifindex, const uint8_t mac[6], uint16_t vlan,
 		    const struct ip_prefix *addr);
+/* Send what is due now, not at the loop's next turn: a decision's first announcements, by
+ * the handler that made it once it has committed. The rest keep their pace. */
+void announcer_pump(struct announcer *an);
 
 #endif

@@ -47,6 +47,7 @@ struct control {
 	struct event *resume;	/* re-enables accepting after running out of descriptors */
 	unsigned nclients;
 	unsigned probe_followers;	/* clients subscribed to CONTROL_STREAM_PROBES */
+	unsigned event_followers;	/* and to CONTROL_STREAM_EVENTS */
 	struct client *clients;
 	uint64_t refused_logged_s;	/* refusals are logged at most once a second */
 };
@@ -65,6 +66,8 @@ static void client_free(struct client *cl)
 	cl->control->nclients--;
 	if (cl->streams & CONTROL_STREAM_PROBES && !--cl->control->probe_followers)
 		probe_io_live(cl->control->agent, false);
+	if (cl->streams & CONTROL_STREAM_EVENTS)
+		cl->control->event_followers--;
 	bufferevent_free(cl->bev);
 	free(cl);
 }
@@ -122,9 +125,11 @@ static void client_drop_later(struct client *cl)
 		pr_err("control: cannot schedule a client's removal");
 }
 
-unsigned control_probe_followers(const struct control *c)
+unsigned control_followers(const struct control *c, enum control_stream stream)
 {
-	return c ? c->probe_followers : 0;
+	if (!c)
+		return 0;
+	return stream == CONTROL_STREAM_PROBES ? c->probe_followers : c->event_followers;
 }
 
 void control_publish(struct control *c, enum control_stream stream, json_t *event)
@@ -214,6 +219,8 @@ static json_t *handle_request(struct client *cl, const char *line, size_t len)
 		if (req.cmd == IPMP_CMD_PROBES && !(cl->streams & CONTROL_STREAM_PROBES) &&
 		    !cl->control->probe_followers++)
 			probe_io_live(cl->control->agent, true);	/* replies wake the agent */
+		if (req.cmd == IPMP_CMD_EVENTS && !(cl->streams & CONTROL_STREAM_EVENTS))
+			cl->control->event_followers++;
 		cl->streams |= req.cmd == IPMP_CMD_PROBES ? CONTROL_STREAM_PROBES : CONTROL_STREAM_EVENTS;
 		bufferevent_set_timeouts(cl->bev, NULL, &write_timeout);
 		pr_debug("control: a client follows %s", ipmp_cmd_name(req.cmd));

@@ -34,8 +34,8 @@ enum control_stream {
 	CONTROL_STREAM_EVENTS = 2,	/* ipmpadm monitor */
 };
 
-/* How many clients follow probes (ipmpstat -p; 0 without a control socket). */
-unsigned control_probe_followers(const struct control *c);
+/* How many clients follow a stream (0 without a control socket): nobody, no event built. */
+unsigned control_followers(const struct control *c, enum control_stream stream);
 /* Send an event object to every client subscribed to that stream. */
 void control_publish(struct control *c, enum control_stream stream, json_t *event);
 

@@ -70,8 +70,8 @@ static void ops_event(struct ipmp_group *g, const struct group_event *ev, void *
 	/* a failover: an address left a member that stopped carrying data (not a failback) */
 	if (ev->kind == GROUP_EVENT_FAILOVER && ev->addr->bound && ev->left_failed)
 		metrics_failover(a, ag);
-	if (!a->control)
-		return;
+	if (!control_followers(a->control, CONTROL_STREAM_EVENTS))
+		return;	/* nobody follows events (ipmpadm monitor): none built */
 	switch (ev->kind) {
 	case GROUP_EVENT_GROUP_STATE:
 		obj = json_pack("{s:s, s:s, s:s, s:s}", "event", "group-state", "group", g->ifname,
@@ -136,7 +136,7 @@ void events_probe_resolved(void *agent_group, const struct probe_instance *pi,
 	char buf[IP_PREFIX_STRLEN];
 	json_t *ev;
 
-	if (!control_probe_followers(ag->agent->control))
+	if (!control_followers(ag->agent->control, CONTROL_STREAM_PROBES))
 		return;	/* nobody to tell: no JSON built per probe */
 	ev = json_pack("{s:s, s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "event", "probe",
 		       "interface", pi->member->ifname, "id", s->seq, "target",

@@ -2,12 +2,21 @@
 /*
  * Where log lines go. The only process-wide state in the agent besides the
  * agent context: a logger is needed before there is any context to carry it.
+ *
+ * Held lines: while a failover is decided and announced (log_hold() to
+ * log_release()), lines are formatted as they come, with their own time,
+ * and written together afterwards, so neither a slow log file nor a busy
+ * journal stands between a link event and the first announcement.
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "log.h"
+
+#define HELD_MAX	8192	/* bytes of held lines; more are written at once */
 
 static struct {
 	bool syslog;
@@ -15,15 +24,27 @@ static struct {
 	int max_level;
 	log_sink_fn sink;
 	void *sink_ctx;
+	bool held;
+	size_t held_len;
+	char held_buf[HELD_MAX];	/* stderr: the lines as written; syslog: level, line, NUL */
 } logger = { .max_level = LOG_INFO };
+
+static void release_at_exit(void)
+{
+	log_release();
+}
 
 void log_init(bool use_syslog, int max_level, bool with_time)
 {
+	static bool registered;
+
 	logger.syslog = use_syslog;
 	logger.with_time = with_time;
 	logger.max_level = max_level;
 	if (use_syslog)
 		openlog("ipmp-agent", LOG_PID, LOG_DAEMON);
+	if (!registered)
+		registered = !atexit(release_at_exit);
 }
 
 void log_set_sink(log_sink_fn sink, void *ctx)
@@ -32,9 +53,59 @@ void log_set_sink(log_sink_fn sink, void *ctx)
 	logger.sink_ctx = ctx;
 }
 
+void log_hold(void)
+{
+	logger.held = true;
+}
+
+void log_release(void)
+{
+	size_t off = 0;
+
+	logger.held = false;
+	if (!logger.held_len)
+		return;
+	if (!logger.syslog) {
+		fwrite(logger.held_buf, 1, logger.held_len, stderr);
+	} else {
+		while (off < logger.held_len) {
+			const char *line = logger.held_buf + off + 1;
+
+			syslog(logger.held_buf[off], "%s", line);
+			off += 1 + strlen(line) + 1;
+		}
+	}
+	logger.held_len = 0;
+}
+
+/* Keep one line for log_release(); false when it does not fit even alone. */
+static bool hold_line(int level, const char *prefix, const char *line)
+{
+	size_t need = logger.syslog ? 1 + strlen(line) + 1 : strlen(prefix) + strlen(line) + 1;
+	char *p;
+
+	if (need > HELD_MAX)
+		return false;
+	if (logger.held_len + need > HELD_MAX) {
+		log_release();	/* full: what is held goes now, and holding goes on */
+		logger.held = true;
+	}
+	p = logger.held_buf + logger.held_len;
+	if (logger.syslog) {
+		*p = (char)level;
+		memcpy(p + 1, line, strlen(line) + 1);
+	} else {
+		memcpy(p, prefix, strlen(prefix));
+		memcpy(p + strlen(prefix), line, strlen(line));
+		p[need - 1] = '\n';
+	}
+	logger.held_len += need;
+	return true;
+}
+
 void log_msg(int level, const char *fmt, ...)
 {
-	char line[1024];
+	char line[1024], prefix[32] = "";
 	va_list ap;
 
 	if (level > logger.max_level && !logger.sink)
@@ -42,16 +113,21 @@ void log_msg(int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	if (logger.sink)
+	if (logger.sink) {
 		logger.sink(level, line, logger.sink_ctx);
-	else if (logger.syslog)
-		syslog(level, "%s", line);
-	else if (logger.with_time) {
+		return;
+	}
+	if (logger.with_time && !logger.syslog) {
 		struct timespec ts;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
-		fprintf(stderr, "%lld.%06ld %s\n", (long long)ts.tv_sec, ts.tv_nsec / 1000, line);
-	} else {
-		fprintf(stderr, "%s\n", line);
+		snprintf(prefix, sizeof(prefix), "%lld.%06ld ", (long long)ts.tv_sec,
+			 ts.tv_nsec / 1000);
 	}
+	if (logger.held && hold_line(level, prefix, line))
+		return;
+	if (logger.syslog)
+		syslog(level, "%s", line);
+	else
+		fprintf(stderr, "%s%s\n", prefix, line);
 }

@@ -14,6 +14,14 @@
 void log_init(bool use_syslog, int max_level, bool with_time);
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * Hold lines (each formatted with its time as it comes) and write them all
+ * at log_release(): around a failover, so logging waits for the announcements.
+ * At exit, held lines are written.
+ */
+void log_hold(void);
+void log_release(void);
+
 /* Tests capture what is logged; NULL restores normal output. */
 typedef void (*log_sink_fn)(int level, const char *line, void *ctx);
 void log_set_sink(log_sink_fn sink, void *ctx);

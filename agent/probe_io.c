@@ -322,7 +322,7 @@ int probe_io_group_start(struct agent *a, struct agent_group *ag)
 	if (!ag->probing.rb_ev || event_priority_set(ag->probing.rb_ev, AGENT_PRIO_DETECT))
 		return -ENOMEM;
 	/* woken by replies only while a client follows probes (probe_io_drain()) */
-	if (control_probe_followers(a->control) &&
+	if (control_followers(a->control, CONTROL_STREAM_PROBES) &&
 	    event_add(ag->probing.rb_ev, NULL))
 		return -ENOMEM;
 	return 0;
