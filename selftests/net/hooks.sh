@@ -30,8 +30,10 @@ calls() { grep -c . "$TMP/hook.log"; }
 member_link 0 down
 ASSERT "m0 fails: the hook hears of it" wait_until 3000 grep -q "IPMP_EVENT=member-state .*IPMP_INTERFACE=m0 .*IPMP_STATE=failed" "$TMP/hook.log"
 # hooks run side by side (HOOKS_RUNNING): each call's line is waited for on its own
-ASSERT "the group's state, with the previous one" wait_until 3000 grep -q "IPMP_EVENT=group-state IPMP_GROUP=g0 IPMP_GROUP_INTERFACE=ipmp0 IPMP_PREVIOUS_STATE=ok IPMP_STATE=degraded" "$TMP/hook.log"
-ASSERT "and the failover: address, from, to, the new MAC" wait_until 3000 grep -q "IPMP_ADDRESS=$DATA1 IPMP_EVENT=failover IPMP_FROM=m0 IPMP_GROUP=g0 IPMP_GROUP_INTERFACE=ipmp0 IPMP_MAC=$(mac_of "$NS_H" m1) .*IPMP_TO=m1" "$TMP/hook.log"
+ASSERT "the group's state, with the previous one" wait_until 3000 \
+	grep -q "IPMP_EVENT=group-state IPMP_GROUP=g0 IPMP_GROUP_INTERFACE=ipmp0 IPMP_PREVIOUS_STATE=ok IPMP_STATE=degraded" "$TMP/hook.log"
+ASSERT "and the failover: address, from, to, the new MAC" wait_until 3000 \
+	grep -q "IPMP_ADDRESS=$DATA1 IPMP_EVENT=failover IPMP_FROM=m0 IPMP_GROUP=g0 IPMP_GROUP_INTERFACE=ipmp0 IPMP_MAC=$(mac_of "$NS_H" m1) .*IPMP_TO=m1" "$TMP/hook.log"
 ASSERT "with the time" grep -q "IPMP_TIME=[0-9]*\.[0-9]" "$TMP/hook.log"
 member_link 0 up
 wait_until 3000 active_is "m0 m1"
