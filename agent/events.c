@@ -109,6 +109,14 @@ static void ops_event(struct ipmp_group *g, const struct group_event *ev, void *
 	json_decref(obj);
 }
 
+/* Act first, tell after: the decision's first announcements before its log lines. */
+static void ops_committed(struct ipmp_group *g, void *ctx)
+{
+	struct agent_group *ag = ctx;
+
+	announcer_pump(ag->agent->announcer);
+}
+
 /* Out of the maps now: its filter, XDP and test address come off; the group's MTU may grow. */
 static void ops_member_left(struct ipmp_group *g, struct ipmp_member *m, void *ctx)
 {
@@ -124,6 +132,7 @@ const struct group_ops events_group_ops = {
 	.timer_arm = ops_timer_arm,
 	.event = ops_event,
 	.member_left = ops_member_left,
+	.committed = ops_committed,
 };
 
 /* Every resolved probe goes to ipmpstat -p subscribers (spec 1.3.5). */

@@ -284,9 +284,11 @@ static void group_commit(struct ipmp_group *g)
 	}
 }
 
+/* A decision's log lines wait for its commit and first announcements (log_hold()). */
 void group_begin(struct ipmp_group *g)
 {
-	g->holds++;
+	if (!g->holds++)
+		log_hold();
 }
 
 /*
@@ -318,8 +320,12 @@ void group_end(struct ipmp_group *g)
 		group_for_each_member(g, m)
 			member_targets_refresh(m);
 	}
-	if (g->holds && --g->holds == 0)
+	if (g->holds && --g->holds == 0) {
 		group_commit(g);
+		if (g->ops->committed)
+			g->ops->committed(g, g->ops_ctx);
+		log_release();
+	}
 }
 
 static void flags_str(unsigned flags, char *buf, size_t len)

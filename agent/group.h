@@ -174,6 +174,11 @@ struct group_ops {
 	 * Its fields are readable during the call; its slot is free after it.
 	 */
 	void (*member_left)(struct ipmp_group *g, struct ipmp_member *m, void *ctx);
+	/*
+	 * Optional: the decision is over (pushed, its announcements queued);
+	 * send the first now. Its log lines are written after this.
+	 */
+	void (*committed)(struct ipmp_group *g, void *ctx);
 };
 
 /*

@@ -39,6 +39,7 @@ struct hook_run {
 struct hooks {
 	struct agent *a;
 	struct event *sigchld;
+	struct event *start;	/* drains the queue at a later turn than the decision's */
 	struct hook_run run[HOOKS_RUNNING];
 	struct hook_job queue[HOOKS_QUEUED];
 	unsigned head, count;	/* the queue, a ring */
@@ -162,6 +163,11 @@ static void drain(struct hooks *h)
 	}
 }
 
+static void start_cb(evutil_socket_t fd, short what, void *arg)
+{
+	drain(arg);
+}
+
 static void sigchld_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct hooks *h = arg;
@@ -200,9 +206,12 @@ int hooks_open(struct agent *a)
 		return -ENOMEM;
 	h->a = a;
 	h->sigchld = evsignal_new(a->base, SIGCHLD, sigchld_cb, h);
-	if (!h->sigchld || evsignal_add(h->sigchld, NULL)) {
+	h->start = event_new(a->base, -1, 0, start_cb, h);
+	if (!h->sigchld || !h->start || evsignal_add(h->sigchld, NULL)) {
 		if (h->sigchld)
 			event_free(h->sigchld);
+		if (h->start)
+			event_free(h->start);
 		free(h);
 		return -ENOMEM;
 	}
@@ -234,6 +243,7 @@ void hooks_close(struct agent *a)
 			event_free(h->run[i].timer);
 	}
 	event_free(h->sigchld);
+	event_free(h->start);
 	free(h);
 	a->hooks = NULL;
 }
@@ -249,7 +259,9 @@ static void enqueue(struct hooks *h, const struct hook_job *j)
 	}
 	h->queue[(h->head + h->count) % HOOKS_QUEUED] = *j;
 	h->count++;
-	drain(h);
+	/* not here, inside the decision: a fork would stand before its announcements */
+	if (!event_pending(h->start, EV_TIMEOUT, NULL))
+		event_active(h->start, EV_TIMEOUT, 0);
 }
 
 void hooks_event(struct agent *a, struct agent_group *ag, const struct group_event *ev)

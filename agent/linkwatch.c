@@ -13,7 +13,6 @@
 #include <linux/rtnetlink.h>
 
 #include "agent.h"
-#include "announce.h"
 #include "linkwatch.h"
 #include "managers.h"
 #include "log.h"
@@ -162,8 +161,7 @@ static void linkwatch_resync(struct agent *a)
 /*
  * One read of the netlink socket is one decision per group: however many
  * messages it brings (a bond of links going down together, a member
- * deleted with its addresses), each group commits once at the end. Then
- * the first announcements go out, and only then what was logged meanwhile.
+ * deleted with its addresses), each group commits once at the end.
  */
 static void events_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -172,7 +170,6 @@ static void events_cb(evutil_socket_t fd, short what, void *arg)
 	unsigned changed = 0, ngroups = a->ngroups;
 
 	agent_mark(a);
-	log_hold();
 	for (unsigned i = 0; i < ngroups; i++) {
 		gen[i] = a->groups[i]->group.generation;
 		group_begin(&a->groups[i]->group);
@@ -188,8 +185,6 @@ static void events_cb(evutil_socket_t fd, short what, void *arg)
 			pr_debug("group %s: link events handled in %llu us", a->groups[i]->group.name,
 				 (unsigned long long)(now_us() - start_us));
 	}
-	announcer_pump(a->announcer);
-	log_release();
 	if (changed & NL_CHANGED_ADDRS) {
 		for (unsigned i = 0; i < a->ngroups; i++) {
 			group_begin(&a->groups[i]->group);

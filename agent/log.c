@@ -3,10 +3,11 @@
  * Where log lines go. The only process-wide state in the agent besides the
  * agent context: a logger is needed before there is any context to carry it.
  *
- * Held lines: while a failover is decided and announced (log_hold() to
- * log_release()), lines are formatted as they come, with their own time,
- * and written together afterwards, so neither a slow log file nor a busy
- * journal stands between a link event and the first announcement.
+ * Held lines: while a decision is made and announced (log_hold() to
+ * log_release(), nested: the outermost release writes), lines are
+ * formatted as they come, with their own time, and written together
+ * afterwards, so neither a slow log file nor a busy journal stands between
+ * a link event and the first announcement.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,14 +25,25 @@ static struct {
 	int max_level;
 	log_sink_fn sink;
 	void *sink_ctx;
-	bool held;
+	unsigned held;		/* log_hold() depth */
 	size_t held_len;
 	char held_buf[HELD_MAX];	/* stderr: the lines as written; syslog: level, line, NUL */
 } logger = { .max_level = LOG_INFO };
 
-static void release_at_exit(void)
+/* Write what is held (holding goes on, if it was on). */
+static void held_flush(void)
 {
-	log_release();
+	size_t off = 0;
+
+	if (!logger.syslog)
+		fwrite(logger.held_buf, 1, logger.held_len, stderr);
+	while (logger.syslog && off < logger.held_len) {
+		const char *line = logger.held_buf + off + 1;
+
+		syslog(logger.held_buf[off], "%s", line);
+		off += 1 + strlen(line) + 1;
+	}
+	logger.held_len = 0;
 }
 
 void log_init(bool use_syslog, int max_level, bool with_time)
@@ -44,7 +56,7 @@ void log_init(bool use_syslog, int max_level, bool with_time)
 	if (use_syslog)
 		openlog("ipmp-agent", LOG_PID, LOG_DAEMON);
 	if (!registered)
-		registered = !atexit(release_at_exit);
+		registered = !atexit(held_flush);
 }
 
 void log_set_sink(log_sink_fn sink, void *ctx)
@@ -55,48 +67,33 @@ void log_set_sink(log_sink_fn sink, void *ctx)
 
 void log_hold(void)
 {
-	logger.held = true;
+	logger.held++;
 }
 
 void log_release(void)
 {
-	size_t off = 0;
-
-	logger.held = false;
-	if (!logger.held_len)
-		return;
-	if (!logger.syslog) {
-		fwrite(logger.held_buf, 1, logger.held_len, stderr);
-	} else {
-		while (off < logger.held_len) {
-			const char *line = logger.held_buf + off + 1;
-
-			syslog(logger.held_buf[off], "%s", line);
-			off += 1 + strlen(line) + 1;
-		}
-	}
-	logger.held_len = 0;
+	if (logger.held && !--logger.held)
+		held_flush();
 }
 
-/* Keep one line for log_release(); false when it does not fit even alone. */
+/* Keep one line for the release; false when it does not fit even alone. */
 static bool hold_line(int level, const char *prefix, const char *line)
 {
-	size_t need = logger.syslog ? 1 + strlen(line) + 1 : strlen(prefix) + strlen(line) + 1;
+	size_t plen = strlen(prefix), len = strlen(line);
+	size_t need = logger.syslog ? 1 + len + 1 : plen + len + 1;
 	char *p;
 
 	if (need > HELD_MAX)
 		return false;
-	if (logger.held_len + need > HELD_MAX) {
-		log_release();	/* full: what is held goes now, and holding goes on */
-		logger.held = true;
-	}
+	if (logger.held_len + need > HELD_MAX)
+		held_flush();	/* full: what is held goes now */
 	p = logger.held_buf + logger.held_len;
-	if (logger.syslog) {
+	if (logger.syslog) {	/* level, line, NUL */
 		*p = (char)level;
-		memcpy(p + 1, line, strlen(line) + 1);
-	} else {
-		memcpy(p, prefix, strlen(prefix));
-		memcpy(p + strlen(prefix), line, strlen(line));
+		memcpy(p + 1, line, len + 1);
+	} else {		/* the line as written */
+		memcpy(p, prefix, plen);
+		memcpy(p + plen, line, len);
 		p[need - 1] = '\n';
 	}
 	logger.held_len += need;

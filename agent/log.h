@@ -16,8 +16,9 @@ void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3
 
 /*
  * Hold lines (each formatted with its time as it comes) and write them all
- * at log_release(): around a failover, so logging waits for the announcements.
- * At exit, held lines are written.
+ * at the outermost log_release(): around a decision (group_begin() to
+ * group_end()), so logging waits for its announcements. Held lines are
+ * written at exit too.
  */
 void log_hold(void);
 void log_release(void);

@@ -27,6 +27,8 @@ struct recorder {
 	const struct ipmp_member *announced_on[16];
 	struct ipmp_member *timer_member;
 	uint64_t timer_deadline;
+	unsigned committed;		/* decisions over (ops->committed) */
+	unsigned announces_at_commit;	/* announcements queued when the last was */
 };
 
 static void rec_push(struct ipmp_group *g, void *ctx)
@@ -53,8 +55,17 @@ static void rec_timer(struct ipmp_member *m, uint64_t deadline_ms, void *ctx)
 	r->timer_deadline = deadline_ms;
 }
 
+static void rec_committed(struct ipmp_group *g, void *ctx)
+{
+	struct recorder *r = ctx;
+
+	r->committed++;
+	r->announces_at_commit = r->announces;
+}
+
 static const struct group_ops rec_ops = {
 	.push = rec_push, .announce = rec_announce, .timer_arm = rec_timer,
+	.committed = rec_committed,
 };
 
 struct fixture {
@@ -336,6 +347,24 @@ static void test_rebalance_on_activation(void **state)
 	assert_int_equal(f->rec.announces, 2);
 	for (unsigned i = 0; i < f->rec.announces; i++)
 		assert_ptr_equal(f->rec.announced_on[i], &f->g.members[2]);
+	fixture_free(f);
+}
+
+/* A decision nested in another is over at the outer end: told once, after its announcements. */
+static void test_committed_once_after_announcements(void **state)
+{
+	struct fixture *f = fixture_new(TWO_PLUS_STANDBY);
+
+	group_start(&f->g);
+	f->rec = (struct recorder){};
+	group_begin(&f->g);
+	link_update(&f->g.members[0], false);	/* a decision of its own, inside this one */
+	assert_int_equal(f->rec.committed, 0);
+	assert_int_equal(f->rec.announces, 0);
+	group_end(&f->g);
+	assert_int_equal(f->rec.committed, 1);
+	assert_int_equal(f->rec.announces, 2);
+	assert_int_equal(f->rec.announces_at_commit, 2);
 	fixture_free(f);
 }
 
@@ -735,6 +764,7 @@ int main(void)
 		cmocka_unit_test(test_start_standby_inactive),
 		cmocka_unit_test(test_standby_listed_first),
 		cmocka_unit_test(test_link_failure_activates_standby),
+		cmocka_unit_test(test_committed_once_after_announcements),
 		cmocka_unit_test(test_failback_yes),
 		cmocka_unit_test(test_failback_no),
 		cmocka_unit_test(test_group_failure_and_recovery),

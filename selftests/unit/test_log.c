@@ -73,10 +73,17 @@ static void held_until_release_in_order(void **state)
 	assert_string_equal(written(f), "before\n");
 	log_release();
 	assert_string_equal(written(f), "before\nfirst 1\nsecond\n");
+	log_hold();		/* nested: only the outermost release writes */
+	log_hold();
+	pr_info("nested");
+	log_release();
+	assert_string_equal(written(f), "before\nfirst 1\nsecond\n");
+	log_release();
+	assert_string_equal(written(f), "before\nfirst 1\nsecond\nnested\n");
 	pr_info("after");	/* released: straight out again */
-	assert_string_equal(written(f), "before\nfirst 1\nsecond\nafter\n");
+	assert_string_equal(written(f), "before\nfirst 1\nsecond\nnested\nafter\n");
 	log_release();		/* nothing held: nothing written */
-	assert_string_equal(written(f), "before\nfirst 1\nsecond\nafter\n");
+	assert_string_equal(written(f), "before\nfirst 1\nsecond\nnested\nafter\n");
 	fclose(f);
 }
 
