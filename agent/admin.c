@@ -2,7 +2,8 @@
 /*
  * Runtime administration (agent/admin.h): every request that changes the
  * agent's state is carried out here; control.c only decodes, authorises
- * and replies.
+ * and replies. One concern, past 600 lines: reload's three steps need one
+ * view of what the running agent has, which the other requests share.
  *
  * Reload works in three steps, so that a bad file changes nothing and a
  * good one disturbs nothing it does not change:

@@ -6,6 +6,8 @@
  * state are member_chstate() and group_chstate(). Offline and duplicate
  * hardware addresses (spec 3.16) are agent/offline.c; members joining,
  * leaving and making their first transition are agent/membership.c.
+ * One concern, past 600 lines: the state machine and its commit read and
+ * write the same fields, and split they would need each other's insides.
  */
 #include <errno.h>
 #include <stdio.h>

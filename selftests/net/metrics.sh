@@ -7,7 +7,7 @@
 # dumps with field names under bpftool.
 . "$(dirname "$0")/lib.sh"
 require_root
-tap_plan 21
+tap_plan 23
 
 PROMCHECK=$ROOT/selftests/tools/promcheck.pl
 topo_create 2
@@ -98,3 +98,13 @@ AGENT_PID=$!
 ASSERT "syslog gets the agent's lines, ident ipmp-agent, facility daemon (<30> info)" \
 	wait_until 5000 grep -q '^<30>.*ipmp-agent\[[0-9]*\]: ipmp-agent .* running' "$TMP/syslog.out"
 ASSERT_EQ "and not on stderr" "$nrunning" "$(grep -c 'ipmp-agent .* running' "$TMP/agent.log")"
+# a failover's lines are held until its first announcements: through syslog, each at its level
+wait_until 3000 active_is "m0 m1"
+member_link 0 down
+ASSERT "a failover's held lines reach syslog, an error as an error (<27> err)" \
+	wait_until 5000 grep -q '^<27>.*ipmp-agent\[[0-9]*\]: IP interface failure detected on m0' \
+	"$TMP/syslog.out"
+ASSERT "and the rebinding after it as info (<30>)" awk '/IP interface failure detected on m0/ {f = 1}
+	f && /^<30>.*ipmp-agent\[[0-9]*\]: .* is now bound to m1 in group g0/ {ok = 1} END {exit !ok}' \
+	"$TMP/syslog.out"
+member_link 0 up

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * ipmp-traffic: bounded test traffic for the netns tests and benchmarks.
+ * One concern, past 600 lines: every mode is a small bounded sender or
+ * receiver sharing the same argument, timing and report helpers.
  *
  *   tcp-sink ADDR PORT SECONDS            accept one connection, check the pattern
  *   tcp-send ADDR PORT BYTES SECONDS      send BYTES of the pattern paced over SECONDS

@@ -5,6 +5,7 @@
  * RTT estimator, spike suppression, FDT raising and lowering, target
  * rules, group failure when every target dies, anti-spoofing, sequence
  * wrap-around and the quiet period.
+ * One concern, past 600 lines: one simulated network for the prober.
  */
 #include <setjmp.h>
 #include <stdarg.h>
