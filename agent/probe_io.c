@@ -111,16 +111,18 @@ static int ops_send(struct probe_instance *pi, const struct ip_prefix *dst, uint
 }
 
 /*
- * Probe timers fire on a grid of an eighth of the probe interval (at most
- * 20 ms, at least 1), through one timer per group: the instances due
- * within one step go out in one wake-up instead of one each. A probe
- * leaves at most a step late; every decision still waits for its tick.
+ * Probe timers fire on a grid of an eighth of the probe interval (at
+ * least 1 ms), through one timer per group: the instances due within one
+ * step go out in one wake-up instead of one each. A probe leaves at most
+ * a step late, and every decision waits for its tick: the same share of
+ * the failure detection time at any FDT (FDT / 56), so a long FDT wakes
+ * the agent as rarely as a short one delays it little.
  */
 static uint64_t probe_grid_ms(const struct agent_group *ag)
 {
 	unsigned step = ag->group.probe.user_interval_ms / 8;
 
-	return step > 20 ? 20 : step ? step : 1;
+	return step ? step : 1;
 }
 
 static void tick_cb(evutil_socket_t fd, short what, void *arg);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * bare_probe SECONDS RATE IFNAME,SRC,DST...: the baseline of the agent's CPU per probe.
+ * bare_probe SECONDS RATE: this machine's floor, a process that wakes RATE times a second
+ * and does nothing else.
  *
  * A plain prober, in.mpathd's way, for the same probes: one process, a raw ICMP or ICMPv6
  * socket per instance (bound to its member and test address), RATE echo requests a second
@@ -8,7 +10,8 @@
  * socket. No state machine, no statistics, no ring buffer, no control socket. It runs for SECONDS and
  * prints what it sent, what was answered and the CPU it used (its schedstat run time, the
  * measure bench/control.sh takes of the agent) and its CPU inside sendto():
- *   sent=N answered=M cpu_ns=X send_ns=S
+ *   sent=N answered=M cpu_ns=X send_ns=S wakeups=W
+ * where W counts the times it slept and woke (voluntary context switches).
  * Run it in the host's namespace with the agent stopped (no XDP takes the replies).
  */
 #include <arpa/inet.h>
@@ -22,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -137,6 +141,13 @@ static int echo_send(struct instance *in, uint16_t id, uint64_t *send_ns)
 	return ret < 0 ? -1 : 0;
 }
 
+static long voluntary_switches(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) ? 0 : ru.ru_nvcsw;
+}
+
 static unsigned long long schedstat_ns(void)
 {
 	unsigned long long ns = 0;
@@ -154,18 +165,20 @@ int main(int argc, char **argv)
 {
 	struct instance ins[MAX_INSTANCES];
 	unsigned long long sent = 0, answered = 0, cpu0;
-	uint64_t send_ns = 0;
+	uint64_t send_ns = 0, idle_next;
 	int n = argc - 3, ep = epoll_create1(0);
 	uint64_t interval, end, start;
 	uint16_t id = (uint16_t)getpid();
+	long switches0;
 
-	if (argc < 4 || n > MAX_INSTANCES || ep < 0) {
-		fprintf(stderr, "usage: bare_probe SECONDS RATE IFNAME,SRC,DST... (at most %d)\n",
+	if (argc < 3 || n > MAX_INSTANCES || ep < 0 || atof(argv[2]) <= 0) {
+		fprintf(stderr, "usage: bare_probe SECONDS RATE [IFNAME,SRC,DST...] (at most %d)\n",
 			MAX_INSTANCES);
 		return 2;
 	}
 	interval = (uint64_t)(1e9 / atof(argv[2]));
 	start = now_ns();
+	idle_next = start + interval;
 	end = start + (uint64_t)(atof(argv[1]) * 1e9);
 	for (int i = 0; i < n; i++) {
 		struct epoll_event ev = {.events = EPOLLIN, .data.u32 = i};
@@ -179,6 +192,7 @@ int main(int argc, char **argv)
 		ins[i].next_ns = start + interval * i / n;	/* phases spread over the interval */
 	}
 	cpu0 = schedstat_ns();
+	switches0 = voluntary_switches();
 	for (;;) {
 		struct epoll_event evs[MAX_INSTANCES];
 		uint64_t t = now_ns(), next = end;
@@ -186,6 +200,11 @@ int main(int argc, char **argv)
 
 		if (t >= end)
 			break;
+		if (!n) {	/* the floor: a wake-up on each interval, nothing else */
+			while (idle_next <= t)
+				idle_next += interval;
+			next = idle_next < end ? idle_next : end;
+		}
 		for (int i = 0; i < n; i++) {
 			if (ins[i].next_ns <= t) {
 				if (echo_send(&ins[i], id, &send_ns) == 0)
@@ -213,7 +232,8 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	printf("sent=%llu answered=%llu cpu_ns=%llu send_ns=%llu\n", sent, answered,
-	       schedstat_ns() - cpu0, (unsigned long long)send_ns);
+	printf("sent=%llu answered=%llu cpu_ns=%llu send_ns=%llu wakeups=%ld\n", sent, answered,
+	       schedstat_ns() - cpu0, (unsigned long long)send_ns,
+	       voluntary_switches() - switches0);
 	return 0;
 }

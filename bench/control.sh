@@ -9,7 +9,9 @@
 #   agent CPU         the agent's CPU time over a few seconds with and
 #                     without an ipmpstat -p client following every probe;
 #                     per probe answered, beside bench/bare_probe sending the
-#                     same probes (a plain prober, in.mpathd's way);
+#                     same probes (a plain prober, in.mpathd's way), and
+#                     the machine's floor: the CPU of one wake-up that does
+#                     nothing, at the agent's rate of wake-ups;
 #                     RSS; idle (link detection only).
 . "$(dirname "$0")/../selftests/net/lib.sh"
 trap - EXIT
@@ -90,13 +92,21 @@ echo "# agent CPU: ours = with an ipmpstat -p client, baseline = without; $(prob
 # target, and the reply back, inside the sender's sendto(): the bare prober's time in
 # sendto() says what any prober pays for that here. (User time is not shown: stat's utime is
 # the run time split by 4 ms tick samples, a handful in the window, so 0 or 11 us by chance.)
+# Wake-ups are counted too (voluntary context switches: each sleep ends in one): on this kind
+# of machine a wake-up costs tens of us of CPU by itself (the floor row: bare_probe with no
+# instances, waking at the agent's rate and doing nothing else), so wake-ups per probe times
+# that is what any prober waking as often pays before it sends anything.
 per_us() { awk -v t="$1" -v n="$2" 'BEGIN {printf "%.1f", n ? t / 1000 / n : 0}'; }
-r0=$(probe_replies); a=$(cpu_ticks)
-sleep "$SECONDS_CPU"
-used=$(($(cpu_ticks) - a)); r1=$(probe_replies)
-probes=$((r1 - r0))
+wakeups() { cat /proc/"$AGENT_PID"/task/*/status | awk '/^voluntary_ctxt_switches/ {t += $2} END {print t}'; }
+window() {	# window SECONDS: the agent's CPU (ns), probes answered and wake-ups in it
+	local r0 a w0
+	r0=$(probe_replies); a=$(cpu_ticks); w0=$(wakeups)
+	sleep "$1"
+	echo "$(($(cpu_ticks) - a)) $(($(probe_replies) - r0)) $(($(wakeups) - w0))"
+}
+read -r used probes woke < <(window "$SECONDS_CPU")
 per_probe=$(per_us "$used" "$probes")
-echo "# agent: $probes probe replies in ${SECONDS_CPU} s, $((used / 1000)) us of its CPU" >>"$ROWS"
+echo "# agent: $probes probe replies in ${SECONDS_CPU} s, $((used / 1000)) us of its CPU, $woke wake-ups" >>"$ROWS"
 
 # The same with the network behind the members on the other core: RPS sends every veth's
 # receive processing (the switch, the targets, the replies' way back) to CPU 1 and the
@@ -115,45 +125,77 @@ if [ "$(nproc)" -ge 2 ]; then
 	rps 2
 	taskset -a -c -p 0 "$AGENT_PID" >/dev/null
 	sleep 1
-	r0=$(probe_replies); a=$(cpu_ticks)
-	sleep "$SECONDS_CPU"
-	per_probe_rps=$(per_us $(($(cpu_ticks) - a)) $(($(probe_replies) - r0)))
+	read -r used_rps probes_rps _ < <(window "$SECONDS_CPU")
+	per_probe_rps=$(per_us "$used_rps" "$probes_rps")
 	rps 0
 	taskset -a -c -p "0-$(($(nproc) - 1))" "$AGENT_PID" >/dev/null
 fi
 rss=$(awk '/^VmRSS/ {print $2}' "/proc/$AGENT_PID/status")
 
+# At the default FDT (10 s: a probe an instance every ~1.4 s) the probe grid's step is 178 ms;
+# a longer window, for as many probes. Reloaded in place (SIGHUP), as a user would.
+SECONDS_SLOW=${SECONDS_SLOW:-10}
+sed -i 's/^failure_detection_time = .*/failure_detection_time = 10000/' "$TMP/ipmp.conf"
+kill -HUP "$AGENT_PID"
+wait_until 5000 agent_log_has "SIGHUP: rereading config file"
+sleep 3
+read -r used_slow probes_slow woke_slow < <(window "$SECONDS_SLOW")
+
 # the bare prober: each instance's first target, at the agent's rate
 "$IPMPSTAT" -tn -j | jq -r '.[] | select(.targets != "") |
 	"\(.interface),\(.testaddr),\(.targets | split(" ")[0])"' >"$TMP/instances"
 instances=$(wc -l <"$TMP/instances")
-rate=$(awk -v n="$probes" -v s="$SECONDS_CPU" -v i="$instances" 'BEGIN {printf "%.2f", n / s / i}')
+rate_of() { awk -v n="$1" -v s="$2" -v i="$instances" 'BEGIN {printf "%.2f", n / s / i}'; }
+rate=$(rate_of "$probes" "$SECONDS_CPU")
 agent_stop
 nsx "$NS_H" "$AGENT" -c "$TMP/ipmp.conf" --bpffs "$BPFFS" --cleanup >/dev/null 2>&1
 # the test addresses went with the agent: the bare prober's own, as the agent had them
 awk -F, '$2 !~ /:/ {print $1, $2}' "$TMP/instances" | while read -r ifname addr; do
 	nsx "$NS_H" ip addr add "$addr/24" dev "$ifname" noprefixroute
 done
-bare() {	# bare [taskset -c 0]: us per probe answered, of them in sendto(); replies
-	"$@" ip netns exec "$NS_H" "$BUILD_DIR/bench/bare_probe" "$SECONDS_CPU" "$rate" \
+bare() {	# bare SECONDS RATE [taskset -c 0]: us per probe answered, in sendto(); replies; wake-ups
+	local secs=$1 r=$2
+	shift 2
+	"$@" ip netns exec "$NS_H" "$BUILD_DIR/bench/bare_probe" "$secs" "$r" \
 		$(cat "$TMP/instances") | tr ' =' '\n\n' | awk '
 		{k = $0; getline v; f[k] = v}
 		END {n = f["answered"]; if (!n) exit 1
-		     printf "%.1f %.1f %d\n", f["cpu_ns"] / 1000 / n, f["send_ns"] / 1000 / n, n}'
+		     printf "%.1f %.1f %d %d\n", f["cpu_ns"] / 1000 / n, f["send_ns"] / 1000 / n, n,
+			f["wakeups"]}'
 }
-read -r bare_probe bare_send bare_n < <(bare)
+read -r bare_probe bare_send bare_n bare_woke < <(bare "$SECONDS_CPU" "$rate")
 echo "# bare prober: $instances instances at $rate/s, $bare_n replies in ${SECONDS_CPU} s" >>"$ROWS"
+# the floor: waking as often as the agent did, doing nothing
+wake_rate=$(awk -v w="$woke" -v s="$SECONDS_CPU" 'BEGIN {printf "%.1f", w / s}')
+read -r floor_ns floor_woke < <("$BUILD_DIR/bench/bare_probe" "$SECONDS_CPU" "$wake_rate" |
+	tr ' =' '\n\n' | awk '{k = $0; getline v; f[k] = v} END {print f["cpu_ns"], f["wakeups"]}')
+floor_us=$(per_us "$floor_ns" "$floor_woke")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b ? a / b : 0}'; }
 row "agent CPU per probe answered (us)" "$per_probe us" "$bare_probe us" \
 	"$(ratio "$per_probe" "$bare_probe")" "<= 20 us"
 row "  the bare prober's sendto() alone" "-" "$bare_send us" "-" ""
+row "  wake-ups per probe answered" "$(ratio "$woke" "$probes")" \
+	"$(ratio "$bare_woke" "$bare_n")" "-" ""
+row "  one wake-up doing nothing, $wake_rate/s" "-" "$floor_us us" "-" "machine's floor"
+row "  of the agent's, its wake-ups at the floor" \
+	"$(awk -v w="$woke" -v n="$probes" -v f="$floor_us" 'BEGIN {printf "%.1f us", n ? w * f / n : 0}')" \
+	"-" "-" ""
 if [ -n "$per_probe_rps" ]; then
 	rps 2
-	read -r bare_rps _ < <(bare taskset -c 0)
+	read -r bare_rps _ < <(bare "$SECONDS_CPU" "$rate" taskset -c 0)
 	rps 0
 	row "  the network on the other core (RPS)" "$per_probe_rps us" "$bare_rps us" \
 		"$(ratio "$per_probe_rps" "$bare_rps")" "<= 20 us"
 fi
+rate_slow=$(rate_of "$probes_slow" "$SECONDS_SLOW")
+read -r bare_slow _ bare_n_slow bare_woke_slow < <(bare "$SECONDS_SLOW" "$rate_slow")
+per_slow=$(per_us "$used_slow" "$probes_slow")
+row "  at the default FDT, 10 s" "$per_slow us" "$bare_slow us" "$(ratio "$per_slow" "$bare_slow")" ""
+row "    its wake-ups per probe answered" "$(ratio "$woke_slow" "$probes_slow")" \
+	"$(ratio "$bare_woke_slow" "$bare_n_slow")" "-" ""
+row "    agent CPU at the default FDT (%)" \
+	"$(awk -v t="$used_slow" -v s="$SECONDS_SLOW" 'BEGIN {printf "%.3f%%", 100 * t / 1e9 / s}')" \
+	"-" "-" ""
 row "agent RSS, 16 members, $n addresses" "$((rss / 1024)) MiB" "-" "-" "< 16 MiB"
 
 # idle: link detection only (no test addresses), the same members and addresses

@@ -5,6 +5,7 @@
 #                    point of the probe interval; the time until the agent
 #                    logs the failure, TRIALS times for each FDT. in.mpathd
 #                    promises detection within the FDT: that is the baseline.
+#                    FDTS (default "1000 100") lists the FDTs, in ms.
 #   false failures   LOSS_PERMILLE of probe frames dropped at random on both
 #                    members' switch ports for LOSS_SECONDS at FDT 1000 ms.
 #   reply latency    how long replies waited between XDP and the agent:
@@ -68,7 +69,8 @@ detection_trials() {
 	nsx "$NS_H" "$AGENT" -c "$TMP/ipmp.conf" --bpffs "$BPFFS" --cleanup >/dev/null 2>&1
 }
 
-for fdt in 1000 100; do
+FDTS=${FDTS:-1000 100}
+for fdt in $FDTS; do
 	echo "bench: probe detection at FDT $fdt ms, $TRIALS trials..." >&2
 	detection_trials $fdt "$TMP/detect.$fdt"
 	over=$(awk -v f=$fdt '$1 > f' "$TMP/detect.$fdt" | wc -l)
@@ -92,7 +94,7 @@ exec 7>&-
 probes=$(probe_replies)
 agent_stop
 row "false failures, $((LOSS_PERMILLE / 10))% loss, ${LOSS_SECONDS} s" "$false_failures" "0" "-" "0 at FDT 1000 ms"
-lag=$(cat "$TMP/lag.1000")
+lag=$(cat "$TMP/lag.${FDTS%% *}")	# from the first FDT's run
 row "XDP -> agent lag p50 (NETRTT excludes)" "$(sed -n 's/.*p50 \([0-9]*\) us.*/\1/p' <<<"$lag") us" "-" "-" ""
 row "XDP -> agent lag p99" "$(sed -n 's/.*p99 \([0-9]*\) us.*/\1/p' <<<"$lag") us" "-" "-" ""
 echo "# $lag; $probes replies during the loss run" >>"$ROWS"
