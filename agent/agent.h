@@ -62,6 +62,7 @@ struct agent_group {
 	struct probe_io probing;		/* probe_io.c */
 	struct mcast_state mcast;		/* mcast.c */
 	struct group_metrics metrics;		/* metrics.c */
+	uint64_t committed_ns;	/* events.c: its last commit's end, before the announcements */
 };
 
 struct control;

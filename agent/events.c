@@ -114,6 +114,7 @@ static void ops_committed(struct ipmp_group *g, void *ctx)
 {
 	struct agent_group *ag = ctx;
 
+	ag->committed_ns = clock_now_ns(ag->agent->clock);
 	announcer_pump(ag->agent->announcer);
 }
 

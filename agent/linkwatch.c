@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <time.h>
 
 #include <linux/rtnetlink.h>
 
@@ -19,14 +18,6 @@
 #include "probe_io.h"
 #include "provision.h"
 #include "routes.h"
-
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 void linkwatch_xdp_attached(struct agent *a, struct agent_group *ag, struct ipmp_member *m)
 {
@@ -166,7 +157,7 @@ static void linkwatch_resync(struct agent *a)
 static void events_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct agent *a = arg;
-	uint64_t start_us = now_us(), gen[a->ngroups ? a->ngroups : 1];
+	uint64_t start_ns = clock_now_ns(a->clock), gen[a->ngroups ? a->ngroups : 1];
 	unsigned changed = 0, ngroups = a->ngroups;
 
 	agent_mark(a);
@@ -180,10 +171,18 @@ static void events_cb(evutil_socket_t fd, short what, void *arg)
 		changed = NL_CHANGED_ROUTES | NL_CHANGED_ADDRS | NL_CHANGED_MULTICAST;
 	}
 	for (unsigned i = 0; i < ngroups; i++) {
-		group_end(&a->groups[i]->group);
-		if (a->groups[i]->group.generation != gen[i])
-			pr_debug("group %s: link events handled in %llu us", a->groups[i]->group.name,
-				 (unsigned long long)(now_us() - start_us));
+		struct agent_group *ag = a->groups[i];
+		uint64_t end_ns;
+
+		group_end(&ag->group);
+		if (ag->group.generation == gen[i])
+			continue;
+		/* rebound: the maps committed; handled: the first announcements sent too */
+		end_ns = clock_now_ns(a->clock);
+		pr_debug("group %s: link events handled in %llu us (rebound in %llu us)",
+			 ag->group.name, (unsigned long long)(end_ns - start_ns) / 1000,
+			 (unsigned long long)((ag->committed_ns >= start_ns ? ag->committed_ns :
+					       end_ns) - start_ns) / 1000);
 	}
 	if (changed & NL_CHANGED_ADDRS) {
 		for (unsigned i = 0; i < a->ngroups; i++) {

@@ -3,9 +3,11 @@
 # Failover at scale (called by bench/run.sh; prints table rows): a group of
 # two members with N data addresses (N = 256, 1,024, 4,096; mostly IPv6,
 # 2001:db8::/64), half of them on m0. m0's cable is pulled; measured:
-#   decision   the agent's own figure, the netlink read to the end of the
-#              commit (every address rebound in the maps, the first
-#              announcements sent): "link events handled in" of its -d log
+#   rebound    the agent's own figure, the netlink read to the end of the
+#              commit (every address rebound in the maps): "rebound in" of
+#              its -d log's "link events handled in" line
+#   decision   the same to the end of the decision: the first
+#              announcements (up to 256 at once) sent too
 #   announced  the pull to the last first announcement (gratuitous ARP or
 #              unsolicited NA) of a moved address seen on m1's switch port
 # The baseline of each row is the same figure at 256 addresses: the growth.
@@ -28,9 +30,9 @@ addresses() {	# addresses N: the config's list, 100 IPv4 then IPv6
 	echo "$out"
 }
 
-declare -A DECIDE ANNOUNCED
+declare -A DECIDE REBOUND ANNOUNCED
 for n in 256 1024 4096; do
-	: >"$TMP/decide"; : >"$TMP/announced"
+	: >"$TMP/decide"; : >"$TMP/rebound"; : >"$TMP/announced"
 	for ((r = 0; r < RUNS; r++)); do
 		GROUP_ADDRS=$(addresses "$n")
 		write_config "$TMP/ipmp.conf"
@@ -46,8 +48,12 @@ for n in 256 1024 4096; do
 		member_link 0 down
 		sleep 2
 		kill "$dump"; wait "$dump" 2>/dev/null
-		tail -n +$((mark + 1)) "$TMP/agent.log" | sed -n 's/.*group g0: link events handled in \([0-9]*\) us.*/\1/p' |
-			head -1 >>"$TMP/decide"
+		tail -n +$((mark + 1)) "$TMP/agent.log" |
+			sed -n 's/.*group g0: link events handled in \([0-9]*\) us (rebound in \([0-9]*\) us).*/\1 \2/p' |
+			head -1 >"$TMP/handled"
+		read -r handled rebound <"$TMP/handled"
+		echo "$handled" >>"$TMP/decide"
+		echo "$rebound" >>"$TMP/rebound"
 		# the first announcement of each moved address: the moved-th distinct address announced
 		# (other frames pass that port too: count until as many addresses as moved)
 		tcpdump -tt -n -r "$TMP/ann.pcap" 2>/dev/null |
@@ -62,13 +68,17 @@ for n in 256 1024 4096; do
 		wait_until 3000 ports_forwarding 2
 	done
 	DECIDE[$n]=$(median <"$TMP/decide")
+	REBOUND[$n]=$(median <"$TMP/rebound")
 	ANNOUNCED[$n]=$(median <"$TMP/announced")
 done
+ms_of_us() { awk -v u="$1" 'BEGIN {printf "%.1f ms", u / 1000}'; }
+growth() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b ? a / b : 0}'; }
 for n in 256 1024 4096; do
-	row "failover, $n addresses: decision" "$(awk -v u="${DECIDE[$n]}" 'BEGIN {printf "%.1f ms", u / 1000}')" \
-		"$(awk -v u="${DECIDE[256]}" 'BEGIN {printf "%.1f ms", u / 1000}')" \
-		"$(awk -v a="${DECIDE[$n]}" -v b="${DECIDE[256]}" 'BEGIN {printf "%.2f", b ? a / b : 0}')" "growth"
+	row "failover, $n addresses: rebound" "$(ms_of_us "${REBOUND[$n]}")" \
+		"$(ms_of_us "${REBOUND[256]}")" "$(growth "${REBOUND[$n]}" "${REBOUND[256]}")" "growth"
+	row "failover, $n: first announcements sent" "$(ms_of_us "${DECIDE[$n]}")" \
+		"$(ms_of_us "${DECIDE[256]}")" "$(growth "${DECIDE[$n]}" "${DECIDE[256]}")" "growth"
 	row "failover, $n addresses: last announced" "${ANNOUNCED[$n]} ms" "${ANNOUNCED[256]} ms" \
-		"$(awk -v a="${ANNOUNCED[$n]}" -v b="${ANNOUNCED[256]}" 'BEGIN {printf "%.2f", b ? a / b : 0}')" "paced"
+		"$(growth "${ANNOUNCED[$n]}" "${ANNOUNCED[256]}")" "paced"
 done
 echo "# failover at scale: half the addresses on m0, its cable pulled; baseline = the 256-address figure; median of $RUNS" >>"$ROWS"
