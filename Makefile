@@ -42,8 +42,10 @@ CFLAGS   ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Iinclude -Ilib -Iagent -I$(BUILD) $(PKG_CFLAGS) $(SANITIZE_FLAGS)
 LDLIBS   := $(PKG_LIBS) -lelf -lz -lm
+# the kernel's register layout for kprobe arguments (bpf_tracing.h)
+BPF_ARCH := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/; s/ppc64le/powerpc/')
 BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -Iinclude -Ibpf \
-	-idirafter /usr/include/$(MULTIARCH)
+	-idirafter /usr/include/$(MULTIARCH) -D__TARGET_ARCH_$(BPF_ARCH)
 
 # Every map declaration, hashed: a pinned map set from another layout is
 # not reused by the agent but replaced, with a clean re-attach (maps.h, abi).
@@ -58,7 +60,7 @@ endif
 MAKEFILE_DEPS := Makefile
 
 # --- eBPF programs and skeletons -------------------------------------------
-BPF_PROGS := group_egress member_ingress member_xdp
+BPF_PROGS := group_egress member_ingress member_xdp carrier_off
 BPF_OBJS  := $(BPF_PROGS:%=$(BUILD)/bpf/%.bpf.o)
 BPF_SKELS := $(BPF_PROGS:%=$(BUILD)/%.skel.h)
 .SECONDARY: $(BPF_OBJS)
@@ -82,7 +84,7 @@ AGENT_CORE := agent/config.c agent/config_file.c agent/log.c agent/clock.c agent
 	agent/link.c agent/prom.c agent/request.c
 AGENT_SYS  := agent/kernel.c agent/netlink.c agent/netlink_route.c agent/dataplane.c agent/dataplane_push.c agent/dataplane_attach.c agent/dataplane_state.c agent/announce.c \
 	agent/sysctl.c agent/probe_io.c agent/probe_wire.c agent/undo.c agent/mcast.c agent/learning.c agent/hooks.c agent/managers.c agent/routes.c agent/provision.c agent/adopt.c \
-	agent/linkwatch.c agent/events.c agent/control.c agent/admin.c agent/notify.c \
+	agent/linkwatch.c agent/dataplane_carrier.c agent/events.c agent/control.c agent/admin.c agent/notify.c \
 	agent/metrics.c agent/lock.c agent/agent.c agent/main.c
 AGENT_SRCS := $(AGENT_CORE) $(AGENT_SYS)
 

@@ -28,6 +28,7 @@
 #include "metrics.h"
 #include "probe_io.h"
 #include "learning.h"
+#include "carrier.h"
 #include "managers.h"
 #include "provision.h"
 
@@ -458,6 +459,11 @@ static void reload_globals(struct agent *a, const struct ipmp_config *old,
 		}
 	}
 	managers_write(a);	/* the interfaces may have changed; rewritten only if so */
+	if (old->early_carrier != next->early_carrier) {
+		list_add(&r->changes, LOG_INFO, "early_carrier: %s", next->early_carrier ? "yes" : "no");
+		if (carrier_follow(a) != next->early_carrier)
+			list_add(&r->changes, LOG_ERR, "cannot follow netif_carrier_off");
+	}
 	if (old->learn_interval_ms != next->learn_interval_ms) {
 		list_add(&r->changes, LOG_INFO, "learn_interval: %u ms", next->learn_interval_ms);
 		if (learning_start(a))

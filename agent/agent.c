@@ -32,6 +32,7 @@
 #include "agent.h"
 #include "control.h"
 #include "events.h"
+#include "carrier.h"
 #include "linkwatch.h"
 #include "hooks.h"
 #include "learning.h"
@@ -413,6 +414,7 @@ static int agent_start_steps(struct agent *a)
 	ret = linkwatch_open(a);
 	if (ret)
 		return ret;
+	carrier_follow(a);	/* not followed: netlink alone, as before */
 	for (unsigned i = 0; i < a->cfg.ngroups; i++) {
 		ret = agent_group_add(a, &a->cfg.groups[i]);
 		if (ret)
@@ -448,6 +450,7 @@ void agent_stop(struct agent *a)
 	free(a->groups);
 	a->groups = NULL;
 	a->ngroups = 0;
+	carrier_close(a);
 	linkwatch_close(a);
 	if (a->rescan_ev)
 		event_free(a->rescan_ev);

@@ -63,6 +63,9 @@ struct agent_group {
 	struct mcast_state mcast;		/* mcast.c */
 	struct group_metrics metrics;		/* metrics.c */
 	uint64_t committed_ns;	/* events.c: its last commit's end, before the announcements */
+	/* linkwatch.c: each member's lower device (macvlan, VLAN, ipvlan) in our namespace, or 0 */
+	int lower_ifindex[IPMP_MAX_MEMBERS];
+	uint64_t carrier_early_ns[IPMP_MAX_MEMBERS];	/* linkwatch.c: its loss taken early, then */
 };
 
 struct control;
@@ -102,6 +105,7 @@ struct agent {
 	struct event *learn_ev;		/* learning.c: every learn_interval */
 	unsigned learn_links;		/* learning.c: links in its last dump of them */
 	struct hooks *hooks;		/* hooks.c: notify programs running and waiting */
+	struct carrier *carrier;	/* dataplane_carrier.c: early carrier losses, if followed */
 	const char *run_dir;		/* --run-dir: where managers' files go (default /run) */
 	unsigned bpffs_made;	/* DATAPLANE_BPFFS_*: what preparing the bpffs root did */
 };

@@ -221,6 +221,11 @@ void config_global_key(struct parse_state *st, const char *key, const char *valu
 			cfg->managers = !strcmp(value, "yes");
 		else
 			config_error(st, st->line, "managers must be yes or no, not '%s'", value);
+	} else if (!strcmp(key, "early_carrier")) {
+		if (!strcmp(value, "yes") || !strcmp(value, "no"))
+			cfg->early_carrier = !strcmp(value, "yes");
+		else
+			config_error(st, st->line, "early_carrier must be yes or no, not '%s'", value);
 	} else if (!strcmp(key, "notify_timeout")) {
 		parse_uint(st, key, value, 1, 3600, &cfg->notify_timeout_s);
 	} else if (!strcmp(key, "learn_interval")) {
@@ -510,6 +515,7 @@ void config_defaults(struct ipmp_config *cfg, const char *name)
 	cfg->learn_interval_ms = IPMP_LEARN_INTERVAL_DEFAULT_MS;
 	cfg->notify_timeout_s = IPMP_NOTIFY_TIMEOUT_DEFAULT_S;
 	cfg->managers = true;
+	cfg->early_carrier = true;
 }
 
 static void config_check_interfaces(struct parse_state *st, struct handler_ctx *hc)

@@ -3,7 +3,7 @@
  * The configuration file (ipmp.conf(5)), parsed with inih.
  *
  *   [global]            failure_detection_time, failback, garp_count, garp_interval,
- *                       metrics_dir, metrics_interval, admin_group
+ *                       metrics_dir, metrics_interval, admin_group, early_carrier, ...
  *   [group IFNAME]      name, interfaces, standby, addresses, targets, probe
  *   [interface IFNAME]  test_address, probe
  *
@@ -92,6 +92,7 @@ struct ipmp_config {
 	char notify[PATH_MAX];		/* run on state changes and failovers ("": none) */
 	unsigned notify_timeout_s;	/* then it is killed */
 	bool managers;			/* tell NetworkManager and networkd to leave our interfaces */
+	bool early_carrier;		/* carrier losses from the driver, before netlink (carrier.h) */
 	gid_t admin_gid;
 	struct config_group *groups;
 	unsigned ngroups;

@@ -93,6 +93,15 @@ static void group_link_event(struct agent *a, struct agent_group *ag, const stru
 	}
 	if (!m)
 		return;
+	if (!l->deleted && l->ifname[0]) {	/* a full message, not linkwatch_carrier_lost()'s */
+		uint64_t *early = &ag->carrier_early_ns[m->slot];
+
+		ag->lower_ifindex[m->slot] = nl_link_stacked_lower(l);
+		if (*early && !nl_link_is_up(l))
+			pr_debug("%s: its netlink event came %llu us after the driver's carrier loss",
+				 m->ifname, (unsigned long long)(clock_now_ns(a->clock) - *early) / 1000);
+		*early = 0;
+	}
 	if (l->deleted) {
 		pr_err("IP interface %s of group %s has been removed", m->ifname, g->name);
 		dataplane_member_gone(&ag->dp, m->slot);
@@ -149,6 +158,19 @@ static void linkwatch_resync(struct agent *a)
 	}
 }
 
+/* A decision's time: rebound when the maps were committed, handled once the first announcements
+ * had gone out too. */
+static void log_handled(struct agent *a, struct agent_group *ag, const char *what,
+			uint64_t start_ns)
+{
+	uint64_t end_ns = clock_now_ns(a->clock);
+	uint64_t commit_ns = ag->committed_ns >= start_ns ? ag->committed_ns : end_ns;
+
+	pr_debug("group %s: %s handled in %llu us (rebound in %llu us)", ag->group.name, what,
+		 (unsigned long long)(end_ns - start_ns) / 1000,
+		 (unsigned long long)(commit_ns - start_ns) / 1000);
+}
+
 /*
  * One read of the netlink socket is one decision per group: however many
  * messages it brings (a bond of links going down together, a member
@@ -172,17 +194,10 @@ static void events_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	for (unsigned i = 0; i < ngroups; i++) {
 		struct agent_group *ag = a->groups[i];
-		uint64_t end_ns;
 
 		group_end(&ag->group);
-		if (ag->group.generation == gen[i])
-			continue;
-		/* rebound: the maps committed; handled: the first announcements sent too */
-		end_ns = clock_now_ns(a->clock);
-		pr_debug("group %s: link events handled in %llu us (rebound in %llu us)",
-			 ag->group.name, (unsigned long long)(end_ns - start_ns) / 1000,
-			 (unsigned long long)((ag->committed_ns >= start_ns ? ag->committed_ns :
-					       end_ns) - start_ns) / 1000);
+		if (ag->group.generation != gen[i])
+			log_handled(a, ag, "link events", start_ns);
 	}
 	if (changed & NL_CHANGED_ADDRS) {
 		for (unsigned i = 0; i < a->ngroups; i++) {
@@ -198,6 +213,33 @@ static void events_cb(evutil_socket_t fd, short what, void *arg)
 		mcast_changed(a);
 	if (changed & (NL_CHANGED_ADDRS | NL_CHANGED_OTHER_ROUTES))
 		managers_watch_members(a);
+}
+
+void linkwatch_carrier_lost(struct agent *a, int ifindex)
+{
+	uint64_t start_ns = clock_now_ns(a->clock);
+
+	for (unsigned i = 0; i < a->ngroups; i++) {
+		struct agent_group *ag = a->groups[i];
+		uint64_t gen = ag->group.generation;
+
+		group_begin(&ag->group);
+		group_for_each_member(&ag->group, m) {
+			/* as its netlink message will be: up, without the lower layer */
+			struct nl_link l = { .ifindex = m->ifindex, .flags = IFF_UP };
+
+			if (!m->ifindex || !m->link_up ||
+			    (m->ifindex != ifindex && ag->lower_ifindex[m->slot] != ifindex))
+				continue;
+			pr_debug("%s: carrier lost (ifindex %d), before its netlink event", m->ifname,
+				 ifindex);
+			ag->carrier_early_ns[m->slot] = start_ns;
+			group_link_event(a, ag, &l);
+		}
+		group_end(&ag->group);
+		if (ag->group.generation != gen)
+			log_handled(a, ag, "carrier loss", start_ns);
+	}
 }
 
 static void discard_event(const struct nl_link *l, void *ctx)

@@ -34,4 +34,11 @@ void linkwatch_timer_free(struct agent_group *ag, struct ipmp_member *m);
 #define LINKWATCH_XDP_HOLD_MS	5000
 void linkwatch_xdp_attached(struct agent *a, struct agent_group *ag, struct ipmp_member *m);
 
+/*
+ * The device ifindex of our namespace lost its carrier (agent/carrier.h):
+ * every member it is, or is stacked on, goes down now, as its netlink
+ * event will say later; one decision per group.
+ */
+void linkwatch_carrier_lost(struct agent *a, int ifindex);
+
 #endif

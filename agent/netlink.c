@@ -169,6 +169,7 @@ static int link_parse(const struct nlmsghdr *nlh, struct nl_link *l)
 		l->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
 	if (tb[IFLA_LINK])
 		l->link_ifindex = (int)mnl_attr_get_u32(tb[IFLA_LINK]);
+	l->link_netns = tb[IFLA_LINK_NETNSID] != NULL;
 	if (tb[IFLA_CARRIER_DOWN_COUNT])
 		l->carrier_down_count = mnl_attr_get_u32(tb[IFLA_CARRIER_DOWN_COUNT]);
 	if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == 6) {
@@ -195,6 +196,18 @@ static int link_parse(const struct nlmsghdr *nlh, struct nl_link *l)
 				l->vlan_id = mnl_attr_get_u16(vd[IFLA_VLAN_ID]);
 		}
 	}
+	return 0;
+}
+
+int nl_link_stacked_lower(const struct nl_link *l)
+{
+	static const char *const kinds[] = { "macvlan", "macvtap", "vlan", "ipvlan", "ipvtap" };
+
+	if (!l->link_ifindex || l->link_netns || l->link_ifindex == l->ifindex)
+		return 0;
+	for (unsigned i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(l->kind, kinds[i]))
+			return l->link_ifindex;
 	return 0;
 }
 

@@ -27,6 +27,7 @@ struct nl_link {
 	char kind[16];		/* IFLA_INFO_KIND, "" if none */
 	uint64_t tx_packets;	/* IFLA_STATS64, 0 if not given */
 	int link_ifindex;	/* IFLA_LINK: a veth's peer, a macvlan's or VLAN's lower; 0 if none */
+	bool link_netns;	/* IFLA_LINK_NETNSID given: link_ifindex is another namespace's */
 	uint32_t carrier_down_count;	/* IFLA_CARRIER_DOWN_COUNT: carrier losses so far */
 	uint16_t vlan_id;	/* kind "vlan": its id */
 	bool deleted;		/* RTM_DELLINK */
@@ -103,6 +104,14 @@ int nl_route_gateways(struct nl *nl, int family, struct nl_gateway *out, unsigne
  * first with carrier but without RUNNING, a flap that never happened. A
  * carrier loss clears both at once.
  */
+/*
+ * The device whose carrier loss is l's too, in l's namespace (a macvlan's,
+ * VLAN's or ipvlan's lower: the kernel stacks their operstate on it; a
+ * bridge_binding VLAN follows its bridge's ports, all of them down when the
+ * bridge's carrier is), or 0.
+ */
+int nl_link_stacked_lower(const struct nl_link *l);
+
 static inline bool nl_link_is_up(const struct nl_link *l)
 {
 	return (l->flags & IFF_UP) && (l->flags & IFF_LOWER_UP);

@@ -207,6 +207,7 @@ int provision_member_take(struct agent *a, struct agent_group *ag, struct ipmp_m
 	if (ret)
 		return ret;
 	m->ifindex = now.ifindex;
+	ag->lower_ifindex[m->slot] = nl_link_stacked_lower(&now);	/* linkwatch_carrier_lost() */
 	memcpy(m->mac, now.mac, sizeof(m->mac));
 	m->mtu = now.mtu;
 	provision_test_address(a, m, true);

@@ -12,6 +12,8 @@
 #               long until traffic flows again, or "never" when the mechanism
 #               cannot see it
 #   TCP         throughput through the aggregate, 3 s
+# ipmp runs twice: as configured by default (carrier losses taken from the
+# driver, agent/carrier.h) and with early_carrier = no (netlink alone).
 # Under QEMU without KVM every timing is slow and noisy: read the ratio to
 # our group, not the absolute figures.
 . "$(dirname "$0")/../selftests/net/lib.sh"
@@ -62,9 +64,11 @@ ours_down() {
 bare_up() { nsx "$NS_H" ip addr add "$DATA1/24" dev m0; wait_until 5000 peer_ping "$DATA1"; }
 bare_down() { nsx "$NS_H" ip addr flush dev m0 scope global; }
 
-MECHS=(ours ours_tc ab_mii ab_arp alb bare)
+# PEERS_MECHS picks some of them (ours first: the ratios are to it)
+read -r -a MECHS <<<"${PEERS_MECHS:-ours ours_nl ours_tc ab_mii ab_arp alb bare}"
 declare -A NAME UP
 NAME[ours]="ipmp (probes, FDT $FDT ms)";             UP[ours]=ours_up
+NAME[ours_nl]="ipmp, early_carrier = no (netlink)";    UP[ours_nl]="ours_up early_carrier=no"
 NAME[ours_tc]="ipmp, xdp = off (replies seen in tc)";  UP[ours_tc]="ours_up xdp=off"
 NAME[ab_mii]="bonding active-backup, miimon $MII_MS";  UP[ab_mii]="bond_up active-backup miimon $MII_MS"
 NAME[ab_arp]="bonding active-backup, ARP $ARP_MS ms";  UP[ab_arp]="bond_up active-backup arp_interval $ARP_MS arp_ip_target $ROUTER arp_validate all"
@@ -146,6 +150,9 @@ for mech in "${MECHS[@]}"; do
 	TPUT[$mech]=$(median <"$TMP/tput")
 done
 
+# how far ahead of netlink the early carrier path was, in every carrier trial of ours
+sed -n 's/.*netlink event came \([0-9]*\) us after the driver.s carrier loss.*/\1/p' \
+	"$TMP/agent.log" >"$TMP/headstart"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "never" || b == "never" || b <= 0) print "-"; else printf "%.2f", a / b}'; }
 echo
 echo "Peers side by side: kernel $(uname -r), $(systemd-detect-virt 2>/dev/null || echo unknown) (QEMU TCG: timings"
@@ -159,3 +166,9 @@ for mech in "${MECHS[@]}"; do
 		"${OUTAGE[$mech]}$([ "${OUTAGE[$mech]}" = never ] || echo ' ms')" "$(ratio "${OUTAGE[$mech]}" "${OUTAGE[ours]}")" \
 		"${TPUT[$mech]}" "$(ratio "${TPUT[$mech]}" "${TPUT[ours]}")"
 done
+if [ -s "$TMP/headstart" ]; then
+	echo "ipmp's early carrier loss: its netlink event came $(median <"$TMP/headstart") us later" \
+		"(median of $(wc -l <"$TMP/headstart"); max $(sort -n "$TMP/headstart" | tail -1) us)"
+else
+	echo "ipmp's early carrier loss: not followed on this kernel (the agent's log says why)"
+fi

@@ -9,7 +9,8 @@
 #   VM_TESTS="selftests/net/x.sh selftests/vm/y.sh"   what runs in the guest
 #   VM_TIMEOUT=seconds   the whole run, boot to power-off (default 2400)
 #   VM_CPUS, VM_MEM      the guest's size (default 2, 3G)
-#   VM_MODE=bench        run VM_TESTS as plain scripts, not TAP (make bench-peers)
+#   VM_MODE=bench        run VM_TESTS as plain scripts, not TAP (make bench-peers;
+#                        TRIALS and PEERS_MECHS pass through to bench/peers.sh)
 #   VM_OPTIONAL=1        where QEMU or the kernel is not to be had, say so and exit 0 (make check)
 # A guest that does not power off in time is killed and its console printed.
 set -u
@@ -60,6 +61,10 @@ cp vm/guest.sh "$out/guest.sh"
 	echo "CI='${CI:-}'"
 	echo "MEMBER_KIND='${MEMBER_KIND:-}'"
 	echo "MODE='${VM_MODE:-}'"
+	# a benchmark's knobs (bench/peers.sh), when given
+	for v in TRIALS PEERS_MECHS; do
+		[ -n "${!v:-}" ] && echo "export $v='${!v}'"
+	done
 } >"$out/job"
 
 echo "check-vm: Debian 12 kernel $release under QEMU (TCG), $(echo "$VM_TESTS" | wc -w) test file(s), at most ${TIMEOUT}s"

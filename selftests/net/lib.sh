@@ -55,6 +55,7 @@ case $MEMBER_KIND in veth|macvlan) ;; *) echo "lib.sh: MEMBER_KIND is veth or ma
 TAP_N=0
 TAP_FAILED=0
 PIDS=()
+EXTRA_NS=()	# a scenario's own namespaces, deleted with the topology's
 
 tap_plan() { echo "1..$1"; }
 
@@ -116,7 +117,7 @@ cleanup() {
 		echo "# agent log:"
 		sed 's/^/#   /' "$TMP/agent.log"
 	fi
-	for ns in "$NS_H" "$NS_SW" "$NS_P" "$NS_R"; do
+	for ns in "$NS_H" "$NS_SW" "$NS_P" "$NS_R" ${EXTRA_NS[@]+"${EXTRA_NS[@]}"}; do
 		ip netns del "$ns" 2>/dev/null
 	done
 	mountpoint -q "$BPFFS" && umount "$BPFFS"

@@ -20,6 +20,7 @@ static const char good[] =
 	"garp_interval = 50\n"
 	"metrics_dir = /var/lib/node_exporter/textfile\n"
 	"metrics_interval = 30\n"
+	"early_carrier = no\n"
 	"\n"
 	"[group ipmp0]\n"
 	"name = a\n"
@@ -52,6 +53,7 @@ static void test_good_file(void **state)
 	assert_int_equal(cfg.garp_interval_ms, 50);
 	assert_string_equal(cfg.metrics_dir, "/var/lib/node_exporter/textfile");
 	assert_int_equal(cfg.metrics_interval_s, 30);
+	assert_false(cfg.early_carrier);
 	assert_int_equal(cfg.ngroups, 2);
 
 	struct config_group *g = &cfg.groups[0];
@@ -94,6 +96,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.garp_interval_ms, 100);
 	assert_string_equal(cfg.metrics_dir, "");	/* no metrics file */
 	assert_int_equal(cfg.metrics_interval_s, 15);
+	assert_true(cfg.early_carrier);	/* carrier losses from the driver where it can */
 	config_free(&cfg);
 }
 
@@ -160,6 +163,8 @@ static const struct bad_case bad_cases[] = {
 	  "bad.conf:2: garp_interval must be a whole number from 1 to 60000, not '10ms'" },
 	{ "[global]\nmetrics_dir = textfile\n[group g]\ninterfaces = e0\n",
 	  "bad.conf:2: metrics_dir 'textfile' is not an absolute path" },
+	{ "[global]\nearly_carrier = on\n[group g]\ninterfaces = e0\n",
+	  "bad.conf:2: early_carrier must be yes or no, not 'on'" },
 	{ "[global]\nmetrics_interval = 0\n[group g]\ninterfaces = e0\n",
 	  "bad.conf:2: metrics_interval must be a whole number from 1 to 3600, not '0'" },
 	{ "[group g]\ninterfaces = e0\naddresses = 192.0.2.1/24\n[group h]\ninterfaces = e1\n"
