@@ -219,6 +219,8 @@ void linkwatch_carrier_lost(struct agent *a, int ifindex)
 {
 	uint64_t start_ns = clock_now_ns(a->clock);
 
+	if (ifindex <= 0)
+		return;	/* not a registered device: no member, and 0 is "no lower" */
 	for (unsigned i = 0; i < a->ngroups; i++) {
 		struct agent_group *ag = a->groups[i];
 		uint64_t gen = ag->group.generation;

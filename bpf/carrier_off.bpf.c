@@ -63,8 +63,10 @@ int BPF_KPROBE(carrier_off, struct net_device *dev)
 	struct ipmp_carrier_event *ev;
 	__u32 nocarrier = bpf_core_enum_value(enum netdev_state_t___ipmp,
 					      __LINK_STATE_NOCARRIER___ipmp);
+	int ifindex = BPF_CORE_READ(dev, ifindex);
 
-	if (BPF_CORE_READ(dev, nd_net.net, ns.inum) != netns_inum)
+	/* 0: a device being registered (a VLAN's init sets its carrier off before it has one) */
+	if (ifindex <= 0 || BPF_CORE_READ(dev, nd_net.net, ns.inum) != netns_inum)
 		return 0;
 	/* off already: this call changes nothing */
 	if (BPF_CORE_READ(dev, state) & (1UL << nocarrier))
@@ -72,7 +74,7 @@ int BPF_KPROBE(carrier_off, struct net_device *dev)
 	ev = bpf_ringbuf_reserve(&carrier_events, sizeof(*ev), 0);
 	if (!ev)
 		return 0;	/* full: the netlink event still comes */
-	ev->ifindex = BPF_CORE_READ(dev, ifindex);
+	ev->ifindex = ifindex;
 	ev->time_ns = bpf_ktime_get_ns();
 	bpf_ringbuf_submit(ev, 0);
 	return 0;

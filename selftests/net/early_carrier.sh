@@ -11,7 +11,7 @@
 # checks are skipped, the rest still run.
 . "$(dirname "$0")/lib.sh"
 require_root
-tap_plan 17
+tap_plan 19
 
 topo_create 2
 write_config "$TMP/ipmp.conf"
@@ -37,6 +37,16 @@ skip_or() {	# skip_or NAME COMMAND...: ASSERT, or a skip when the kernel refused
 }
 skip_or "the agent follows netif_carrier_off" \
 	agent_log_has "carrier losses are taken from the driver"
+
+# --- a device created here: a VLAN's init sets its carrier off before it has an ifindex ---
+vlan=yes
+ip -n "$NS_H" link add vx0 type veth peer name vx1
+if ! ip -n "$NS_H" link add link vx0 name m2 type vlan id 5 2>/dev/null; then
+	vlan=no	# no 802.1Q in this kernel (vlan.sh says so too)
+fi
+sleep 0.3
+ASSERT "devices created in the namespace move nothing" active_is "m0 m1"
+ASSERT "and none is taken for a member" sh -c "! grep -q 'carrier lost' $TMP/agent.log"
 
 # --- another namespace's device with the same ifindex -------------------------
 NS_X=ipmp-x-$SUFFIX
@@ -80,11 +90,7 @@ ASSERT_EQ "without taking it from the driver" "$lost_before" \
 	"$(grep -c 'carrier lost' "$TMP/agent.log")"
 
 # --- a VLAN member: its carrier stacked on its lower's ----------------------------
-vlan=yes
-ip -n "$NS_H" link add vx0 type veth peer name vx1
-if ! ip -n "$NS_H" link add link vx0 name m2 type vlan id 5 2>/dev/null; then
-	vlan=no	# no 802.1Q in this kernel (vlan.sh says so too)
-else
+if [ "$vlan" = yes ]; then
 	for d in vx1 vx0 m2; do ip -n "$NS_H" link set "$d" up; done
 	NMEMBERS=3 write_config "$TMP/ipmp.conf"	# early_carrier back to yes; m2 joins
 	kill -HUP "$AGENT_PID"
