@@ -214,9 +214,11 @@ deps:
 SANITIZE_CHECK     := address,undefined
 # what make check runs on Debian 12's own kernel (make check-vm runs them all):
 # the unit under systemd, and what this machine's kernel cannot show (8021q,
-# the multicast fallback of a kernel without RTNLGRP_IPV4_MCADDR)
+# the multicast fallback of a kernel without RTNLGRP_IPV4_MCADDR, the kprobe
+# of early_carrier)
 VM_CHECK_TESTS     ?= selftests/vm/service.sh selftests/net/link_failover.sh \
-		      selftests/net/vlan.sh selftests/net/multicast.sh
+		      selftests/net/vlan.sh selftests/net/multicast.sh \
+		      selftests/net/early_carrier.sh
 FUZZ_SMOKE_SECONDS ?= 10
 check: deps
 	$(Q)$(MAKE) --no-print-directory all

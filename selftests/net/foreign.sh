@@ -59,16 +59,17 @@ vrrp_instance V {
 }
 CONF
 }
-run_keepalived() {	# run_keepalived NS NAME CONF
+run_keepalived() {	# run_keepalived NS NAME CONF: started, its pid in PIDS (cleanup stops it)
 	ip netns exec "$1" keepalived -n -l -D --vrrp -f "$3" -p "$TMP/$2.pid" -r "$TMP/$2.vrrp.pid" \
 		-c "$TMP/$2.chk.pid" >"$TMP/$2.log" 2>&1 &
 	PIDS+=($!)
-	echo $!
 }
 keepalived_conf "$TMP/kh.conf" ipmp0 150
 keepalived_conf "$TMP/kp.conf" p0 100
-kh=$(run_keepalived "$NS_H" kh "$TMP/kh.conf")
-kp=$(run_keepalived "$NS_P" kp "$TMP/kp.conf")
+# not in $(...): a subshell's PIDS is not cleanup's, and the peer's keepalived outlived every run
+run_keepalived "$NS_H" kh "$TMP/kh.conf"
+kh=${PIDS[-1]}
+run_keepalived "$NS_P" kp "$TMP/kp.conf"
 ASSERT "keepalived on ipmp0 becomes master: its VIP $VIP is a data address" wait_until 8000 listed "$VIP"
 ASSERT "the router reaches the VIP on the host" wait_until 3000 router_ping "$VIP"
 m=$(bound_to "$VIP")
