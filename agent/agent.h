@@ -63,7 +63,7 @@ struct agent_group {
 	struct mcast_state mcast;		/* mcast.c */
 	struct group_metrics metrics;		/* metrics.c */
 	uint64_t committed_ns;	/* events.c: its last commit's end, before the announcements */
-	/* linkwatch.c: each member's lower device (macvlan, VLAN, ipvlan) in our namespace, or 0 */
+	/* provision.c, at take: each member's lower (macvlan, VLAN, ipvlan) here, or 0 (linkwatch.c) */
 	int lower_ifindex[IPMP_MAX_MEMBERS];
 	uint64_t carrier_early_ns[IPMP_MAX_MEMBERS];	/* linkwatch.c: its loss taken early, then */
 };

@@ -39,8 +39,7 @@ static void ring_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct agent *a = arg;
 
-	agent_mark(a);
-	ring_buffer__consume(a->carrier->rb);
+	ring_buffer__consume(a->carrier->rb);	/* each record a decision (linkwatch.h) */
 }
 
 void carrier_close(struct agent *a)

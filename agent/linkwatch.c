@@ -93,14 +93,14 @@ static void group_link_event(struct agent *a, struct agent_group *ag, const stru
 	}
 	if (!m)
 		return;
-	if (!l->deleted && l->ifname[0]) {	/* a full message, not linkwatch_carrier_lost()'s */
-		uint64_t *early = &ag->carrier_early_ns[m->slot];
+	/* a netlink message (it names the link) after linkwatch_carrier_lost()'s: how much later */
+	if (l->ifname[0] && ag->carrier_early_ns[m->slot]) {
+		uint64_t later_us = (clock_now_ns(a->clock) - ag->carrier_early_ns[m->slot]) / 1000;
 
-		ag->lower_ifindex[m->slot] = nl_link_stacked_lower(l);
-		if (*early && !nl_link_is_up(l))
+		if (!l->deleted && !nl_link_is_up(l))
 			pr_debug("%s: its netlink event came %llu us after the driver's carrier loss",
-				 m->ifname, (unsigned long long)(clock_now_ns(a->clock) - *early) / 1000);
-		*early = 0;
+				 m->ifname, (unsigned long long)later_us);
+		ag->carrier_early_ns[m->slot] = 0;
 	}
 	if (l->deleted) {
 		pr_err("IP interface %s of group %s has been removed", m->ifname, g->name);
@@ -172,6 +172,43 @@ static void log_handled(struct agent *a, struct agent_group *ag, const char *wha
 }
 
 /*
+ * One decision per group around fn(a, ctx): every group begins, fn takes
+ * in what happened, every group commits, and a group that changed logs
+ * how long it took (what: "link events", "carrier loss").
+ */
+static void decide(struct agent *a, const char *what, void (*fn)(struct agent *a, void *ctx),
+		   void *ctx)
+{
+	uint64_t start_ns = clock_now_ns(a->clock), gen[a->ngroups ? a->ngroups : 1];
+	unsigned ngroups = a->ngroups;
+
+	agent_mark(a);
+	for (unsigned i = 0; i < ngroups; i++) {
+		gen[i] = a->groups[i]->group.generation;
+		group_begin(&a->groups[i]->group);
+	}
+	fn(a, ctx);
+	for (unsigned i = 0; i < ngroups; i++) {
+		struct agent_group *ag = a->groups[i];
+
+		group_end(&ag->group);
+		if (ag->group.generation != gen[i])
+			log_handled(a, ag, what, start_ns);
+	}
+}
+
+static void read_events(struct agent *a, void *ctx)
+{
+	unsigned *changed = ctx;
+
+	if (nl_events_read(&a->events, link_event, a, changed) == -ENOBUFS) {
+		pr_warn("netlink events were lost; re-reading every member, address and route");
+		linkwatch_resync(a);
+		*changed = NL_CHANGED_ROUTES | NL_CHANGED_ADDRS | NL_CHANGED_MULTICAST;
+	}
+}
+
+/*
  * One read of the netlink socket is one decision per group: however many
  * messages it brings (a bond of links going down together, a member
  * deleted with its addresses), each group commits once at the end.
@@ -179,26 +216,9 @@ static void log_handled(struct agent *a, struct agent_group *ag, const char *wha
 static void events_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct agent *a = arg;
-	uint64_t start_ns = clock_now_ns(a->clock), gen[a->ngroups ? a->ngroups : 1];
-	unsigned changed = 0, ngroups = a->ngroups;
+	unsigned changed = 0;
 
-	agent_mark(a);
-	for (unsigned i = 0; i < ngroups; i++) {
-		gen[i] = a->groups[i]->group.generation;
-		group_begin(&a->groups[i]->group);
-	}
-	if (nl_events_read(&a->events, link_event, a, &changed) == -ENOBUFS) {
-		pr_warn("netlink events were lost; re-reading every member, address and route");
-		linkwatch_resync(a);
-		changed = NL_CHANGED_ROUTES | NL_CHANGED_ADDRS | NL_CHANGED_MULTICAST;
-	}
-	for (unsigned i = 0; i < ngroups; i++) {
-		struct agent_group *ag = a->groups[i];
-
-		group_end(&ag->group);
-		if (ag->group.generation != gen[i])
-			log_handled(a, ag, "link events", start_ns);
-	}
+	decide(a, "link events", read_events, &changed);
 	if (changed & NL_CHANGED_ADDRS) {
 		for (unsigned i = 0; i < a->ngroups; i++) {
 			group_begin(&a->groups[i]->group);
@@ -215,19 +235,17 @@ static void events_cb(evutil_socket_t fd, short what, void *arg)
 		managers_watch_members(a);
 }
 
-void linkwatch_carrier_lost(struct agent *a, int ifindex)
+/* Each member that is the device, or is stacked on it, goes down as its netlink message will say */
+static void carrier_lost(struct agent *a, void *ctx)
 {
-	uint64_t start_ns = clock_now_ns(a->clock);
+	int ifindex = *(const int *)ctx;
+	uint64_t now_ns = clock_now_ns(a->clock);
 
-	if (ifindex <= 0)
-		return;	/* not a registered device: no member, and 0 is "no lower" */
 	for (unsigned i = 0; i < a->ngroups; i++) {
 		struct agent_group *ag = a->groups[i];
-		uint64_t gen = ag->group.generation;
 
-		group_begin(&ag->group);
 		group_for_each_member(&ag->group, m) {
-			/* as its netlink message will be: up, without the lower layer */
+			/* up, without the lower layer */
 			struct nl_link l = { .ifindex = m->ifindex, .flags = IFF_UP };
 
 			if (!m->ifindex || !m->link_up ||
@@ -235,13 +253,16 @@ void linkwatch_carrier_lost(struct agent *a, int ifindex)
 				continue;
 			pr_debug("%s: carrier lost (ifindex %d), before its netlink event", m->ifname,
 				 ifindex);
-			ag->carrier_early_ns[m->slot] = start_ns;
+			ag->carrier_early_ns[m->slot] = now_ns;
 			group_link_event(a, ag, &l);
 		}
-		group_end(&ag->group);
-		if (ag->group.generation != gen)
-			log_handled(a, ag, "carrier loss", start_ns);
 	}
+}
+
+void linkwatch_carrier_lost(struct agent *a, int ifindex)
+{
+	if (ifindex > 0)	/* 0: not a registered device; and 0 is "no lower" */
+		decide(a, "carrier loss", carrier_lost, &ifindex);
 }
 
 static void discard_event(const struct nl_link *l, void *ctx)
